@@ -1,0 +1,110 @@
+package at.telco.hub.canonical;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A canonical event: a CloudEvents 1.0 envelope (structured JSON) around a TM Forum-aligned entity.
+ * Hub extension attributes: {@code entityversion} (the master's version of the state, see {@link
+ * SnapshotVersion}), {@code sourceversions} (the master's row versions), {@code sourcechangedat}
+ * (when the master changed, for end-to-end latency), {@code correlationid}, {@code customerid}.
+ */
+public final class CanonicalEvent {
+
+  public static final String SPEC_VERSION = "1.0";
+
+  private final ObjectNode envelope;
+
+  private CanonicalEvent(ObjectNode envelope) {
+    this.envelope = envelope;
+  }
+
+  /**
+   * Reads an envelope; checks only what every consumer relies on (the schema check is {@link
+   * CanonicalSchemas}).
+   */
+  public static CanonicalEvent of(JsonNode node) {
+    if (!(node instanceof ObjectNode o)) {
+      throw new MalformedMessageException("is not a CloudEvent: not a JSON object");
+    }
+    for (String required : new String[] {"specversion", "id", "source", "type", "subject"}) {
+      if (Json.text(o, required) == null) {
+        throw new MalformedMessageException("is not a CloudEvent: '" + required + "' is missing");
+      }
+    }
+    return new CanonicalEvent(o);
+  }
+
+  public static CanonicalEvent parse(String json) {
+    return of(Json.parse(json));
+  }
+
+  public ObjectNode envelope() {
+    return envelope;
+  }
+
+  public String id() {
+    return Json.text(envelope, "id");
+  }
+
+  public String type() {
+    return Json.text(envelope, "type");
+  }
+
+  public String source() {
+    return Json.text(envelope, "source");
+  }
+
+  /** The master's key (CRM account, billing account, MSISDN): the Kafka key. */
+  public String subject() {
+    return Json.text(envelope, "subject");
+  }
+
+  public String entityVersion() {
+    return Json.text(envelope, "entityversion");
+  }
+
+  public String sourceVersions() {
+    return Json.text(envelope, "sourceversions");
+  }
+
+  public String correlationId() {
+    return Json.text(envelope, "correlationid");
+  }
+
+  public String customerId() {
+    return Json.text(envelope, "customerid");
+  }
+
+  public Instant sourceChangedAt() {
+    String t = Json.text(envelope, "sourcechangedat");
+    if (t == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  public JsonNode data() {
+    return envelope.path("data");
+  }
+
+  public boolean isDelete() {
+    String type = type();
+    return type != null && type.endsWith("DeleteEvent");
+  }
+
+  public String toJson() {
+    return Json.write(envelope);
+  }
+
+  @Override
+  public String toString() {
+    return "CanonicalEvent[" + type() + " " + id() + " subject=" + subject() + "]";
+  }
+}

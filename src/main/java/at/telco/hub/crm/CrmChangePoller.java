@@ -1,0 +1,229 @@
+package at.telco.hub.crm;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.canonical.SnapshotVersion;
+import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.SqlFailures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims CRM change rows and reads the current state of the accounts they name.
+ *
+ * <p>One transaction per batch: {@code SELECT ... FOR UPDATE SKIP LOCKED} claims up to {@code
+ * batchSize} unprocessed rows (several hub instances share the work; a row whose lower id became
+ * visible late is simply claimed later), one statement reads every named account with its contacts
+ * and addresses (one consistent snapshot, whose {@code pg_current_snapshot()} becomes the version
+ * of the state: see {@link SnapshotVersion}), and after the canonical events are published {@link
+ * #complete} sets {@code processed_at} and commits. A crash before that commit releases the rows
+ * and they are published again; the targets' version check absorbs the repeat.
+ */
+public final class CrmChangePoller {
+
+  /** Exchange property holding the open claim. */
+  public static final String CLAIM = "hubCrmClaim";
+
+  /** Exchange property: whether the batch was full, so the route polls again at once. */
+  public static final String MORE = "hubMoreWork";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CrmChangePoller.class);
+
+  private static final String CLAIM_SQL =
+      "SELECT change_id, entity, entity_id, account_id, operation, changed_at"
+          + " FROM crm.change_log WHERE processed_at IS NULL"
+          + " ORDER BY change_id LIMIT ? FOR UPDATE SKIP LOCKED";
+
+  private static final String SNAPSHOT_SQL =
+      """
+      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text,
+        k.account_id, to_jsonb(a),
+        (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.contact_id), '[]'::jsonb)
+           FROM crm.contact c WHERE c.account_id = k.account_id),
+        (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.address_id), '[]'::jsonb)
+           FROM crm.address d WHERE d.account_id = k.account_id)
+      FROM unnest(?::varchar[]) AS k(account_id)
+      LEFT JOIN crm.account a ON a.account_id = k.account_id
+      """;
+
+  private static final String MARK_SQL =
+      "UPDATE crm.change_log SET processed_at = now() WHERE change_id = ANY(?::bigint[])";
+
+  private final DataSource crm;
+  private final IdentityRegistry registry;
+  private final HubMetrics metrics;
+  private final int batchSize;
+
+  public CrmChangePoller(
+      DataSource crm, IdentityRegistry registry, HubMetrics metrics, int batchSize) {
+    this.crm = crm;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.batchSize = batchSize;
+  }
+
+  /** An open claim: the transaction holding the change rows until they are marked. */
+  static final class Claim implements Synchronization {
+    private final Connection connection;
+    private final List<Long> changeIds;
+
+    Claim(Connection connection, List<Long> changeIds) {
+      this.connection = connection;
+      this.changeIds = changeIds;
+    }
+
+    void markProcessed() throws SQLException {
+      try (PreparedStatement ps = connection.prepareStatement(MARK_SQL)) {
+        Array ids = connection.createArrayOf("bigint", changeIds.toArray());
+        ps.setArray(1, ids);
+        ps.executeUpdate();
+      }
+      connection.commit();
+      connection.close(); // back to the pool: a loop of batches must not hold one per batch
+    }
+
+    private void release() {
+      try {
+        if (!connection.isClosed()) {
+          connection.rollback();
+          connection.close();
+        }
+      } catch (SQLException e) {
+        LOG.debug("releasing a CRM claim: {}", e.getMessage());
+      }
+    }
+
+    @Override
+    public void onComplete(Exchange exchange) {
+      release();
+    }
+
+    @Override
+    public void onFailure(Exchange exchange) {
+      release();
+    }
+  }
+
+  /**
+   * Claims the next batch and returns one snapshot document per account (input of {@code
+   * transformers/crm-to-canonical-customer.jslt}); empty when there is nothing to do. The claim
+   * stays open on the exchange until {@link #complete}, and is rolled back if the exchange fails.
+   */
+  public List<JsonNode> claim(Exchange exchange) {
+    exchange.setProperty(MORE, false);
+    Connection c = null;
+    try {
+      c = crm.getConnection();
+      c.setAutoCommit(false);
+      List<Long> changeIds = new ArrayList<>();
+      Map<String, List<ObjectNode>> changesByAccount = new TreeMap<>();
+      Map<String, Instant> latestChange = new TreeMap<>();
+      try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
+        ps.setInt(1, batchSize);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long id = rs.getLong(1);
+            changeIds.add(id);
+            String account = rs.getString(4);
+            Timestamp changedAt = rs.getTimestamp(6);
+            ObjectNode change = Json.object();
+            change.put("changeId", id);
+            change.put("entity", rs.getString(2));
+            change.put("entityId", rs.getString(3));
+            change.put("operation", rs.getString(5));
+            changesByAccount.computeIfAbsent(account, k -> new ArrayList<>()).add(change);
+            latestChange.merge(account, changedAt.toInstant(), (a, b) -> a.isAfter(b) ? a : b);
+          }
+        }
+      }
+      if (changeIds.isEmpty()) {
+        c.rollback();
+        c.close();
+        return List.of();
+      }
+      metrics.claimed("crm.change_log", changeIds.size());
+      Claim claim = new Claim(c, changeIds);
+      exchange.setProperty(CLAIM, claim);
+      exchange.getExchangeExtension().addOnCompletion(claim);
+      c = null; // owned by the claim now
+      exchange.setProperty(MORE, changeIds.size() >= batchSize);
+
+      Map<String, UUID> customerIds = registry.identify(changesByAccount.keySet());
+      return read(claim.connection, changesByAccount, latestChange, customerIds);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("crm", e);
+    } finally {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // closing a failed connection
+        }
+      }
+    }
+  }
+
+  private static List<JsonNode> read(
+      Connection c,
+      Map<String, List<ObjectNode>> changesByAccount,
+      Map<String, Instant> latestChange,
+      Map<String, UUID> customerIds)
+      throws SQLException {
+    Map<String, JsonNode> snapshots = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_SQL)) {
+      ps.setArray(1, c.createArrayOf("varchar", changesByAccount.keySet().toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String accountId = rs.getString(3);
+          ObjectNode doc = Json.object();
+          doc.put("accountId", accountId);
+          doc.put("customerId", customerIds.get(accountId).toString());
+          doc.put(
+              "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
+          String account = rs.getString(4);
+          doc.set("account", account == null ? null : Json.parse(account));
+          doc.set("contacts", Json.parse(rs.getString(5)));
+          doc.set("addresses", Json.parse(rs.getString(6)));
+          ArrayNode changes = doc.putArray("changes");
+          changesByAccount.get(accountId).forEach(changes::add);
+          doc.put("changedAt", latestChange.get(accountId).toString());
+          snapshots.put(accountId, doc);
+        }
+      }
+    }
+    return new ArrayList<>(snapshots.values());
+  }
+
+  /** Marks the claimed rows processed and commits: the events are on Kafka. */
+  public void complete(Exchange exchange) {
+    Claim claim = exchange.getProperty(CLAIM, Claim.class);
+    if (claim == null) {
+      return;
+    }
+    try {
+      claim.markProcessed();
+      exchange.removeProperty(CLAIM);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("crm", e);
+    }
+  }
+}

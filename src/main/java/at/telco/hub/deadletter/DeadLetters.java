@@ -1,0 +1,199 @@
+package at.telco.hub.deadletter;
+
+import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.CanonicalTypes;
+import at.telco.hub.canonical.Json;
+import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetChange;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares a failed message for its target's dead-letter queue (the original message, plus headers
+ * for reason, exception, route, attempts, first and last failure time, correlation id and business
+ * keys) and indexes it in the hub database so support can find it by business key.
+ */
+public final class DeadLetters {
+
+  public static final String ID = "hubDeadLetterId";
+  public static final String TARGET = "hubTarget";
+  public static final String REASON = "hubReason";
+  public static final String EXCEPTION = "hubExceptionClass";
+  public static final String ROUTE = "hubRouteId";
+  public static final String ATTEMPTS = "hubAttempts";
+  public static final String FIRST_FAILED_AT = "hubFirstFailedAt";
+  public static final String LAST_FAILED_AT = "hubLastFailedAt";
+  public static final String CORRELATION_ID = "hubCorrelationId";
+  public static final String EVENT_ID = "hubEventId";
+  public static final String EVENT_TYPE = "hubEventType";
+  public static final String ENTITY_VERSION = "hubEntityVersion";
+  public static final String CUSTOMER_ID = "hubCustomerId";
+  public static final String CRM_ACCOUNT = "hubCrmAccountId";
+  public static final String BILLING_ACCOUNT = "hubBillingAccount";
+  public static final String MSISDN = "hubMsisdn";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+  private final DataSource hub;
+  private final HubMetrics metrics;
+  private final Clock clock;
+
+  public DeadLetters(DataSource hub, HubMetrics metrics, Clock clock) {
+    this.hub = hub;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Sets the dead letter's body (the message as received) and headers. */
+  public void prepare(Exchange exchange) {
+    Message m = exchange.getMessage();
+    Object body = m.getBody();
+    Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    String target = exchange.getProperty(TARGET, String.class);
+    String payload;
+    CanonicalEvent event = null;
+    String crmAccount = null;
+    String customerId = null;
+    if (body instanceof TargetChange change) {
+      target = change.target();
+      payload = change.rawBody();
+      event = change.readable() ? change.event() : null;
+    } else if (body instanceof JsonNode node) {
+      // a source record that could not become a canonical event (e.g. a CRM account snapshot)
+      payload = Json.write(node);
+      crmAccount = Json.text(node, "accountId");
+      customerId = Json.text(node, "customerId");
+    } else {
+      payload = m.getBody(String.class);
+    }
+    if (event != null) {
+      customerId = event.customerId();
+      if (CanonicalTypes.SOURCE_CRM.equals(event.source())) {
+        crmAccount = event.subject();
+      }
+    }
+    Instant now = clock.instant();
+    Integer attempts = exchange.getProperty(FailureCounter.ATTEMPTS, Integer.class);
+    // a replayed dead letter keeps the time of its very first failure
+    String first = m.getHeader(FIRST_FAILED_AT, String.class);
+    if (first == null) {
+      first = exchange.getProperty(FailureCounter.FIRST_FAILED_AT, String.class);
+    }
+    m.removeHeaders("*");
+    m.setBody(payload);
+    m.setHeader(ID, UUID.randomUUID().toString());
+    m.setHeader(TARGET, target == null ? "unknown" : target);
+    m.setHeader(REASON, reason(cause));
+    m.setHeader(EXCEPTION, cause == null ? null : cause.getClass().getName());
+    m.setHeader(ROUTE, exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class));
+    m.setHeader(ATTEMPTS, attempts == null || attempts == 0 ? 1 : attempts);
+    m.setHeader(FIRST_FAILED_AT, first != null ? first : now.toString());
+    m.setHeader(LAST_FAILED_AT, now.toString());
+    if (event != null) {
+      m.setHeader(CORRELATION_ID, event.correlationId());
+      m.setHeader(EVENT_ID, event.id());
+      m.setHeader(EVENT_TYPE, event.type());
+      m.setHeader(ENTITY_VERSION, event.entityVersion());
+    }
+    m.setHeader(CUSTOMER_ID, customerId);
+    m.setHeader(CRM_ACCOUNT, crmAccount);
+  }
+
+  /** The reason support reads: every message of the cause chain, no stack trace. */
+  static String reason(Throwable cause) {
+    if (cause == null) {
+      return "unknown failure";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = cause; t != null && sb.length() < 2000; t = t.getCause()) {
+      String msg = t.getMessage();
+      if (msg == null || sb.indexOf(msg) >= 0) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append("; caused by: ");
+      }
+      sb.append(msg);
+    }
+    return sb.length() == 0 ? cause.getClass().getSimpleName() : sb.toString();
+  }
+
+  /** Records the dead letter in the hub database (after it is safely on its queue). */
+  public void index(Exchange exchange) {
+    Message m = exchange.getMessage();
+    String payload = m.getBody(String.class);
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                """
+                INSERT INTO hub.dead_letter (id, target, reason, exception_class, route_id, attempts,
+                  first_failed_at, last_failed_at, correlation_id, event_id, event_type,
+                  entity_version, customer_id, crm_account_id, billing_account, msisdn, body_sha256)
+                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """)) {
+      int i = 1;
+      ps.setString(i++, m.getHeader(ID, String.class));
+      String target = m.getHeader(TARGET, String.class);
+      ps.setString(i++, target);
+      ps.setString(i++, m.getHeader(REASON, String.class));
+      ps.setString(i++, m.getHeader(EXCEPTION, String.class));
+      ps.setString(i++, m.getHeader(ROUTE, String.class));
+      ps.setInt(i++, m.getHeader(ATTEMPTS, 1, Integer.class));
+      ps.setTimestamp(
+          i++, Timestamp.from(Instant.parse(m.getHeader(FIRST_FAILED_AT, String.class))));
+      ps.setTimestamp(
+          i++, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
+      ps.setString(i++, m.getHeader(CORRELATION_ID, String.class));
+      ps.setString(i++, m.getHeader(EVENT_ID, String.class));
+      ps.setString(i++, m.getHeader(EVENT_TYPE, String.class));
+      ps.setString(i++, m.getHeader(ENTITY_VERSION, String.class));
+      ps.setString(i++, m.getHeader(CUSTOMER_ID, String.class));
+      ps.setString(i++, m.getHeader(CRM_ACCOUNT, String.class));
+      ps.setString(i++, m.getHeader(BILLING_ACCOUNT, String.class));
+      ps.setString(i++, m.getHeader(MSISDN, String.class));
+      ps.setString(i, sha256(payload));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    metrics.deadLettered(target(m));
+    LOG.warn(
+        "dead-lettered to {}: event {} of customer {} after {} attempt(s): {}",
+        target(m),
+        m.getHeader(EVENT_ID),
+        m.getHeader(CUSTOMER_ID),
+        m.getHeader(ATTEMPTS),
+        m.getHeader(REASON));
+  }
+
+  private static String target(Message m) {
+    return m.getHeader(TARGET, String.class);
+  }
+
+  static String sha256(String payload) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(d.digest((payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package at.telco.hub.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: PostgreSQL (crm, billing, customerdb, hub), Kafka and Artemis, started from
+ * Maven artifacts with their state under one data directory, plus sample data and the CRM change
+ * trickle. Kept apart from the hub's core: production points the same core at real servers.
+ *
+ * <p>Settings: {@code hub.embedded.data-dir} (./data), {@code hub.embedded.postgres.port} (54320),
+ * {@code hub.embedded.kafka.port} (19092), {@code hub.embedded.kafka.controller-port} (19093),
+ * {@code hub.embedded.artemis.port} (61616), {@code hub.embedded.sample.accounts} (1200), {@code
+ * hub.embedded.trickle.changes-per-minute} (30; 0 switches it off).
+ */
+public final class EmbeddedInfrastructure implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+  private static final String MARKER = ".telco-hub-data";
+
+  private final Path dataDirectory;
+  private final DataDirectoryLock lock;
+  private final EmbeddedPostgresServer postgres;
+  private final EmbeddedKafkaBroker kafka;
+  private final EmbeddedArtemisBroker artemis;
+  private final int seeded;
+  private final double trickleRate;
+  private CrmChangeTrickle trickle;
+
+  private EmbeddedInfrastructure(
+      Path dataDirectory,
+      DataDirectoryLock lock,
+      EmbeddedPostgresServer postgres,
+      EmbeddedKafkaBroker kafka,
+      EmbeddedArtemisBroker artemis,
+      int seeded,
+      double trickleRate) {
+    this.dataDirectory = dataDirectory;
+    this.lock = lock;
+    this.postgres = postgres;
+    this.kafka = kafka;
+    this.artemis = artemis;
+    this.seeded = seeded;
+    this.trickleRate = trickleRate;
+  }
+
+  public static EmbeddedInfrastructure start(
+      Function<String, Optional<String>> settings, boolean clean) throws Exception {
+    Path dir = Path.of(settings.apply("hub.embedded.data-dir").orElse("data")).toAbsolutePath();
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+    if (clean) {
+      wipe(dir);
+    }
+    Files.createDirectories(dir);
+    Files.writeString(
+        dir.resolve(MARKER), "state of the Telco Integration Hub's embedded default\n");
+    int pgPort = intSetting(settings, "hub.embedded.postgres.port", 54320);
+    int kafkaPort = intSetting(settings, "hub.embedded.kafka.port", 19092);
+    int controllerPort = intSetting(settings, "hub.embedded.kafka.controller-port", 19093);
+    int artemisPort = intSetting(settings, "hub.embedded.artemis.port", 61616);
+    Ports.requireFree("hub.embedded.kafka.port", kafkaPort);
+    Ports.requireFree("hub.embedded.kafka.controller-port", controllerPort);
+    Ports.requireFree("hub.embedded.artemis.port", artemisPort);
+    // PostgreSQL's port may still be held by a server of an earlier run of this data directory
+    if (!Files.exists(dir.resolve("postgres").resolve("postmaster.pid"))) {
+      Ports.requireFree("hub.embedded.postgres.port", pgPort);
+    }
+    int partitions = intSetting(settings, "hub.kafka.topics.partitions", 6);
+
+    // Kafka and Artemis start while PostgreSQL starts and is prepared
+    CompletableFuture<EmbeddedKafkaBroker> kafka =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return EmbeddedKafkaBroker.start(
+                    dir.resolve("kafka"), kafkaPort, controllerPort, partitions);
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "embedded Kafka did not start: " + e.getMessage(), e);
+              }
+            });
+    CompletableFuture<EmbeddedArtemisBroker> artemis =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort);
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "embedded Artemis did not start: " + e.getMessage(), e);
+              }
+            });
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), pgPort);
+    SystemDatabases.prepare(pg);
+    int seeded = 0;
+    int accounts = intSetting(settings, "hub.embedded.sample.accounts", 1200);
+    if (accounts > 0) {
+      seeded =
+          SampleData.seedIfEmpty(pg.postgres().getDatabase("postgres", "crm"), accounts, 20261127L);
+      if (seeded > 0) {
+        LOG.info("seeded the CRM with {} sample accounts", seeded);
+      }
+    }
+    double rate =
+        Double.parseDouble(settings.apply("hub.embedded.trickle.changes-per-minute").orElse("30"));
+    return new EmbeddedInfrastructure(dir, lock, pg, kafka.join(), artemis.join(), seeded, rate);
+  }
+
+  private static int intSetting(
+      Function<String, Optional<String>> settings, String key, int fallback) {
+    return settings.apply(key).map(Integer::parseInt).orElse(fallback);
+  }
+
+  /** Deletes a data directory, but only one that is the hub's (or empty). */
+  static void wipe(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    boolean empty;
+    try (Stream<Path> s = Files.list(dir)) {
+      empty = s.allMatch(p -> p.getFileName().toString().equals(DataDirectoryLock.FILE));
+    }
+    if (!empty && !Files.exists(dir.resolve(MARKER))) {
+      throw new IllegalStateException(
+          dir + " is not a data directory of the hub (no " + MARKER + "): not deleting it");
+    }
+    EmbeddedPostgresServer.stopLeftover(dir.resolve("postgres"));
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir) && !p.equals(dir.resolve(DataDirectoryLock.FILE))) {
+          Files.delete(p);
+        }
+      }
+    }
+    LOG.info("started clean: deleted {}", dir);
+  }
+
+  /** Properties that point the hub's core at these servers. */
+  public Properties connectionProperties() {
+    Properties p = new Properties();
+    for (String db : new String[] {"crm", "billing", "customerdb"}) {
+      p.setProperty("hub." + db + ".jdbc-url", postgres.jdbcUrl(db));
+      p.setProperty("hub." + db + ".username", "hub_integration");
+    }
+    p.setProperty("hub.hubdb.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
+    p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
+    p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
+    p.setProperty("hub.artemis.url", artemis.url());
+    return p;
+  }
+
+  /** The CRM database as the CRM's own user (for the simulators and for people trying the hub). */
+  public DataSource crmAsOwner() {
+    return postgres.postgres().getDatabase("postgres", "crm");
+  }
+
+  public void startSimulators() {
+    if (trickleRate > 0 && trickle == null) {
+      trickle = new CrmChangeTrickle(crmAsOwner(), trickleRate);
+    }
+  }
+
+  public void stopSimulators() {
+    if (trickle != null) {
+      trickle.close();
+      trickle = null;
+    }
+  }
+
+  public String describe() {
+    int port = postgres.port();
+    return "  PostgreSQL 127.0.0.1:"
+        + port
+        + "  databases crm, billing, customerdb, hub   psql -h 127.0.0.1 -p "
+        + port
+        + " -U postgres crm\n"
+        + "  Kafka      "
+        + kafka.bootstrapServers()
+        + "  topic canonical.customer.v1\n"
+        + "  Artemis    "
+        + artemis.url()
+        + "  dead letters on queues DLQ.<target>\n"
+        + "  Data       "
+        + dataDirectory
+        + (seeded > 0 ? "  (seeded " + seeded + " CRM accounts)" : "")
+        + "  start empty with --clean\n"
+        + "  Trickle    "
+        + (trickleRate > 0 ? trickleRate + " CRM changes per minute" : "off")
+        + "  (hub.embedded.trickle.changes-per-minute)\n";
+  }
+
+  @Override
+  public void close() {
+    stopSimulators();
+    for (AutoCloseable c : new AutoCloseable[] {artemis, kafka, postgres, lock}) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

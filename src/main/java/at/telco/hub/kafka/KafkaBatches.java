@@ -1,0 +1,121 @@
+package at.telco.hub.kafka;
+
+import at.telco.hub.target.TargetChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of a target route in batching mode: turns a polled batch into target changes, and
+ * commits its offsets (per partition) only after the target committed. If a batch fails in a way
+ * the route did not handle, offsets are no longer committed for that route and its consumer is
+ * restarted, so it resumes from the last committed offset: nothing behind the failed batch is
+ * committed past it, and the repeats are absorbed by the targets' version check.
+ */
+public final class KafkaBatches {
+
+  /** Exchange property: the records of the batch, for the commit. */
+  public static final String RECORDS = "hubKafkaRecords";
+
+  /** Exchange property naming the target of the route. */
+  public static final String TARGET = "hubTarget";
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBatches.class);
+
+  private final CamelContext context;
+  private final ExecutorService restarter;
+  private final Set<String> fenced = ConcurrentHashMap.newKeySet();
+
+  public KafkaBatches(CamelContext context) {
+    this.context = context;
+    this.restarter =
+        context.getExecutorServiceManager().newSingleThreadExecutor(this, "kafka-batch-rewind");
+  }
+
+  /** The batch's records as target changes for the route's target. */
+  public List<TargetChange> changes(Exchange exchange) {
+    String target = exchange.getProperty(TARGET, String.class);
+    if (target == null) {
+      throw new IllegalStateException("route " + exchange.getFromRouteId() + " sets no hubTarget");
+    }
+    List<?> records = exchange.getMessage().getBody(List.class);
+    List<Exchange> kept = new ArrayList<>(records.size());
+    List<TargetChange> changes = new ArrayList<>(records.size());
+    for (Object r : records) {
+      Exchange record = (Exchange) r;
+      kept.add(record);
+      changes.add(TargetChange.read(target, record.getMessage().getBody(String.class), record));
+    }
+    exchange.setProperty(RECORDS, kept);
+    return changes;
+  }
+
+  /** Commits the offsets of the batch, one commit per partition. */
+  public void commit(Exchange exchange) {
+    String route = exchange.getFromRouteId();
+    if (fenced.contains(route)) {
+      LOG.warn("route {} is rewinding: offsets of this batch are not committed", route);
+      return;
+    }
+    List<?> records = exchange.getProperty(RECORDS, List.class);
+    if (records == null || records.isEmpty()) {
+      return;
+    }
+    Map<String, Exchange> lastPerPartition = new LinkedHashMap<>();
+    for (Object r : records) {
+      Exchange record = (Exchange) r;
+      String partition =
+          record.getMessage().getHeader(KafkaConstants.TOPIC, String.class)
+              + "/"
+              + record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
+      lastPerPartition.put(partition, record);
+    }
+    for (Exchange last : lastPerPartition.values()) {
+      KafkaManualCommit manual =
+          last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+      if (manual == null) {
+        throw new IllegalStateException(
+            "route " + route + " consumes without allowManualCommit: offsets cannot be committed");
+      }
+      manual.commit();
+    }
+  }
+
+  /**
+   * A batch failed unexpectedly: commit nothing more on this route and restart its consumer from
+   * the last committed offsets.
+   */
+  public void rewind(Exchange exchange) {
+    String route = exchange.getFromRouteId();
+    Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    if (!fenced.add(route)) {
+      return;
+    }
+    LOG.error(
+        "route {}: a batch failed unexpectedly ({}); restarting its consumer from the last committed"
+            + " offsets",
+        route,
+        cause == null ? "unknown" : cause.toString());
+    restarter.submit(
+        () -> {
+          try {
+            context.getRouteController().stopRoute(route);
+            context.getRouteController().startRoute(route);
+          } catch (Exception e) {
+            LOG.error("could not restart route {}: {}", route, e.toString());
+          } finally {
+            fenced.remove(route);
+          }
+        });
+  }
+}

@@ -1,0 +1,69 @@
+package at.telco.hub.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The settings as the launcher sees them before Camel starts, in Camel's order of precedence:
+ * system properties, then environment variables ({@code hub.embedded.enabled} -> {@code
+ * HUB_EMBEDDED_ENABLED}), then the --config file, then the built-in application.properties.
+ */
+final class LaunchProperties {
+
+  private final Properties defaults = new Properties();
+  private final Properties file = new Properties();
+  private final Map<String, String> env;
+  private final Properties system;
+
+  LaunchProperties(Path configFile, Map<String, String> env, Properties system) {
+    this.env = env;
+    this.system = system;
+    try (InputStream in = LaunchProperties.class.getResourceAsStream("/application.properties")) {
+      if (in != null) {
+        defaults.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      }
+      if (configFile != null) {
+        try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+          file.load(r);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Optional<String> get(String key) {
+    String v = system.getProperty(key);
+    if (v == null) {
+      v = env.get(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+    }
+    if (v == null) {
+      v = file.getProperty(key);
+    }
+    if (v == null) {
+      v = defaults.getProperty(key);
+    }
+    return Optional.ofNullable(v).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  String get(String key, String fallback) {
+    return get(key).orElse(fallback);
+  }
+
+  int getInt(String key, int fallback) {
+    return get(key).map(Integer::parseInt).orElse(fallback);
+  }
+
+  boolean getBoolean(String key, boolean fallback) {
+    return get(key).map(Boolean::parseBoolean).orElse(fallback);
+  }
+}
