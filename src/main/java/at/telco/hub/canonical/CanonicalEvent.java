@@ -96,7 +96,7 @@ public final class CanonicalEvent {
 
   public boolean isDelete() {
     String type = type();
-    return type != null && type.endsWith("DeleteEvent");
+    return type != null && type.contains("DeleteEvent");
   }
 
   public String toJson() {

@@ -4,7 +4,12 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.canonical.InvalidCanonicalEventException;
+import at.telco.hub.canonical.MalformedMessageException;
+import at.telco.hub.mapping.MappingException;
 import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetRejectedException;
+import at.telco.hub.target.TargetUnavailableException;
 import at.telco.hub.target.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -115,14 +120,25 @@ public final class DeadLetters {
     m.setHeader(CRM_ACCOUNT, crmAccount);
   }
 
-  /** The reason support reads: every message of the cause chain, no stack trace. */
+  /**
+   * The reason support reads: the hub's own exceptions say what is wrong without personal values
+   * (their message is the reason); for anything else every message of the cause chain, database
+   * messages reduced to what {@link SqlFailures#describe} keeps.
+   */
   static String reason(Throwable cause) {
     if (cause == null) {
       return "unknown failure";
     }
+    if (cause instanceof TargetRejectedException
+        || cause instanceof TargetUnavailableException
+        || cause instanceof MappingException
+        || cause instanceof MalformedMessageException
+        || cause instanceof InvalidCanonicalEventException) {
+      return cause.getMessage();
+    }
     StringBuilder sb = new StringBuilder();
     for (Throwable t = cause; t != null && sb.length() < 2000; t = t.getCause()) {
-      String msg = t.getMessage();
+      String msg = t instanceof SQLException sql ? SqlFailures.describe(sql) : t.getMessage();
       if (msg == null || sb.indexOf(msg) >= 0) {
         continue;
       }

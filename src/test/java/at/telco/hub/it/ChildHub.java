@@ -1,0 +1,90 @@
+package at.telco.hub.it;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hub as operations run it - the built jar in its own JVM - pointed at the test servers. Can be
+ * killed with SIGKILL.
+ */
+public final class ChildHub implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+
+  private ChildHub(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("hub.jar", "target/telco-integration-hub.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the ITs with mvn verify (after package)");
+    }
+    return jar;
+  }
+
+  public static ChildHub start(String name, Properties properties) throws IOException {
+    Path dir = TestServers.get().directory().resolve("child-" + name);
+    Files.createDirectories(dir);
+    Path config = dir.resolve("hub.properties");
+    try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+      properties.store(w, "child hub " + name);
+    }
+    Path log = dir.resolve("hub-" + System.nanoTime() + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx384m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-jar");
+    command.add(jar().toAbsolutePath().toString());
+    command.add("--config=" + config.toAbsolutePath());
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    return new ChildHub(process, log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no shutdown hook, no graceful stop, no last commit. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(45, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package at.telco.hub.it;
+
+import at.telco.hub.embedded.EmbeddedInfrastructure;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The real servers of the integration tests - PostgreSQL with the four databases, Kafka (KRaft) and
+ * Artemis - started once per test run (the same embedded classes as the embedded default, on free
+ * ports, in a temporary directory) and shared by every IT.
+ */
+public final class TestServers {
+
+  private static TestServers instance;
+
+  private final Path directory;
+  private final EmbeddedInfrastructure infrastructure;
+  private final int postgresPort;
+  private final int kafkaPort;
+  private final int artemisPort;
+
+  private TestServers() throws Exception {
+    directory = Files.createTempDirectory("hub-it-");
+    postgresPort = freePort();
+    kafkaPort = freePort();
+    artemisPort = freePort();
+    Map<String, String> settings = new HashMap<>();
+    settings.put("hub.embedded.data-dir", directory.toString());
+    settings.put("hub.embedded.postgres.port", Integer.toString(postgresPort));
+    settings.put("hub.embedded.kafka.port", Integer.toString(kafkaPort));
+    settings.put("hub.embedded.kafka.controller-port", Integer.toString(freePort()));
+    settings.put("hub.embedded.artemis.port", Integer.toString(artemisPort));
+    settings.put("hub.embedded.sample.accounts", "0");
+    settings.put("hub.embedded.trickle.changes-per-minute", "0");
+    settings.put("hub.kafka.topics.partitions", "3");
+    infrastructure = EmbeddedInfrastructure.start(k -> Optional.ofNullable(settings.get(k)), false);
+    Probes.install(this);
+  }
+
+  public static synchronized TestServers get() {
+    if (instance == null) {
+      try {
+        instance = new TestServers();
+      } catch (Exception e) {
+        throw new IllegalStateException("test servers did not start", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(instance.infrastructure::close));
+    }
+    return instance;
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Settings that point a hub at these servers (the hub's own ports are free ones). */
+  public Properties hubProperties() {
+    Properties p = infrastructure.connectionProperties();
+    p.setProperty("hub.embedded.enabled", "false");
+    p.setProperty("camel.management.port", Integer.toString(freePort()));
+    p.setProperty("camel.server.port", Integer.toString(freePort()));
+    p.setProperty("camel.management.host", "127.0.0.1");
+    p.setProperty("camel.server.host", "127.0.0.1");
+    p.setProperty("hub.kafka.topics.partitions", "3");
+    p.setProperty("hub.crm.poll.interval-ms", "50");
+    p.setProperty("hub.redelivery.delay-ms", "50");
+    p.setProperty("hub.redelivery.max-delay-ms", "200");
+    return p;
+  }
+
+  public int postgresPort() {
+    return postgresPort;
+  }
+
+  public int kafkaPort() {
+    return kafkaPort;
+  }
+
+  public int artemisPort() {
+    return artemisPort;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** A database as its owner (the system itself, or a test looking behind the hub's back). */
+  public DataSource owner(String database) {
+    return as("postgres", database);
+  }
+
+  public DataSource as(String user, String database) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setServerNames(new String[] {"127.0.0.1"});
+    ds.setPortNumbers(new int[] {postgresPort});
+    ds.setDatabaseName(database);
+    ds.setUser(user);
+    return ds;
+  }
+
+  public void execute(String database, String... sql) {
+    try (Connection c = owner(database).getConnection();
+        Statement s = c.createStatement()) {
+      for (String q : sql) {
+        s.execute(q);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
