@@ -31,6 +31,20 @@ public final class Crm {
     }
   }
 
+  public void inOneTransaction(String... statements) {
+    try (Connection c = crm.getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement s = c.createStatement()) {
+        for (String sql : statements) {
+          s.execute(sql);
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void person(String account, String first, String last, String status) {
     update(
         "INSERT INTO crm.account (account_id, account_type, name, status, segment)"
