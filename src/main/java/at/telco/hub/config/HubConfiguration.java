@@ -22,6 +22,7 @@ import at.telco.hub.target.TargetStates;
 import at.telco.hub.target.billing.BillingCustomerWriter;
 import at.telco.hub.target.customerdb.CustomerDbWriter;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStreamReader;
@@ -56,8 +57,12 @@ public class HubConfiguration implements CamelConfiguration {
     Clock clock = Clock.systemUTC();
     registry.bind("hubClock", clock);
 
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.bind("metricsRegistry", meters); // picked up by camel-micrometer-prometheus
+    // the registry camel-micrometer-prometheus serves on /observe/metrics (it may exist already)
+    MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+    if (meters == null) {
+      meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.bind("metricsRegistry", meters);
+    }
     HubMetrics metrics = new HubMetrics(meters);
     registry.bind("hubMetrics", metrics);
 

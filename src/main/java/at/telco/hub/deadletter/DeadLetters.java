@@ -2,15 +2,15 @@ package at.telco.hub.deadletter;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalTypes;
-import at.telco.hub.canonical.Json;
-import at.telco.hub.support.HubMetrics;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
+import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.mapping.MappingException;
+import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetChange;
 import at.telco.hub.target.TargetRejectedException;
 import at.telco.hub.target.TargetUnavailableException;
-import at.telco.hub.target.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

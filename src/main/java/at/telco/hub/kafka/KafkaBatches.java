@@ -12,6 +12,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +89,18 @@ public final class KafkaBatches {
         throw new IllegalStateException(
             "route " + route + " consumes without allowManualCommit: offsets cannot be committed");
       }
-      manual.commit();
+      try {
+        manual.commit();
+      } catch (RebalanceInProgressException | CommitFailedException e) {
+        // the partition is moving to another consumer: the batch is applied, only its offset is
+        // not recorded, so the new owner gets these records again and the version check absorbs
+        // them
+        LOG.warn(
+            "route {}: offsets not committed ({}); the records may be delivered again",
+            route,
+            e.getClass().getSimpleName());
+        return;
+      }
     }
   }
 

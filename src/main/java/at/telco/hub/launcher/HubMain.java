@@ -60,10 +60,10 @@ public final class HubMain {
     clean = clean || props.getBoolean("hub.embedded.clean", false);
 
     Main main = new Main();
-    if (config != null) {
-      main.setPropertyPlaceholderLocations(
-          "classpath:application.properties;optional=true,file:" + config.toAbsolutePath());
-    }
+    // the --config file's keys win over the built-in defaults, for placeholders and for Camel's
+    // own camel.* settings alike; a system property or environment variable still wins over the
+    // file
+    Properties overrides = props.fileOverrides();
     EmbeddedInfrastructure infrastructure = null;
     if (props.getBoolean("hub.embedded.enabled", true)) {
       try {
@@ -73,8 +73,9 @@ public final class HubMain {
         System.exit(2);
         return;
       }
-      main.setOverrideProperties(infrastructure.connectionProperties());
+      overrides.putAll(infrastructure.connectionProperties());
     }
+    main.setOverrideProperties(overrides);
     EmbeddedInfrastructure embedded = infrastructure;
     main.addMainListener(
         new MainListenerSupport() {

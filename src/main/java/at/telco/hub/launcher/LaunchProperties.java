@@ -55,6 +55,15 @@ final class LaunchProperties {
     return Optional.ofNullable(v).map(String::strip).filter(s -> !s.isEmpty());
   }
 
+  /** Every key of the --config file, with the value that wins for it. */
+  Properties fileOverrides() {
+    Properties p = new Properties();
+    for (String key : file.stringPropertyNames()) {
+      get(key).ifPresent(v -> p.setProperty(key, v));
+    }
+    return p;
+  }
+
   String get(String key, String fallback) {
     return get(key).orElse(fallback);
   }

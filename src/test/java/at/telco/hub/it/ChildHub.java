@@ -27,7 +27,8 @@ public final class ChildHub implements AutoCloseable {
   public static Path jar() {
     Path jar = Path.of(System.getProperty("hub.jar", "target/telco-integration-hub.jar"));
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: run the ITs with mvn verify (after package)");
+      throw new IllegalStateException(
+          jar + " is missing: run the ITs with mvn verify (after package)");
     }
     return jar;
   }
@@ -65,9 +66,18 @@ public final class ChildHub implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook, no graceful stop, no last commit. */
-  public void kill() throws InterruptedException {
+  public void kill() {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    waitFor(30);
+  }
+
+  private boolean waitFor(int seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public String log() {
@@ -79,10 +89,10 @@ public final class ChildHub implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(45, TimeUnit.SECONDS)) {
+      if (!waitFor(45)) {
         kill();
       }
     }

@@ -52,12 +52,25 @@ public final class Crm {
         account,
         first + " " + last,
         status);
-    contact(account + "-C1", account, true, first, last, first.toLowerCase() + "@example.at", "0664 1234567");
+    contact(
+        account + "-C1",
+        account,
+        true,
+        first,
+        last,
+        first.toLowerCase() + "@example.at",
+        "0664 1234567");
     address(account + "-A1", account, "BILLING", "Lassallestraße", "9", "1020", "Wien");
   }
 
   public void contact(
-      String id, String account, boolean primary, String first, String last, String email, String phone) {
+      String id,
+      String account,
+      boolean primary,
+      String first,
+      String last,
+      String email,
+      String phone) {
     update(
         "INSERT INTO crm.contact (contact_id, account_id, is_primary, salutation, first_name,"
             + " last_name, birth_date, email, phone, language) VALUES (?, ?, ?, 'Frau', ?, ?,"
@@ -72,7 +85,13 @@ public final class Crm {
   }
 
   public void address(
-      String id, String account, String type, String street, String house, String zip, String city) {
+      String id,
+      String account,
+      String type,
+      String street,
+      String house,
+      String zip,
+      String city) {
     update(
         "INSERT INTO crm.address (address_id, account_id, address_type, street, house_number,"
             + " postal_code, city) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -10,7 +10,9 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Flow 1 end to end against the real servers: what a CRM change becomes in customerdb and billing. */
+/**
+ * Flow 1 end to end against the real servers: what a CRM change becomes in customerdb and billing.
+ */
 class CustomerSyncIT {
 
   static TestServers servers;
@@ -30,7 +32,8 @@ class CustomerSyncIT {
   }
 
   static Map<String, Object> customer(String account) {
-    return Crm.row(customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
+    return Crm.row(
+        customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
   }
 
   static List<Map<String, Object>> media(String account) {
@@ -58,12 +61,25 @@ class CustomerSyncIT {
         "INSERT INTO crm.account (account_id, account_type, name, status, segment)"
             + " VALUES (?, 'B2C', 'Siobhán O''Brien-Đorđević', 'ACTIVE', 'CONSUMER')",
         a);
-    crm.contact(a + "-C1", a, true, "Siobhán", "O'Brien-Đorđević", "siobhan@example.at", "+43 (664) 123 45 67");
+    crm.contact(
+        a + "-C1",
+        a,
+        true,
+        "Siobhán",
+        "O'Brien-Đorđević",
+        "siobhan@example.at",
+        "+43 (664) 123 45 67");
     crm.address(a + "-A1", a, "POSTAL", "Mariahilfer Straße", "12a", "1060", "Wien");
     crm.address(a + "-A2", a, "SERVICE", "Am Graben", null, "1010", "Wien");
 
-    await().atMost(within()).until(() -> billingCustomer(a) != null && customer(a) != null
-        && customer(a).get("billing_cust_no") != null && media(a).size() == 4);
+    await()
+        .atMost(within())
+        .until(
+            () ->
+                billingCustomer(a) != null
+                    && customer(a) != null
+                    && customer(a).get("billing_cust_no") != null
+                    && media(a).size() == 4);
 
     Map<String, Object> c = customer(a);
     assertThat(c)
@@ -75,13 +91,30 @@ class CustomerSyncIT {
         .containsEntry("status", "ACTIVE")
         .containsEntry("marketing_opt_in", false);
     assertThat(c.get("birth_date").toString()).isEqualTo("1980-02-29");
-    Object customerId = Crm.row(hub, "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?", a)
-        .get("customer_id");
+    Object customerId =
+        Crm.row(hub, "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?", a)
+            .get("customer_id");
     assertThat(c.get("customer_id")).isEqualTo(customerId);
     assertThat(media(a))
-        .extracting(m -> m.get("medium_type") + "/" + m.get("role") + "/" + m.get("email") + "/"
-            + m.get("phone_e164") + "/" + m.get("street") + "/" + m.get("house_number") + "/"
-            + m.get("postal_code") + "/" + m.get("city") + "/" + m.get("country"))
+        .extracting(
+            m ->
+                m.get("medium_type")
+                    + "/"
+                    + m.get("role")
+                    + "/"
+                    + m.get("email")
+                    + "/"
+                    + m.get("phone_e164")
+                    + "/"
+                    + m.get("street")
+                    + "/"
+                    + m.get("house_number")
+                    + "/"
+                    + m.get("postal_code")
+                    + "/"
+                    + m.get("city")
+                    + "/"
+                    + m.get("country"))
         .containsExactly(
             "EMAIL/PRIMARY/siobhan@example.at/null/null/null/null/null/null",
             "PHONE/PRIMARY/null/+436641234567/null/null/null/null/null",
@@ -103,12 +136,22 @@ class CustomerSyncIT {
         .containsEntry("anonymized", false);
     // billing's own number, written back to customerdb and recorded in the identity registry
     assertThat(c.get("billing_cust_no")).isEqualTo(b.get("cust_no"));
-    assertThat(Crm.row(hub, "SELECT billing_cust_no FROM hub.customer_identity WHERE crm_account_id = ?", a)
-        .get("billing_cust_no")).isEqualTo(b.get("cust_no"));
+    assertThat(
+            Crm.row(
+                    hub,
+                    "SELECT billing_cust_no FROM hub.customer_identity WHERE crm_account_id = ?",
+                    a)
+                .get("billing_cust_no"))
+        .isEqualTo(b.get("cust_no"));
     // billing keeps Vienna local time: within a minute of Vienna's wall clock now
-    assertThat(Crm.row(billing,
-        "SELECT abs(extract(epoch FROM (updated_at - (now() AT TIME ZONE 'Europe/Vienna')))) < 60 AS vienna"
-            + " FROM billing.customer WHERE crm_account_id = ?", a).get("vienna")).isEqualTo(true);
+    assertThat(
+            Crm.row(
+                    billing,
+                    "SELECT abs(extract(epoch FROM (updated_at - (now() AT TIME ZONE 'Europe/Vienna')))) < 60 AS vienna"
+                        + " FROM billing.customer WHERE crm_account_id = ?",
+                    a)
+                .get("vienna"))
+        .isEqualTo(true);
   }
 
   @Test
@@ -125,7 +168,9 @@ class CustomerSyncIT {
     await().atMost(within()).until(() -> billingCustomer(a) != null && customer(a) != null);
     assertThat(customer(a))
         .containsEntry("party_type", "ORGANIZATION")
-        .containsEntry("organization_name", "Österreichische Telekommunikations- und Infrastrukturberatungsgesellschaft mbH")
+        .containsEntry(
+            "organization_name",
+            "Österreichische Telekommunikations- und Infrastrukturberatungsgesellschaft mbH")
         .containsEntry("vat_id", "ATU12345678")
         .containsEntry("given_name", null);
     assertThat(billingCustomer(a))
@@ -142,13 +187,25 @@ class CustomerSyncIT {
     crm.person(a, "Anna", "Gruber", "ACTIVE");
     await().atMost(within()).until(() -> billingCustomer(a) != null);
 
-    crm.update("UPDATE crm.contact SET email = 'anna.neu@example.at', phone = '+43 660 7654321' WHERE contact_id = ?", a + "-C1");
-    crm.update("UPDATE crm.address SET street = 'Praterstraße', house_number = '40/2' WHERE address_id = ?", a + "-A1");
+    crm.update(
+        "UPDATE crm.contact SET email = 'anna.neu@example.at', phone = '+43 660 7654321' WHERE contact_id = ?",
+        a + "-C1");
+    crm.update(
+        "UPDATE crm.address SET street = 'Praterstraße', house_number = '40/2' WHERE address_id = ?",
+        a + "-A1");
 
-    await().atMost(within()).until(() -> "Praterstraße 40/2".equals(billingCustomer(a).get("street_line"))
-        && "anna.neu@example.at".equals(billingCustomer(a).get("email_invoice")));
-    await().atMost(within()).until(() -> media(a).stream().anyMatch(m -> "+436607654321".equals(m.get("phone_e164")))
-        && media(a).stream().anyMatch(m -> "Praterstraße".equals(m.get("street"))));
+    await()
+        .atMost(within())
+        .until(
+            () ->
+                "Praterstraße 40/2".equals(billingCustomer(a).get("street_line"))
+                    && "anna.neu@example.at".equals(billingCustomer(a).get("email_invoice")));
+    await()
+        .atMost(within())
+        .until(
+            () ->
+                media(a).stream().anyMatch(m -> "+436607654321".equals(m.get("phone_e164")))
+                    && media(a).stream().anyMatch(m -> "Praterstraße".equals(m.get("street"))));
   }
 
   @Test
@@ -176,9 +233,13 @@ class CustomerSyncIT {
     await().atMost(within()).until(() -> billingCustomer(a) != null);
 
     // billing suspends the customer on its own; a later CRM change of the name leaves that alone
-    servers.execute("billing", "UPDATE billing.customer SET status = 'SUSPENDED' WHERE crm_account_id = '" + a + "'");
+    servers.execute(
+        "billing",
+        "UPDATE billing.customer SET status = 'SUSPENDED' WHERE crm_account_id = '" + a + "'");
     crm.update("UPDATE crm.account SET name = 'Sophie Bauer-Wagner' WHERE account_id = ?", a);
-    await().atMost(within()).until(() -> "Sophie Bauer-Wagner".equals(billingCustomer(a).get("name_line1")));
+    await()
+        .atMost(within())
+        .until(() -> "Sophie Bauer-Wagner".equals(billingCustomer(a).get("name_line1")));
     assertThat(billingCustomer(a)).containsEntry("status", "SUSPENDED");
 
     crm.update("UPDATE crm.account SET status = 'INACTIVE' WHERE account_id = ?", a);
@@ -198,8 +259,12 @@ class CustomerSyncIT {
 
     crm.update("UPDATE crm.account SET gdpr_erasure_requested = true WHERE account_id = ?", a);
     crm.update("DELETE FROM crm.account WHERE account_id = ?", a);
-    await().atMost(within()).until(() -> "CLOSED".equals(billingCustomer(a).get("status"))
-        && "INACTIVE".equals(customer(a).get("status")));
+    await()
+        .atMost(within())
+        .until(
+            () ->
+                "CLOSED".equals(billingCustomer(a).get("status"))
+                    && "INACTIVE".equals(customer(a).get("status")));
   }
 
   @Test
@@ -209,7 +274,8 @@ class CustomerSyncIT {
     await().atMost(within()).until(() -> customer(a) != null);
     assertThat(customer(a)).containsEntry("status", "PROSPECT");
     assertThat(billingCustomer(a)).isNull();
-    assertThat(Crm.rows(hub, "SELECT 1 FROM hub.dead_letter WHERE crm_account_id = ?", a)).isEmpty();
+    assertThat(Crm.rows(hub, "SELECT 1 FROM hub.dead_letter WHERE crm_account_id = ?", a))
+        .isEmpty();
 
     crm.update("UPDATE crm.account SET status = 'ACTIVE' WHERE account_id = ?", a);
     await().atMost(within()).until(() -> billingCustomer(a) != null);
@@ -229,7 +295,9 @@ class CustomerSyncIT {
     // Marie's own contact goes, Theo moves over and is the only contact left there
     crm.update("DELETE FROM crm.contact WHERE contact_id = ?", to + "-C1");
     crm.update("UPDATE crm.contact SET account_id = ? WHERE contact_id = ?", to, from + "-C2");
-    await().atMost(within()).until(() -> "theo@example.at".equals(billingCustomer(to).get("email_invoice")));
+    await()
+        .atMost(within())
+        .until(() -> "theo@example.at".equals(billingCustomer(to).get("email_invoice")));
     assertThat(customer(to)).containsEntry("given_name", "Theo");
     assertThat(billingCustomer(from)).containsEntry("email_invoice", "paul@example.at");
   }
@@ -237,18 +305,36 @@ class CustomerSyncIT {
   @Test
   void aPhoneNumberThatCannotBeNormalisedIsKeptOutAndReportedWhileTheRestFlows() {
     String a = "ACC-T01-0010";
-    crm.update("INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2C', 'Eva Wolf', 'ACTIVE')", a);
+    crm.update(
+        "INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2C', 'Eva Wolf', 'ACTIVE')",
+        a);
     crm.contact(a + "-C1", a, true, "Eva", "Wolf", "eva.wolf@example.at", "bitte nicht anrufen");
     crm.address(a + "-A1", a, "BILLING", "Dorfstraße", "1", "9963", "St. Jakob");
-    await().atMost(within()).until(() -> billingCustomer(a) != null && customer(a) != null && media(a).size() == 2);
+    await()
+        .atMost(within())
+        .until(() -> billingCustomer(a) != null && customer(a) != null && media(a).size() == 2);
     assertThat(media(a)).extracting(m -> m.get("medium_type")).containsExactly("EMAIL", "POSTAL");
-    Map<String, Object> issue = Crm.row(hub, "SELECT * FROM hub.data_quality_issue WHERE entity_key = ?", a);
-    assertThat(issue).isNotNull().containsEntry("field", "primaryContact.phone").containsEntry("resolved_at", null);
-    assertThat(issue.get("reason").toString()).contains("cannot be normalised").doesNotContain("anrufen");
+    Map<String, Object> issue =
+        Crm.row(hub, "SELECT * FROM hub.data_quality_issue WHERE entity_key = ?", a);
+    assertThat(issue)
+        .isNotNull()
+        .containsEntry("field", "primaryContact.phone")
+        .containsEntry("resolved_at", null);
+    assertThat(issue.get("reason").toString())
+        .contains("cannot be normalised")
+        .doesNotContain("anrufen");
 
     crm.update("UPDATE crm.contact SET phone = '0676 5555555' WHERE contact_id = ?", a + "-C1");
     await().atMost(within()).until(() -> media(a).size() == 3);
-    await().atMost(within()).until(() ->
-        Crm.row(hub, "SELECT resolved_at FROM hub.data_quality_issue WHERE entity_key = ?", a).get("resolved_at") != null);
+    await()
+        .atMost(within())
+        .until(
+            () ->
+                Crm.row(
+                            hub,
+                            "SELECT resolved_at FROM hub.data_quality_issue WHERE entity_key = ?",
+                            a)
+                        .get("resolved_at")
+                    != null);
   }
 }

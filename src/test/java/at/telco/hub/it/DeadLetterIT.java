@@ -12,7 +12,6 @@ import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -59,18 +58,23 @@ class DeadLetterIT {
 
   @AfterAll
   static void removeFault() {
-    servers.execute("billing", "DROP TRIGGER refuse_t03 ON billing.customer", "DROP FUNCTION public.refuse_t03()");
+    servers.execute(
+        "billing",
+        "DROP TRIGGER refuse_t03 ON billing.customer",
+        "DROP FUNCTION public.refuse_t03()");
   }
 
   static List<Message> deadLetters(String queue, String selector) throws Exception {
-    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort());
+    ActiveMQConnectionFactory cf =
+        new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort());
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       c.start();
       QueueBrowser browser = s.createBrowser(s.createQueue(queue), selector);
       List<Message> messages = new ArrayList<>();
-      for (Object m : Collections.list(browser.getEnumeration())) {
-        messages.add((Message) m);
+      java.util.Enumeration<?> e = browser.getEnumeration();
+      while (e.hasMoreElements()) {
+        messages.add((Message) e.nextElement());
       }
       return messages;
     }
@@ -81,7 +85,8 @@ class DeadLetterIT {
   }
 
   static Map<String, Object> customer(String account) {
-    return Crm.row(customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
+    return Crm.row(
+        customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
   }
 
   @Test
@@ -91,13 +96,16 @@ class DeadLetterIT {
     crm.person(bad, "Maximilian", "Leitner", "ACTIVE");
     crm.person(good, "Hannah", "Berger", "ACTIVE");
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters("DLQ.billing", "hubCrmAccountId = '" + bad + "'").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !deadLetters("DLQ.billing", "hubCrmAccountId = '" + bad + "'").isEmpty());
     await().atMost(Duration.ofSeconds(20)).until(() -> billingCustomer(good) != null);
     // the fault is billing's: customerdb has the customer all the same
     assertThat(customer(bad)).isNotNull();
     assertThat(billingCustomer(bad)).isNull();
 
-    TextMessage m = (TextMessage) deadLetters("DLQ.billing", "hubCrmAccountId = '" + bad + "'").get(0);
+    TextMessage m =
+        (TextMessage) deadLetters("DLQ.billing", "hubCrmAccountId = '" + bad + "'").get(0);
     assertThat(m.getStringProperty("hubReason"))
         .contains("billing rejected the change")
         .contains("credit check pending")
@@ -107,67 +115,108 @@ class DeadLetterIT {
     assertThat(m.getIntProperty("hubAttempts")).isEqualTo(4); // first try + 3 redeliveries
     assertThat(Instant.parse(m.getStringProperty("hubFirstFailedAt")))
         .isBeforeOrEqualTo(Instant.parse(m.getStringProperty("hubLastFailedAt")));
-    assertThat(m.getStringProperty("hubCustomerId")).isEqualTo(customer(bad).get("customer_id").toString());
+    assertThat(m.getStringProperty("hubCustomerId"))
+        .isEqualTo(customer(bad).get("customer_id").toString());
     // the body is the canonical message as received, ready to be replayed
     CanonicalEvent event = CanonicalEvent.parse(m.getText());
     assertThat(event.subject()).isEqualTo(bad);
     assertThat(m.getStringProperty("hubCorrelationId")).isEqualTo(event.correlationId());
     assertThat(m.getStringProperty("hubEventId")).isEqualTo(event.id());
 
-    Map<String, Object> index = Crm.row(hub, "SELECT * FROM hub.dead_letter WHERE id = ?::uuid",
-        m.getStringProperty("hubDeadLetterId"));
-    assertThat(index).containsEntry("target", "billing").containsEntry("status", "QUEUED")
-        .containsEntry("crm_account_id", bad).containsEntry("attempts", 4);
+    Map<String, Object> index =
+        Crm.row(
+            hub,
+            "SELECT * FROM hub.dead_letter WHERE id = ?::uuid",
+            m.getStringProperty("hubDeadLetterId"));
+    assertThat(index)
+        .containsEntry("target", "billing")
+        .containsEntry("status", "QUEUED")
+        .containsEntry("crm_account_id", bad)
+        .containsEntry("attempts", 4);
   }
 
   @Test
   void dataThatBreaksABillingRuleIsDeadLetteredAtOnceWithTheRuleNamed() throws Exception {
     String a = "ACC-T03-0002";
-    String name = "Internationale Gesellschaft für angewandte Datenverarbeitung, Netzwerkplanung,"
-        + " Systemintegration und Telekommunikationsdienstleistungen Mitteleuropa GmbH";
-    crm.update("INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2B', ?, 'ACTIVE')",
-        a, name);
+    String name =
+        "Internationale Gesellschaft für angewandte Datenverarbeitung, Netzwerkplanung,"
+            + " Systemintegration und Telekommunikationsdienstleistungen Mitteleuropa GmbH";
+    crm.update(
+        "INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2B', ?, 'ACTIVE')",
+        a,
+        name);
     crm.contact(a + "-C1", a, true, "Petra", "Novák", "petra@example.at", null);
     crm.address(a + "-A1", a, "BILLING", "Hauptstraße", "1", "1010", "Wien");
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> !deadLetters("DLQ.billing", "hubCrmAccountId = '" + a + "'").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !deadLetters("DLQ.billing", "hubCrmAccountId = '" + a + "'").isEmpty());
     Message m = deadLetters("DLQ.billing", "hubCrmAccountId = '" + a + "'").get(0);
-    assertThat(m.getStringProperty("hubReason")).startsWith("name is " + name.length() + " characters").contains("at a word boundary");
-    assertThat(m.getIntProperty("hubAttempts")).isEqualTo(1); // waiting cannot make the name shorter
+    assertThat(m.getStringProperty("hubReason"))
+        .startsWith("name is " + name.length() + " characters")
+        .contains("at a word boundary");
+    assertThat(m.getIntProperty("hubAttempts"))
+        .isEqualTo(1); // waiting cannot make the name shorter
     assertThat(customer(a)).isNotNull();
   }
 
   @Test
-  void aMessageThatIsNotACanonicalEventIsDeadLetteredByEveryTargetAndTheNextOneStillArrives() throws Exception {
+  void aMessageThatIsNotACanonicalEventIsDeadLetteredByEveryTargetAndTheNextOneStillArrives()
+      throws Exception {
     KafkaTopic topic = new KafkaTopic(servers, "canonical.customer.v1");
     topic.publish("ACC-T03-JUNK", "{\"this is\": not json");
     String after = "ACC-T03-0003";
     crm.person(after, "Elias", "Brunner", "ACTIVE");
-    await().atMost(Duration.ofSeconds(20)).until(() -> billingCustomer(after) != null && customer(after) != null);
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        deadLetters("DLQ.customerdb", "hubReason LIKE '%not well-formed JSON%'").size() == 1
-            && deadLetters("DLQ.billing", "hubReason LIKE '%not well-formed JSON%'").size() == 1);
-    TextMessage m = (TextMessage) deadLetters("DLQ.customerdb", "hubReason LIKE '%not well-formed JSON%'").get(0);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> billingCustomer(after) != null && customer(after) != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                deadLetters("DLQ.customerdb", "hubReason LIKE '%not well-formed JSON%'").size() == 1
+                    && deadLetters("DLQ.billing", "hubReason LIKE '%not well-formed JSON%'").size()
+                        == 1);
+    TextMessage m =
+        (TextMessage)
+            deadLetters("DLQ.customerdb", "hubReason LIKE '%not well-formed JSON%'").get(0);
     assertThat(m.getText()).isEqualTo("{\"this is\": not json");
   }
 
   @Test
-  void aCrmAccountThatCannotBecomeAValidCanonicalCustomerIsDeadLetteredAtTheSource() throws Exception {
+  void aCrmAccountThatCannotBecomeAValidCanonicalCustomerIsDeadLetteredAtTheSource()
+      throws Exception {
     String a = "ACC-T03-0004";
     crm.inOneTransaction(
-        "INSERT INTO crm.account (account_id, account_type, name, status) VALUES ('" + a + "', 'B2C', 'Ivana Horváth', 'ACTIVE')",
+        "INSERT INTO crm.account (account_id, account_type, name, status) VALUES ('"
+            + a
+            + "', 'B2C', 'Ivana Horváth', 'ACTIVE')",
         "INSERT INTO crm.contact (contact_id, account_id, is_primary, last_name, language)"
-            + " VALUES ('" + a + "-C1', '" + a + "', true, 'Horváth', '1x')");
+            + " VALUES ('"
+            + a
+            + "-C1', '"
+            + a
+            + "', true, 'Horváth', '1x')");
     String next = "ACC-T03-0005";
     crm.person(next, "Zoltán", "Szabó", "ACTIVE");
     await().atMost(Duration.ofSeconds(20)).until(() -> customer(next) != null);
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        !deadLetters("DLQ.canonical-customer", "hubCrmAccountId = '" + a + "'").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !deadLetters("DLQ.canonical-customer", "hubCrmAccountId = '" + a + "'").isEmpty());
     Message m = deadLetters("DLQ.canonical-customer", "hubCrmAccountId = '" + a + "'").get(0);
     assertThat(m.getStringProperty("hubReason")).contains("languageCode");
     assertThat(customer(a)).isNull();
-    // the claimed rows were marked: the account waits in the dead-letter queue, not in the change log
-    assertThat(Crm.row(servers.owner("crm"), "SELECT count(*) AS n FROM crm.change_log WHERE account_id = ?"
-        + " AND processed_at IS NULL", a).get("n")).isEqualTo(0L);
+    // the claimed rows were marked: the account waits in the dead-letter queue, not in the change
+    // log
+    assertThat(
+            Crm.row(
+                    servers.owner("crm"),
+                    "SELECT count(*) AS n FROM crm.change_log WHERE account_id = ?"
+                        + " AND processed_at IS NULL",
+                    a)
+                .get("n"))
+        .isEqualTo(0L);
   }
 }

@@ -77,7 +77,8 @@ public final class KafkaTopic {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (var d : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+      for (var d :
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
         latest.put(new TopicPartition(topic, d.partition()), OffsetSpec.latest());
       }
       var ends = admin.listOffsets(latest).all().get();

@@ -76,7 +76,9 @@ public final class Probes {
   /** Writes of any kind to a target's customer rows for matching accounts. */
   public static long writes(TestServers servers, String database, String keyPattern) {
     return count(
-        servers, database, "SELECT count(*) FROM public.hub_probe WHERE key LIKE '" + keyPattern + "'");
+        servers,
+        database,
+        "SELECT count(*) FROM public.hub_probe WHERE key LIKE '" + keyPattern + "'");
   }
 
   static long count(TestServers servers, String database, String sql) {

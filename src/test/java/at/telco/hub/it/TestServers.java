@@ -80,6 +80,9 @@ public final class TestServers {
     p.setProperty("hub.crm.poll.interval-ms", "50");
     p.setProperty("hub.redelivery.delay-ms", "50");
     p.setProperty("hub.redelivery.max-delay-ms", "200");
+    // a killed instance's partitions move on after 10 s, not the default 45 s
+    p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
+    p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");
     return p;
   }
 

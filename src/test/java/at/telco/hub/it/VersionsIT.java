@@ -30,14 +30,19 @@ class VersionsIT {
     servers = TestServers.get();
     HubInstance hub = SharedHub.get();
     crm = new Crm(servers);
-    topic = new KafkaTopic(servers, hub.property("hub.kafka.topic.customer") == null
-        ? "canonical.customer.v1" : hub.property("hub.kafka.topic.customer"));
+    topic =
+        new KafkaTopic(
+            servers,
+            hub.property("hub.kafka.topic.customer") == null
+                ? "canonical.customer.v1"
+                : hub.property("hub.kafka.topic.customer"));
     customerdb = servers.owner("customerdb");
     billing = servers.owner("billing");
   }
 
   static Map<String, Object> customer(String account) {
-    return Crm.row(customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
+    return Crm.row(
+        customerdb, "SELECT * FROM customerdb.customer WHERE crm_account_id = ?", account);
   }
 
   static Map<String, Object> billingCustomer(String account) {
@@ -45,15 +50,22 @@ class VersionsIT {
   }
 
   static void awaitTargetsCaughtUp() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> topic.consumedBy("hub-customerdb", "hub-billing"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> topic.consumedBy("hub-customerdb", "hub-billing"));
   }
 
   @Test
   void aDuplicateDeliveryChangesNothing() {
     String a = "ACC-T02-0001";
     crm.person(a, "Jakob", "Steiner", "ACTIVE");
-    await().atMost(Duration.ofSeconds(20)).until(() -> billingCustomer(a) != null && customer(a) != null
-        && customer(a).get("billing_cust_no") != null);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                billingCustomer(a) != null
+                    && customer(a) != null
+                    && customer(a).get("billing_cust_no") != null);
     awaitTargetsCaughtUp();
     long customerDbWrites = Probes.writes(servers, "customerdb", a);
     long billingWrites = Probes.writes(servers, "billing", a);
@@ -83,9 +95,14 @@ class VersionsIT {
     String older = before.get(before.size() - 1);
 
     crm.update("UPDATE crm.account SET name = 'Laura Mayer-Lang' WHERE account_id = ?", a);
-    crm.update("UPDATE crm.contact SET email = 'laura.neu@example.at' WHERE contact_id = ?", a + "-C1");
-    await().atMost(Duration.ofSeconds(20)).until(() -> "Laura Mayer-Lang".equals(billingCustomer(a).get("name_line1"))
-        && "laura.neu@example.at".equals(billingCustomer(a).get("email_invoice")));
+    crm.update(
+        "UPDATE crm.contact SET email = 'laura.neu@example.at' WHERE contact_id = ?", a + "-C1");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                "Laura Mayer-Lang".equals(billingCustomer(a).get("name_line1"))
+                    && "laura.neu@example.at".equals(billingCustomer(a).get("email_invoice")));
     awaitTargetsCaughtUp();
     long customerDbWrites = Probes.writes(servers, "customerdb", a);
     long billingWrites = Probes.writes(servers, "billing", a);
@@ -96,9 +113,14 @@ class VersionsIT {
     assertThat(billingCustomer(a))
         .containsEntry("name_line1", "Laura Mayer-Lang")
         .containsEntry("email_invoice", "laura.neu@example.at");
-    assertThat(Crm.rows(customerdb, "SELECT m.email FROM customerdb.contact_medium m JOIN customerdb.customer c"
-        + " USING (customer_id) WHERE c.crm_account_id = ? AND m.medium_type = 'EMAIL'", a))
-        .extracting(r -> r.get("email")).containsExactly("laura.neu@example.at");
+    assertThat(
+            Crm.rows(
+                customerdb,
+                "SELECT m.email FROM customerdb.contact_medium m JOIN customerdb.customer c"
+                    + " USING (customer_id) WHERE c.crm_account_id = ? AND m.medium_type = 'EMAIL'",
+                a))
+        .extracting(r -> r.get("email"))
+        .containsExactly("laura.neu@example.at");
     assertThat(Probes.writes(servers, "customerdb", a)).isEqualTo(customerDbWrites);
     assertThat(Probes.writes(servers, "billing", a)).isEqualTo(billingWrites);
     // and the older event was the older one indeed
@@ -115,26 +137,41 @@ class VersionsIT {
     try (Connection slow = crmDb.getConnection()) {
       slow.setAutoCommit(false);
       // takes the lower change_id now, becomes visible only at its commit
-      try (PreparedStatement ps = slow.prepareStatement(
-          "UPDATE crm.contact SET email = 'david.spaet@example.at' WHERE contact_id = ?")) {
+      try (PreparedStatement ps =
+          slow.prepareStatement(
+              "UPDATE crm.contact SET email = 'david.spaet@example.at' WHERE contact_id = ?")) {
         ps.setString(1, a + "-C1");
         ps.executeUpdate();
       }
       long slowId;
-      try (PreparedStatement ps = slow.prepareStatement("SELECT currval('crm.change_log_change_id_seq')");
+      try (PreparedStatement ps =
+              slow.prepareStatement("SELECT currval('crm.change_log_change_id_seq')");
           java.sql.ResultSet rs = ps.executeQuery()) {
         rs.next();
         slowId = rs.getLong(1);
       }
       crm.update("UPDATE crm.account SET segment = 'SOHO' WHERE account_id = ?", a);
       await().atMost(Duration.ofSeconds(20)).until(() -> "SOHO".equals(customer(a).get("segment")));
-      long processedId = (long) Crm.row(crmDb, "SELECT max(change_id) AS id FROM crm.change_log"
-          + " WHERE account_id = ? AND processed_at IS NOT NULL", a).get("id");
+      long processedId =
+          (long)
+              Crm.row(
+                      crmDb,
+                      "SELECT max(change_id) AS id FROM crm.change_log"
+                          + " WHERE account_id = ? AND processed_at IS NOT NULL",
+                      a)
+                  .get("id");
       assertThat(processedId).as("a higher change id was processed first").isGreaterThan(slowId);
       slow.commit();
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> "david.spaet@example.at".equals(billingCustomer(a).get("email_invoice")));
-    assertThat(Crm.row(crmDb, "SELECT count(*) AS n FROM crm.change_log WHERE account_id = ? AND processed_at IS NULL", a)
-        .get("n")).isEqualTo(0L);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> "david.spaet@example.at".equals(billingCustomer(a).get("email_invoice")));
+    assertThat(
+            Crm.row(
+                    crmDb,
+                    "SELECT count(*) AS n FROM crm.change_log WHERE account_id = ? AND processed_at IS NULL",
+                    a)
+                .get("n"))
+        .isEqualTo(0L);
   }
 }
