@@ -61,20 +61,26 @@ public final class CrmDataQuality {
       if (!issues.isEmpty()) {
         try (PreparedStatement ps =
             c.prepareStatement(
-                "INSERT INTO hub.data_quality_issue (source, entity_key, field, reason)"
+                "INSERT INTO hub.data_quality_issue AS i (source, entity_key, field, reason)"
                     + " VALUES (?, ?, ?, ?) ON CONFLICT (source, entity_key, field) DO UPDATE SET"
                     + " reason = EXCLUDED.reason, last_seen_at = now(), resolved_at = NULL,"
-                    + " occurrences = hub.data_quality_issue.occurrences + 1")) {
+                    + " occurrences = i.occurrences + 1"
+                    + " RETURNING (xmax = 0) AS first_seen")) {
           for (String[] issue : issues) {
             ps.setString(1, SOURCE);
             ps.setString(2, issue[0]);
             ps.setString(3, PHONE);
             ps.setString(4, issue[1]);
-            ps.addBatch();
             metrics.dataQualityIssue(SOURCE, PHONE);
-            LOG.warn("CRM account {}: {}; kept out of customerdb", issue[0], issue[1]);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              boolean first = rs.next() && rs.getBoolean(1);
+              if (first) {
+                LOG.warn("CRM account {}: {}; kept out of customerdb", issue[0], issue[1]);
+              } else {
+                LOG.debug("CRM account {}: {} (known issue)", issue[0], issue[1]);
+              }
+            }
           }
-          ps.executeBatch();
         }
       }
       if (!clean.isEmpty()) {
