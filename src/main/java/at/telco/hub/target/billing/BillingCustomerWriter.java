@@ -1,0 +1,369 @@
+package at.telco.hub.target.billing;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.canonical.SnapshotVersion;
+import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.ApplyOutcome;
+import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetChange;
+import at.telco.hub.target.TargetRejectedException;
+import at.telco.hub.target.TargetStates;
+import at.telco.hub.target.TargetUnavailableException;
+import at.telco.hub.target.Versions;
+import at.telco.hub.target.customerdb.CustomerDbWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies canonical customer changes to {@code billing.customer}, with billing's conventions (the
+ * mapping {@code transformers/canonical-customer-to-billing.jslt}) and its status rule: the hub
+ * sets ACTIVE when the CRM account becomes (or is created) ACTIVE and CLOSED when it becomes
+ * INACTIVE; on every other update billing's status (e.g. SUSPENDED) is left alone.
+ *
+ * <p>Billing has no place for versions, so the hub keeps them in hub.target_state. A write that
+ * would change nothing is not made, so re-applying the same state after a crash writes nothing.
+ * Billing's generated {@code cust_no} is recorded in the identity registry and written back to
+ * customerdb.
+ */
+public final class BillingCustomerWriter {
+
+  public static final String TARGET = "billing";
+  private static final String FLOW = "customer";
+  private static final Logger LOG = LoggerFactory.getLogger(BillingCustomerWriter.class);
+
+  private static final String[] COLUMNS = {
+    "cust_type",
+    "name_line1",
+    "name_line2",
+    "street_line",
+    "zip",
+    "city",
+    "country_iso3",
+    "vat_id",
+    "email_invoice",
+    "language_code"
+  };
+
+  private static final String LOCK =
+      "SELECT pg_advisory_xact_lock(hashtextextended('hub:billing.customer:' || k, 0))"
+          + " FROM unnest(?::text[]) AS k ORDER BY k";
+  private static final String CURRENT =
+      "SELECT crm_account_id, cust_no, status FROM billing.customer"
+          + " WHERE crm_account_id = ANY(?::varchar[]) FOR UPDATE";
+  private static final String INSERT =
+      "INSERT INTO billing.customer (crm_account_id, cust_type, name_line1, name_line2,"
+          + " street_line, zip, city, country_iso3, vat_id, email_invoice, language_code, status,"
+          + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', localtimestamp)"
+          + " RETURNING cust_no";
+  private static final String UPDATE =
+      """
+      UPDATE billing.customer SET cust_type = ?, name_line1 = ?, name_line2 = ?, street_line = ?,
+        zip = ?, city = ?, country_iso3 = ?, vat_id = ?, email_invoice = ?, language_code = ?,
+        status = COALESCE(?::varchar, status), updated_at = localtimestamp
+      WHERE crm_account_id = ?
+        AND (cust_type, name_line1, name_line2, street_line, zip, city, country_iso3, vat_id,
+             email_invoice, language_code, status)
+          IS DISTINCT FROM (?::char(1), ?::varchar, ?::varchar, ?::varchar, ?::varchar, ?::varchar,
+             ?::char(3), ?::varchar, ?::varchar, ?::varchar, COALESCE(?, status))
+      """;
+  private static final String SET_STATUS =
+      "UPDATE billing.customer SET status = ?, updated_at = localtimestamp"
+          + " WHERE crm_account_id = ? AND status <> ?";
+
+  private final DataSource billing;
+  private final TargetStates states;
+  private final IdentityRegistry registry;
+  private final CustomerDbWriter customerdb;
+  private final HubMetrics metrics;
+  private final Clock clock;
+
+  public BillingCustomerWriter(
+      DataSource billing,
+      TargetStates states,
+      IdentityRegistry registry,
+      CustomerDbWriter customerdb,
+      HubMetrics metrics,
+      Clock clock) {
+    this.billing = billing;
+    this.states = states;
+    this.registry = registry;
+    this.customerdb = customerdb;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** See {@link CustomerDbWriter#applyBatch}. */
+  public List<TargetChange> applyBatch(List<TargetChange> changes) {
+    List<TargetChange> alone = new ArrayList<>();
+    List<TargetChange> ready = new ArrayList<>();
+    for (TargetChange change : changes) {
+      (change.hasFailed() ? alone : ready).add(change);
+    }
+    if (ready.isEmpty()) {
+      return alone;
+    }
+    try {
+      alone.addAll(write(ready));
+    } catch (TargetUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "batch of {} refused by billing, applying one by one: {}", ready.size(), e.getMessage());
+      for (TargetChange change : ready) {
+        change.outcome(null);
+      }
+      alone.addAll(ready);
+    }
+    return alone;
+  }
+
+  /** Applies one change; throws why it cannot be applied. */
+  public void applyOne(TargetChange change) {
+    if (change.hasFailed()) {
+      throw change.failure();
+    }
+    List<TargetChange> failed;
+    try {
+      failed = write(List.of(change));
+    } catch (TargetUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      forgetPending(change);
+      throw e;
+    }
+    if (!failed.isEmpty()) {
+      forgetPending(change);
+      throw failed.get(0).failure();
+    }
+  }
+
+  private void forgetPending(TargetChange change) {
+    try {
+      states.clearPending(TARGET, change.event().subject(), change.event().entityVersion());
+    } catch (RuntimeException e) {
+      // the pending mark only fences off older versions; leaving it is safe
+      LOG.debug("could not clear pending billing version: {}", e.getMessage());
+    }
+  }
+
+  private record Current(long custNo, String status) {}
+
+  private List<TargetChange> write(List<TargetChange> changes) {
+    Map<String, TargetChange> newest = Versions.newestPerKey(changes, c -> c.event().subject());
+    Map<String, TargetStates.State> known = states.read(TARGET, newest.keySet());
+    Map<String, TargetChange> proceed = new LinkedHashMap<>();
+    for (Map.Entry<String, TargetChange> e : newest.entrySet()) {
+      TargetChange change = e.getValue();
+      if ("SKIP".equals(Json.text(change.row(), "action"))) {
+        change.outcome(ApplyOutcome.NOT_ELIGIBLE);
+        continue;
+      }
+      ApplyOutcome verdict = verdict(change, known.get(e.getKey()));
+      if (verdict == null) {
+        proceed.put(e.getKey(), change);
+      } else {
+        change.outcome(verdict);
+      }
+    }
+    List<TargetStates.Applied> applied = new ArrayList<>();
+    Map<UUID, Long> custNos = new HashMap<>();
+    if (!proceed.isEmpty()) {
+      Map<String, String> pending = new LinkedHashMap<>();
+      proceed.forEach((k, c) -> pending.put(k, c.event().entityVersion()));
+      try (Connection c = billing.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          lock(c, proceed.keySet());
+          states.markPending(TARGET, pending);
+          Map<String, Current> current = current(c, proceed.keySet());
+          for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
+            TargetChange change = e.getValue();
+            Current row = current.get(e.getKey());
+            Long custNo = apply(c, change, row, known.get(e.getKey()));
+            if (custNo != null) {
+              custNos.put(UUID.fromString(change.event().customerId()), custNo);
+            }
+            applied.add(
+                new TargetStates.Applied(
+                    e.getKey(),
+                    change.event().entityVersion(),
+                    Json.text(change.row(), "crm_status")));
+          }
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw SqlFailures.translate(TARGET, e);
+      }
+      states.markApplied(TARGET, applied);
+    }
+    Instant committed = clock.instant();
+    registry.recordBillingCustNos(custNos);
+    customerdb.writeBillingCustNos(custNos);
+    for (TargetChange change : changes) {
+      if (change.outcome() == ApplyOutcome.APPLIED) {
+        metrics.endToEnd(FLOW, TARGET, change.event().sourceChangedAt(), committed);
+      }
+      if (change.outcome() != null) {
+        metrics.applied(TARGET, change.outcome());
+        LOG.debug(
+            "billing {} {} version {}",
+            change.outcome(),
+            change.event().customerId(),
+            change.event().entityVersion());
+      }
+    }
+    return Versions.failed(changes);
+  }
+
+  /** Null when the change must be written; otherwise why not. */
+  private static ApplyOutcome verdict(TargetChange change, TargetStates.State state) {
+    if (state == null) {
+      return null;
+    }
+    SnapshotVersion incoming = Versions.of(change.event());
+    if (state.pending() != null && SnapshotVersion.isValid(state.pending())) {
+      // a write of this version may or may not have landed: same or newer is written (a write
+      // that changes nothing is skipped by the update itself), older is fenced off
+      switch (incoming.comparedTo(SnapshotVersion.parse(state.pending()))) {
+        case SAME, NEWER -> {
+          return null;
+        }
+        case OLDER -> {
+          return ApplyOutcome.STALE;
+        }
+        case INCOMPARABLE -> {
+          change.failed(Versions.incomparable(change, state.pending()));
+          return ApplyOutcome.FAILED;
+        }
+      }
+    }
+    if (state.applied() != null && SnapshotVersion.isValid(state.applied())) {
+      switch (incoming.comparedTo(SnapshotVersion.parse(state.applied()))) {
+        case NEWER -> {
+          return null;
+        }
+        case SAME -> {
+          return ApplyOutcome.DUPLICATE;
+        }
+        case OLDER -> {
+          return ApplyOutcome.STALE;
+        }
+        case INCOMPARABLE -> {
+          change.failed(Versions.incomparable(change, state.applied()));
+          return ApplyOutcome.FAILED;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Writes one change; returns billing's cust_no of the customer when billing has it. */
+  private static Long apply(
+      Connection c, TargetChange change, Current row, TargetStates.State state)
+      throws SQLException {
+    JsonNode mapped = change.row();
+    String crmStatus = Json.text(mapped, "crm_status");
+    boolean statusChanged =
+        state == null || state.appliedStatus() == null || !state.appliedStatus().equals(crmStatus);
+    String billingStatus = "INACTIVE".equals(crmStatus) ? "CLOSED" : "ACTIVE";
+    String key = change.event().subject();
+    if (row == null) {
+      if (!"UPSERT".equals(Json.text(mapped, "action")) || !"ACTIVE".equals(crmStatus)) {
+        // an ended customer billing never had is not created
+        change.outcome(ApplyOutcome.NOT_ELIGIBLE);
+        return null;
+      }
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        ps.setString(1, key);
+        for (int i = 0; i < COLUMNS.length; i++) {
+          ps.setString(i + 2, Json.text(mapped, COLUMNS[i]));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          change.outcome(ApplyOutcome.APPLIED);
+          return rs.getLong(1);
+        }
+      }
+    }
+    String newStatus = statusChanged ? billingStatus : null;
+    if ("CLOSE".equals(Json.text(mapped, "action"))) {
+      if (newStatus != null) {
+        try (PreparedStatement ps = c.prepareStatement(SET_STATUS)) {
+          ps.setString(1, newStatus);
+          ps.setString(2, key);
+          ps.setString(3, newStatus);
+          ps.executeUpdate();
+        }
+      }
+      change.outcome(ApplyOutcome.APPLIED);
+      return row.custNo();
+    }
+    if (!"UPSERT".equals(Json.text(mapped, "action"))) {
+      throw new TargetRejectedException("billing mapping gave no action for " + key);
+    }
+    try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+      int i = 1;
+      for (String column : COLUMNS) {
+        ps.setString(i++, Json.text(mapped, column));
+      }
+      ps.setString(i++, newStatus);
+      ps.setString(i++, key);
+      for (String column : COLUMNS) {
+        ps.setString(i++, Json.text(mapped, column));
+      }
+      ps.setString(i, newStatus);
+      int updated = ps.executeUpdate();
+      // the same version again after a crash between billing's commit and the hub's record:
+      // billing already has it, and nothing was written
+      boolean retry =
+          state != null
+              && state.pending() != null
+              && state.pending().equals(change.event().entityVersion());
+      change.outcome(updated == 0 && retry ? ApplyOutcome.DUPLICATE : ApplyOutcome.APPLIED);
+    }
+    return row.custNo();
+  }
+
+  private static void lock(Connection c, Iterable<String> keys) throws SQLException {
+    List<String> list = new ArrayList<>();
+    keys.forEach(list::add);
+    try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+      ps.setArray(1, c.createArrayOf("text", list.toArray()));
+      ps.executeQuery().close();
+    }
+  }
+
+  private static Map<String, Current> current(Connection c, Iterable<String> keys)
+      throws SQLException {
+    List<String> list = new ArrayList<>();
+    keys.forEach(list::add);
+    Map<String, Current> current = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(CURRENT)) {
+      ps.setArray(1, c.createArrayOf("varchar", list.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          current.put(rs.getString(1), new Current(rs.getLong(2), rs.getString(3)));
+        }
+      }
+    }
+    return current;
+  }
+}
