@@ -163,6 +163,8 @@ public class HubConfiguration implements CamelConfiguration {
         .schemas("hub")
         .defaultSchema("hub")
         .locations("classpath:db/hub")
+        // features are developed in parallel with their own version ranges (README, Development)
+        .outOfOrder(true)
         .connectRetries(30)
         .load()
         .migrate();
