@@ -1,5 +1,8 @@
 package at.telco.hub.config;
 
+import at.telco.hub.billing.BillingAccountIdentities;
+import at.telco.hub.billing.BillingEventPoller;
+import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.crm.CrmChangePoller;
@@ -9,18 +12,26 @@ import at.telco.hub.deadletter.FailureCounter;
 import at.telco.hub.health.ArtemisHealthCheck;
 import at.telco.hub.health.DatabaseHealthCheck;
 import at.telco.hub.health.KafkaClusterHealthCheck;
+import at.telco.hub.health.ProvisioningHealthCheck;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.kafka.KafkaBatches;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.network.NetworkInventory;
+import at.telco.hub.network.Parking;
+import at.telco.hub.provisioning.Barring;
+import at.telco.hub.provisioning.ProvisioningCommands;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.support.PublishBatch;
 import at.telco.hub.support.SourceOutages;
 import at.telco.hub.target.TargetStates;
 import at.telco.hub.target.billing.BillingCustomerWriter;
+import at.telco.hub.target.crm.CrmNotes;
+import at.telco.hub.target.customerdb.BillingAccountWriter;
 import at.telco.hub.target.customerdb.CustomerDbWriter;
+import at.telco.hub.target.customerdb.ServiceWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,6 +39,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -104,7 +116,8 @@ public class HubConfiguration implements CamelConfiguration {
             },
             MappingFunctions.all(languages));
     registry.bind("mappings", mappings);
-    HubTransformers.register(context, mappings, new CustomerEvents(clock), schemas);
+    HubTransformers.register(
+        context, mappings, new CustomerEvents(clock), new BillingEvents(clock), clock, schemas);
 
     registry.bind(
         "crmChangePoller",
@@ -118,20 +131,47 @@ public class HubConfiguration implements CamelConfiguration {
         "billingCustomerWriter",
         new BillingCustomerWriter(billing, states, identities, customerDbWriter, metrics, clock));
     registry.bind("kafkaBatches", new KafkaBatches(context));
+
+    // flows 2-4: billing accounts and bills, dunning to barring, network inventory
+    BillingAccountIdentities billingAccounts = new BillingAccountIdentities(hub);
+    registry.bind("billingAccountIdentities", billingAccounts);
+    Parking parking =
+        new Parking(
+            pooledArtemis(settings),
+            settings.get("hub.parking.queue", "PARK.network-inventory"),
+            Duration.parse(settings.get("hub.parking.max-time", "PT1H")),
+            Duration.parse(settings.get("hub.parking.first-delay", "PT5S")),
+            Duration.parse(settings.get("hub.parking.max-delay", "PT5M")));
+    registry.bind("parking", parking);
+    registry.bind(
+        "billingEventPoller",
+        new BillingEventPoller(
+            billing,
+            identities,
+            billingAccounts,
+            parking,
+            metrics,
+            settings.getInt("hub.billing.poll.batch-size", 500)));
+    registry.bind(
+        "billingAccountWriter", new BillingAccountWriter(customerdb, states, metrics, clock));
+    registry.bind("serviceWriter", new ServiceWriter(customerdb, states, metrics, clock));
+    CrmNotes crmNotes = new CrmNotes(crm, metrics);
+    registry.bind("crmNotes", crmNotes);
+    Barring barring =
+        new Barring(
+            new ProvisioningCommands(hub, customerdb),
+            crmNotes,
+            metrics,
+            clock,
+            Duration.parse(settings.get("hub.provisioning.overdue-after", "PT10M")));
+    registry.bind("barring", barring);
+    registry.bind("networkInventory", new NetworkInventory(billingAccounts, parking, clock));
     registry.bind("publishBatch", new PublishBatch());
     registry.bind("sourceOutages", new SourceOutages());
     registry.bind("deadLetters", new DeadLetters(hub, metrics, clock));
     registry.bind("failureCounter", new FailureCounter(clock));
 
-    ActiveMQConnectionFactory artemis =
-        new ActiveMQConnectionFactory(
-            settings.get("hub.artemis.url"),
-            settings.optional("hub.artemis.username").orElse(null),
-            emptyToNull(settings.secret("hub.artemis.password")));
-    JmsPoolConnectionFactory pooled = new JmsPoolConnectionFactory();
-    pooled.setConnectionFactory(artemis);
-    pooled.setMaxConnections(settings.getInt("hub.artemis.pool-size", 4));
-    registry.bind("artemisConnectionFactory", pooled);
+    registry.bind("artemisConnectionFactory", pooledArtemis(settings));
 
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
@@ -143,7 +183,10 @@ public class HubConfiguration implements CamelConfiguration {
     if (settings.getBoolean("hub.kafka.topics.create", true)) {
       KafkaTopics.ensure(
           admin,
-          List.of(settings.get("hub.kafka.topic.customer")),
+          List.of(
+              settings.get("hub.kafka.topic.customer"),
+              settings.get("hub.kafka.topic.billing"),
+              settings.get("hub.kafka.topic.service")),
           settings.getInt("hub.kafka.topics.partitions", 6),
           (short) settings.getInt("hub.kafka.topics.replication-factor", 1));
     }
@@ -153,8 +196,26 @@ public class HubConfiguration implements CamelConfiguration {
     health.register(new DatabaseHealthCheck("crm", crm));
     health.register(new DatabaseHealthCheck("billing", billing));
     health.register(new DatabaseHealthCheck("customerdb", customerdb));
-    health.register(new ArtemisHealthCheck(pooled));
+    health.register(new ArtemisHealthCheck(pooledArtemis(settings)));
+    health.register(new ProvisioningHealthCheck(barring));
     health.register(new KafkaClusterHealthCheck(admin));
+  }
+
+  private JmsPoolConnectionFactory artemis;
+
+  /** One pooled Artemis connection factory for everything the hub sends and receives. */
+  private JmsPoolConnectionFactory pooledArtemis(Settings settings) {
+    if (artemis == null) {
+      ActiveMQConnectionFactory factory =
+          new ActiveMQConnectionFactory(
+              settings.get("hub.artemis.url"),
+              settings.optional("hub.artemis.username").orElse(null),
+              emptyToNull(settings.secret("hub.artemis.password")));
+      artemis = new JmsPoolConnectionFactory();
+      artemis.setConnectionFactory(factory);
+      artemis.setMaxConnections(settings.getInt("hub.artemis.pool-size", 4));
+    }
+    return artemis;
   }
 
   private static void migrate(HikariDataSource hub) {

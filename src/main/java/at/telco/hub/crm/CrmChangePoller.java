@@ -4,11 +4,11 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.support.SourceClaim;
 import at.telco.hub.target.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.Synchronization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +38,6 @@ import org.slf4j.LoggerFactory;
  * and they are published again; the targets' version check absorbs the repeat.
  */
 public final class CrmChangePoller {
-
-  /** Exchange property holding the open claim. */
-  public static final String CLAIM = "hubCrmClaim";
-
-  /** Exchange property: whether the batch was full, so the route polls again at once. */
-  public static final String MORE = "hubMoreWork";
 
   private static final Logger LOG = LoggerFactory.getLogger(CrmChangePoller.class);
 
@@ -81,55 +74,13 @@ public final class CrmChangePoller {
     this.batchSize = batchSize;
   }
 
-  /** An open claim: the transaction holding the change rows until they are marked. */
-  static final class Claim implements Synchronization {
-    private final Connection connection;
-    private final List<Long> changeIds;
-
-    Claim(Connection connection, List<Long> changeIds) {
-      this.connection = connection;
-      this.changeIds = changeIds;
-    }
-
-    void markProcessed() throws SQLException {
-      try (PreparedStatement ps = connection.prepareStatement(MARK_SQL)) {
-        Array ids = connection.createArrayOf("bigint", changeIds.toArray());
-        ps.setArray(1, ids);
-        ps.executeUpdate();
-      }
-      connection.commit();
-      connection.close(); // back to the pool: a loop of batches must not hold one per batch
-    }
-
-    private void release() {
-      try {
-        if (!connection.isClosed()) {
-          connection.rollback();
-          connection.close();
-        }
-      } catch (SQLException e) {
-        LOG.debug("releasing a CRM claim: {}", e.getMessage());
-      }
-    }
-
-    @Override
-    public void onComplete(Exchange exchange) {
-      release();
-    }
-
-    @Override
-    public void onFailure(Exchange exchange) {
-      release();
-    }
-  }
-
   /**
    * Claims the next batch and returns one snapshot document per account (input of {@code
    * transformers/crm-to-canonical-customer.jslt}); empty when there is nothing to do. The claim
    * stays open on the exchange until {@link #complete}, and is rolled back if the exchange fails.
    */
   public List<JsonNode> claim(Exchange exchange) {
-    exchange.setProperty(MORE, false);
+    exchange.setProperty(SourceClaim.MORE, false);
     Connection c = null;
     try {
       c = crm.getConnection();
@@ -161,14 +112,12 @@ public final class CrmChangePoller {
         return List.of();
       }
       metrics.claimed("crm.change_log", changeIds.size());
-      Claim claim = new Claim(c, changeIds);
-      exchange.setProperty(CLAIM, claim);
-      exchange.getExchangeExtension().addOnCompletion(claim);
+      SourceClaim claim =
+          SourceClaim.open(exchange, c, MARK_SQL, changeIds, changeIds.size() >= batchSize);
       c = null; // owned by the claim now
-      exchange.setProperty(MORE, changeIds.size() >= batchSize);
 
       Map<String, UUID> customerIds = registry.identify(changesByAccount.keySet());
-      return read(claim.connection, changesByAccount, latestChange, customerIds);
+      return read(claim.connection(), changesByAccount, latestChange, customerIds);
     } catch (SQLException e) {
       throw SqlFailures.translate("crm", e);
     } finally {
@@ -215,13 +164,8 @@ public final class CrmChangePoller {
 
   /** Marks the claimed rows processed and commits: the events are on Kafka. */
   public void complete(Exchange exchange) {
-    Claim claim = exchange.getProperty(CLAIM, Claim.class);
-    if (claim == null) {
-      return;
-    }
     try {
-      claim.markProcessed();
-      exchange.removeProperty(CLAIM);
+      SourceClaim.complete(exchange);
     } catch (SQLException e) {
       throw SqlFailures.translate("crm", e);
     }

@@ -82,6 +82,18 @@ public final class HubMetrics {
         .increment();
   }
 
+  /** hub_provisioning_commands_total{command, event}: sent, done, rejected, overdue. */
+  public void provisioning(String command, String event) {
+    counter(
+            "hub.provisioning.commands",
+            "Provisioning commands sent to the network, and what became of them",
+            "command",
+            command,
+            "event",
+            event)
+        .increment();
+  }
+
   /** hub_dead_letters_total{target}. */
   public void deadLettered(String target) {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target)
