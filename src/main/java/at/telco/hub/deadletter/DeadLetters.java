@@ -203,10 +203,10 @@ public final class DeadLetters {
     }
     metrics.deadLettered(target(m));
     LOG.warn(
-        "dead-lettered to {}: event {} of customer {} after {} attempt(s): {}",
+        "dead letter {} on {}{} after {} attempt(s): {}",
+        m.getHeader(ID),
         target(m),
-        m.getHeader(EVENT_ID),
-        m.getHeader(CUSTOMER_ID),
+        m.getHeader(EVENT_ID) == null ? "" : " (event " + m.getHeader(EVENT_ID) + ")",
         m.getHeader(ATTEMPTS),
         m.getHeader(REASON));
   }
