@@ -1,7 +1,6 @@
 package at.telco.hub.billing;
 
 import at.telco.hub.canonical.Json;
-import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.network.Parking;
@@ -15,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,24 +37,6 @@ public final class BillingEventPoller {
   private static final String CLAIM_SQL =
       "SELECT event_seq, event_type, ref_key, payload FROM billing.event_out"
           + " WHERE picked_up_at IS NULL ORDER BY event_seq LIMIT ? FOR UPDATE SKIP LOCKED";
-
-  // iban is billing's and personal: it never leaves billing
-  private static final String STATE_SQL =
-      """
-      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text, k.ba_no,
-        to_jsonb(ba) - 'iban',
-        CASE WHEN c.cust_no IS NULL THEN NULL
-             ELSE jsonb_build_object('cust_no', c.cust_no, 'crm_account_id', c.crm_account_id,
-                                     'status', c.status) END,
-        (SELECT to_jsonb(i) FROM billing.invoice i
-          WHERE i.ba_no = k.ba_no AND i.status <> 'CANCELLED'
-          ORDER BY i.period_to DESC, i.invoice_no DESC LIMIT 1),
-        (SELECT coalesce(jsonb_object_agg(i.invoice_no, to_jsonb(i)), '{}'::jsonb)
-           FROM billing.invoice i WHERE i.ba_no = k.ba_no AND i.invoice_no = ANY(?::varchar[]))
-      FROM unnest(?::varchar[]) AS k(ba_no)
-      LEFT JOIN billing.billing_account ba ON ba.ba_no = k.ba_no
-      LEFT JOIN billing.customer c ON c.cust_no = ba.cust_no
-      """;
 
   private static final String MARK_SQL =
       "UPDATE billing.event_out SET picked_up_at = localtimestamp"
@@ -150,23 +130,7 @@ public final class BillingEventPoller {
         invoiceNos.add(Json.text(e, "invoiceNo"));
       }
     }
-    Map<String, ObjectNode> states = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(STATE_SQL)) {
-      ps.setArray(1, c.createArrayOf("varchar", invoiceNos.toArray()));
-      ps.setArray(2, c.createArrayOf("varchar", baNos.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ObjectNode state = Json.object();
-          state.put(
-              "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
-          state.set("account", parseOrNull(rs.getString(4)));
-          state.set("customer", parseOrNull(rs.getString(5)));
-          state.set("lastInvoice", parseOrNull(rs.getString(6)));
-          state.set("invoices", Json.parse(rs.getString(7)));
-          states.put(rs.getString(3), state);
-        }
-      }
-    }
+    Map<String, ObjectNode> states = BillingSnapshots.byIds(c, baNos, invoiceNos);
     // who the accounts belong to: billing's CRM account id -> the enterprise customer id
     Map<String, String> crmAccounts = new LinkedHashMap<>();
     for (Map.Entry<String, ObjectNode> s : states.entrySet()) {
@@ -233,10 +197,6 @@ public final class BillingEventPoller {
     }
     doc.remove("invoices");
     return doc;
-  }
-
-  private static JsonNode parseOrNull(String json) {
-    return json == null ? null : Json.parse(json);
   }
 
   /**

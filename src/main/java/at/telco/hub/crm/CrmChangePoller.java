@@ -1,7 +1,6 @@
 package at.telco.hub.crm;
 
 import at.telco.hub.canonical.Json;
-import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.support.SourceClaim;
@@ -16,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,18 +43,6 @@ public final class CrmChangePoller {
       "SELECT change_id, entity, entity_id, account_id, operation, changed_at"
           + " FROM crm.change_log WHERE processed_at IS NULL"
           + " ORDER BY change_id LIMIT ? FOR UPDATE SKIP LOCKED";
-
-  private static final String SNAPSHOT_SQL =
-      """
-      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text,
-        k.account_id, to_jsonb(a),
-        (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.contact_id), '[]'::jsonb)
-           FROM crm.contact c WHERE c.account_id = k.account_id),
-        (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.address_id), '[]'::jsonb)
-           FROM crm.address d WHERE d.account_id = k.account_id)
-      FROM unnest(?::varchar[]) AS k(account_id)
-      LEFT JOIN crm.account a ON a.account_id = k.account_id
-      """;
 
   private static final String MARK_SQL =
       "UPDATE crm.change_log SET processed_at = now() WHERE change_id = ANY(?::bigint[])";
@@ -137,29 +123,16 @@ public final class CrmChangePoller {
       Map<String, Instant> latestChange,
       Map<String, UUID> customerIds)
       throws SQLException {
-    Map<String, JsonNode> snapshots = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_SQL)) {
-      ps.setArray(1, c.createArrayOf("varchar", changesByAccount.keySet().toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String accountId = rs.getString(3);
-          ObjectNode doc = Json.object();
-          doc.put("accountId", accountId);
-          doc.put("customerId", customerIds.get(accountId).toString());
-          doc.put(
-              "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
-          String account = rs.getString(4);
-          doc.set("account", account == null ? null : Json.parse(account));
-          doc.set("contacts", Json.parse(rs.getString(5)));
-          doc.set("addresses", Json.parse(rs.getString(6)));
-          ArrayNode changes = doc.putArray("changes");
-          changesByAccount.get(accountId).forEach(changes::add);
-          doc.put("changedAt", latestChange.get(accountId).toString());
-          snapshots.put(accountId, doc);
-        }
-      }
+    List<JsonNode> snapshots = new ArrayList<>();
+    for (ObjectNode doc : CrmSnapshots.byIds(c, changesByAccount.keySet())) {
+      String accountId = Json.text(doc, "accountId");
+      doc.put("customerId", customerIds.get(accountId).toString());
+      ArrayNode changes = doc.putArray("changes");
+      changesByAccount.get(accountId).forEach(changes::add);
+      doc.put("changedAt", latestChange.get(accountId).toString());
+      snapshots.add(doc);
     }
-    return new ArrayList<>(snapshots.values());
+    return snapshots;
   }
 
   /** Marks the claimed rows processed and commits: the events are on Kafka. */

@@ -135,7 +135,9 @@ public final class TargetStates {
           return null;
         }
         case SAME -> {
-          return ApplyOutcome.DUPLICATE;
+          // a resync writes the master's state again: the target may have been changed behind
+          // the hub's back or restored from a backup
+          return change.event().isResync() ? null : ApplyOutcome.DUPLICATE;
         }
         case OLDER -> {
           return ApplyOutcome.STALE;

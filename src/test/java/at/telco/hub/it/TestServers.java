@@ -89,6 +89,13 @@ public final class TestServers {
     p.setProperty("hub.parking.first-delay", "PT10S");
     p.setProperty("hub.parking.max-delay", "PT10S");
     p.setProperty("hub.parking.max-time", "PT15S");
+    // reconciliation: on demand in the tests (the schedule has its own test), repair allowed, a
+    // short settle time; schema drift checked every 2 s
+    p.setProperty("hub.reconciliation.schedule.enabled", "false");
+    p.setProperty("hub.reconciliation.repair.enabled", "true");
+    p.setProperty("hub.reconciliation.settle", "PT2S");
+    p.setProperty("hub.reconciliation.chunk-size", "200");
+    p.setProperty("hub.schema-drift.check-interval-ms", "2000");
     // a killed instance's partitions move on after 10 s, not the default 45 s
     p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
     p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");

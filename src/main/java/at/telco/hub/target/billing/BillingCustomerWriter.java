@@ -260,7 +260,14 @@ public final class BillingCustomerWriter {
         }
       }
     }
-    String newStatus = statusChanged ? billingStatus : null;
+    String newStatus = statusChanged || change.event().isResync() ? billingStatus : null;
+    if ("ACTIVE".equals(newStatus)
+        && "SUSPENDED".equals(row.status())
+        && (state == null || state.appliedStatus() == null || change.event().isResync())) {
+      // whether the CRM account just became ACTIVE is not known (no record, or a resync):
+      // billing's own SUSPENDED stays
+      newStatus = null;
+    }
     if ("CLOSE".equals(Json.text(mapped, "action"))) {
       if (newStatus != null) {
         try (PreparedStatement ps = c.prepareStatement(SET_STATUS)) {
