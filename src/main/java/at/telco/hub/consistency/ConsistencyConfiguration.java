@@ -116,7 +116,7 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     registry.bind("driftGuard", guard);
     // before any route starts: a route whose tables drift does not start
     drift.check();
-    context.addRoutePolicyFactory(guard);
+    guard.install(context);
     HealthCheckRegistry.get(context).register(new SchemaDriftHealthCheck(drift, guard));
 
     if (settings.getBoolean("hub.schedule.clustered", false)) {

@@ -14,22 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the routes that depend on a drifted schema from running: a route whose tables drift does
- * not start (its start fails with the findings, and Camel's supervising route controller tries
- * again later), a running one is stopped when drift appears, and the routes this guard stopped are
- * started again once the schema fits. So a drifted column stops its flow as a whole, with the
- * reason in the log and in health, instead of failing row by row into the dead-letter queues.
+ * Keeps the routes that depend on a drifted schema from running: a route whose tables drift when
+ * the hub starts is not started, a running one is stopped when drift appears (at the next check),
+ * and the routes this guard held back are started again once the schema fits. So a drifted column
+ * stops its flow as a whole, with the reason in the log and in health, instead of failing row by
+ * row into the dead-letter queues.
  */
 public final class DriftGuard implements RoutePolicyFactory {
 
   private static final Logger LOG = LoggerFactory.getLogger(DriftGuard.class);
-
-  /** A route refused to start because a schema it needs drifted. */
-  public static final class SchemaDriftException extends RuntimeException {
-    public SchemaDriftException(String routeId, String why) {
-      super("route " + routeId + " does not start: schema drift: " + why);
-    }
-  }
 
   private final SchemaDrift drift;
   private final Set<String> stoppedByGuard = ConcurrentHashMap.newKeySet();
@@ -42,14 +35,24 @@ public final class DriftGuard implements RoutePolicyFactory {
   public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
     return new RoutePolicySupport() {
       @Override
-      public void onStart(Route r) {
+      public void onInit(Route r) {
+        // before Camel (or its supervising route controller) starts it
         String why = drift.blockedRoutes().get(r.getRouteId());
         if (why != null) {
+          LOG.error("route {} does not start: schema drift: {}", r.getRouteId(), why);
           stoppedByGuard.add(r.getRouteId());
-          throw new SchemaDriftException(r.getRouteId(), why);
+          r.setAutoStartup(false);
         }
       }
     };
+  }
+
+  /**
+   * Puts this guard first among the route policy factories, so it decides before the supervising
+   * route controller takes a route under supervision (which it does only for auto-started routes).
+   */
+  public void install(CamelContext context) {
+    context.getRoutePolicyFactories().add(0, this);
   }
 
   /** Checks the schemas now and stops or starts the routes that depend on them. */

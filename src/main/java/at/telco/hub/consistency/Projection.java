@@ -137,13 +137,6 @@ public final class Projection {
     return differing;
   }
 
-  /** This projection without the named attributes. */
-  public Projection without(Set<String> attributes) {
-    SortedMap<String, String> copy = new TreeMap<>(values);
-    copy.keySet().removeAll(attributes);
-    return new Projection(Collections.unmodifiableSortedMap(copy));
-  }
-
   @Override
   public String toString() {
     // attribute names only: the values may be personal data

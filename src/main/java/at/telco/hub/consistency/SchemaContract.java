@@ -26,7 +26,8 @@ public final class SchemaContract {
       Integer max,
       Integer bits,
       boolean nulls,
-      boolean write) {}
+      boolean write,
+      List<String> routes) {}
 
   /** One table: the routes that stop while it drifts, whether the hub inserts, its columns. */
   public record Table(
@@ -67,8 +68,7 @@ public final class SchemaContract {
       }
       List<Table> tables = new ArrayList<>();
       for (Map.Entry<String, JsonNode> t : s.getValue().properties()) {
-        List<String> routes = new ArrayList<>();
-        t.getValue().path("routes").forEach(r -> routes.add(r.asText()));
+        List<String> routes = texts(t.getValue().path("routes"));
         List<Column> columns = new ArrayList<>();
         for (Map.Entry<String, JsonNode> c : t.getValue().path("columns").properties()) {
           JsonNode col = c.getValue();
@@ -80,19 +80,26 @@ public final class SchemaContract {
                   col.hasNonNull("max") ? col.get("max").asInt() : null,
                   col.hasNonNull("bits") ? col.get("bits").asInt() : null,
                   col.path("nulls").asBoolean(false),
-                  col.path("write").asBoolean(false)));
+                  col.path("write").asBoolean(false),
+                  col.has("routes") ? texts(col.path("routes")) : null));
         }
         tables.add(
             new Table(
                 s.getKey(),
                 t.getKey(),
-                List.copyOf(routes),
+                routes,
                 t.getValue().path("insert").asBoolean(false),
                 List.copyOf(columns)));
       }
       systems.put(s.getKey(), List.copyOf(tables));
     }
     return new SchemaContract(systems);
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(r -> out.add(r.asText()));
+    return List.copyOf(out);
   }
 
   public List<String> systems() {

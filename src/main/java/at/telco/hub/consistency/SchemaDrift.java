@@ -123,13 +123,14 @@ public final class SchemaDrift {
         named.add(want.name());
         Meta.Col got = cols.get(want.name());
         String object = t.name() + "." + want.name();
+        List<String> routes = want.routes() != null ? want.routes() : t.routes();
         if (got == null) {
-          out.add(new Finding(system, object, "column is missing", t.routes()));
+          out.add(new Finding(system, object, "column is missing", routes));
           continue;
         }
         String problem = problem(want, got);
         if (problem != null) {
-          out.add(new Finding(system, object, problem, t.routes()));
+          out.add(new Finding(system, object, problem, routes));
         }
       }
       if (t.insert()) {

@@ -1,7 +1,9 @@
 package at.telco.hub.consistency;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
@@ -28,20 +30,24 @@ public final class SchemaDriftHealthCheck extends AbstractHealthCheck {
 
   @Override
   protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-    int total = 0;
+    List<String> all = new ArrayList<>();
     for (Map.Entry<String, List<SchemaDrift.Finding>> e : drift.findings().entrySet()) {
-      total += e.getValue().size();
       for (SchemaDrift.Finding f : e.getValue()) {
         builder.detail("drift." + f.object(), f.problem());
+        all.add(f.toString());
       }
     }
-    builder.detail("findings", total);
+    builder.detail("findings", all.size());
     builder.detail("stopped.routes", String.join(",", guard.stopped()));
+    // the message is what /observe/health shows: the findings themselves
     builder.message(
-        total == 0
+        all.isEmpty()
             ? "every system's schema fits what the hub's mappings need"
-            : total
-                + " schema drift finding(s): their routes are stopped until the schema fits again");
+            : "schema drift: "
+                + String.join("; ", all)
+                + " (stopped until the schema fits again: "
+                + String.join(", ", new TreeSet<>(guard.stopped()))
+                + ")");
     builder.up();
   }
 }
