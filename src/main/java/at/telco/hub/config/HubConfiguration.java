@@ -188,7 +188,13 @@ public class HubConfiguration implements CamelConfiguration {
               settings.get("hub.kafka.topic.billing"),
               settings.get("hub.kafka.topic.service")),
           settings.getInt("hub.kafka.topics.partitions", 6),
-          (short) settings.getInt("hub.kafka.topics.replication-factor", 1));
+          (short) settings.getInt("hub.kafka.topics.replication-factor", 1),
+          // the network keeps no state the hub can read: the canonical service topic is its
+          // history, kept for a rebuild of customerdb.service (Resync.replayServices)
+          java.util.Map.of(
+              settings.get("hub.kafka.topic.service"),
+              java.util.Map.of(
+                  "retention.ms", settings.get("hub.kafka.topic.service.retention-ms", "-1"))));
     }
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);

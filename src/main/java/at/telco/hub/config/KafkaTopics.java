@@ -20,12 +20,24 @@ public final class KafkaTopics {
   private KafkaTopics() {}
 
   public static void ensure(Admin admin, List<String> topics, int partitions, short replication) {
+    ensure(admin, topics, partitions, replication, java.util.Map.of());
+  }
+
+  /** Creates the missing topics, each with its configuration in {@code configs} (if any). */
+  public static void ensure(
+      Admin admin,
+      List<String> topics,
+      int partitions,
+      short replication,
+      java.util.Map<String, java.util.Map<String, String>> configs) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String t : topics) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, partitions, replication));
+          missing.add(
+              new NewTopic(t, partitions, replication)
+                  .configs(configs.getOrDefault(t, java.util.Map.of())));
         }
       }
       if (missing.isEmpty()) {
