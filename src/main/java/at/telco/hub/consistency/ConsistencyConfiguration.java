@@ -120,7 +120,6 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     HealthCheckRegistry.get(context).register(new SchemaDriftHealthCheck(drift, guard));
 
     if (settings.getBoolean("hub.schedule.clustered", false)) {
-      QuartzConnections.use(hub);
       Properties quartz = new Properties();
       quartz.put("org.quartz.scheduler.instanceName", "telco-hub");
       quartz.put("org.quartz.scheduler.instanceId", "AUTO");
@@ -135,6 +134,7 @@ public class ConsistencyConfiguration implements CamelConfiguration {
       quartz.put("org.quartz.jobStore.dataSource", "hub");
       quartz.put(
           "org.quartz.dataSource.hub.connectionProvider.class", QuartzConnections.class.getName());
+      quartz.put("org.quartz.dataSource.hub.pool", QuartzConnections.register(hub));
       context.getComponent("quartz", QuartzComponent.class).setProperties(quartz);
     }
   }
