@@ -225,16 +225,28 @@ public class HubConfiguration implements CamelConfiguration {
   }
 
   private static void migrate(HikariDataSource hub) {
-    Flyway.configure()
-        .dataSource(hub)
-        .schemas("hub")
-        .defaultSchema("hub")
-        .locations("classpath:db/hub")
-        // features are developed in parallel with their own version ranges (README, Development)
-        .outOfOrder(true)
-        .connectRetries(30)
-        .load()
-        .migrate();
+    migrate(hub, null);
+  }
+
+  /**
+   * Brings the hub database's schema to {@code target} (a migration version), or to the latest for
+   * null.
+   */
+  public static void migrate(javax.sql.DataSource hub, String target) {
+    var config =
+        Flyway.configure()
+            .dataSource(hub)
+            .schemas("hub")
+            .defaultSchema("hub")
+            .locations("classpath:db/hub")
+            // features are developed in parallel with their own version ranges (README,
+            // Development)
+            .outOfOrder(true)
+            .connectRetries(30);
+    if (target != null) {
+      config.target(target);
+    }
+    config.load().migrate();
   }
 
   private static String emptyToNull(String s) {

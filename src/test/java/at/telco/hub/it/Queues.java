@@ -15,8 +15,12 @@ public final class Queues {
   private Queues() {}
 
   public static List<Message> browse(String queue, String selector) throws Exception {
-    ActiveMQConnectionFactory cf =
-        new ActiveMQConnectionFactory("tcp://127.0.0.1:" + TestServers.get().artemisPort());
+    return browse(TestServers.get().artemisPort(), queue, selector);
+  }
+
+  /** The same, on the Artemis broker at {@code port}. */
+  public static List<Message> browse(int port, String queue, String selector) throws Exception {
+    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       c.start();
