@@ -2,6 +2,7 @@ package at.telco.hub.config;
 
 import at.telco.hub.api.ApiSecurity;
 import at.telco.hub.api.ApiUsers;
+import at.telco.hub.api.ConsoleResources;
 import at.telco.hub.api.ManagementApi;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
@@ -260,6 +261,7 @@ public class HubConfiguration implements CamelConfiguration {
             settings.getInt("hub.dead-letter.purge-batch-size", 500)));
     registry.bind(
         "managementApi", new ManagementApi(users, security, search, workbench, bulk, audit));
+    registry.bind("consoleResources", new ConsoleResources());
   }
 
   private static String hostName() {
