@@ -163,4 +163,58 @@ class ApiSecurityIT {
     assertThat(session.delete("/api/v1/session").status()).isEqualTo(204);
     assertThat(session.get("/api/v1/session").status()).isEqualTo(401);
   }
+
+  @Test
+  void anAdminManagesUsersAndAUserChangesTheOwnPassword() {
+    Api admin = Api.as(port, Api.ADMIN);
+    assertThat(
+            admin
+                .put("/api/v1/users/night-shift", "{\"password\":\"short\",\"role\":\"support\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            admin
+                .put(
+                    "/api/v1/users/night-shift",
+                    "{\"password\":\"night-shift-password-1\",\"role\":\"support\"}")
+                .status())
+        .isEqualTo(204);
+    Api nightShift =
+        Api.withAuthorization(port, Api.basic("night-shift", "night-shift-password-1"));
+    assertThat(nightShift.get("/api/v1/session").json().get("role").asText()).isEqualTo("support");
+    assertThat(admin.get("/api/v1/users").body()).contains("night-shift").doesNotContain("$2");
+
+    assertThat(
+            nightShift
+                .put(
+                    "/api/v1/session/password",
+                    "{\"currentPassword\":\"wrong-password-00\",\"newPassword\":\"night-shift-password-2\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            nightShift
+                .put(
+                    "/api/v1/session/password",
+                    "{\"currentPassword\":\"night-shift-password-1\",\"newPassword\":\"night-shift-password-2\"}")
+                .status())
+        .isEqualTo(204);
+    assertThat(nightShift.get("/api/v1/session").status()).isEqualTo(401);
+    Api changed = Api.withAuthorization(port, Api.basic("night-shift", "night-shift-password-2"));
+    assertThat(changed.get("/api/v1/session").status()).isEqualTo(200);
+    // a configured user is changed where it is configured
+    assertThat(
+            Api.as(port, Api.SUPPORT)
+                .put(
+                    "/api/v1/session/password",
+                    "{\"currentPassword\":\""
+                        + Api.PASSWORD
+                        + "\",\"newPassword\":\"another-password-1\"}")
+                .status())
+        .isEqualTo(409);
+
+    assertThat(admin.delete("/api/v1/users/night-shift").status()).isEqualTo(204);
+    assertThat(changed.get("/api/v1/session").status()).isEqualTo(401);
+    assertThat(Api.as(port, null).get("/api/v1/audit?action=put-user").status()).isEqualTo(401);
+    assertThat(admin.get("/api/v1/audit?action=delete-user").json().get("items")).isNotEmpty();
+  }
 }

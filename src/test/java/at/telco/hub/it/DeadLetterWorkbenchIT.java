@@ -409,4 +409,56 @@ class DeadLetterWorkbenchIT {
                         account)
                     != null);
   }
+
+  @Test
+  void aTargetDeadLetterIsResyncedFromTheMaster() {
+    String account = "ACC-T20-Y0001";
+    refuse(account);
+    crm.person(account, "Valentina", "Pichler", "ACTIVE");
+    JsonNode dl = deadLetterOf("billing", account);
+    String id = dl.get("id").asText();
+    accept(account);
+    Api.Answer resync = support.post("/api/v1/dead-letters/" + id + "/resync", null);
+    assertThat(resync.status()).as(resync.body()).isEqualTo(200);
+    assertThat(resync.json().get("outcome").asText()).isEqualTo("applied");
+    assertThat(resync.json().get("status").asText()).isEqualTo("RESOLVED");
+    assertThat(billingCustomer(account)).isNotNull();
+    JsonNode after = detail(support, id);
+    assertThat(after.get("resolution").asText()).isEqualTo("resynced: applied");
+    JsonNode entry = after.get("audit").get(0);
+    assertThat(entry.get("action").asText()).isEqualTo("resync");
+    // the current state was read again: a newer version than the dead letter's
+    assertThat(entry.get("afterSha256").asText()).isNotEqualTo(entry.get("beforeSha256").asText());
+    awaitQueued("billing", id, 0);
+  }
+
+  @Test
+  void aReplayInterruptedByACrashIsClaimableAgainAfterTheTimeout() {
+    String account = "ACC-T20-K0001";
+    refuse(account);
+    crm.person(account, "Moritz", "Lang", "ACTIVE");
+    String id = deadLetterOf("billing", account).get("id").asText();
+    accept(account);
+    // as a hub leaves it when it dies mid-replay: claimed, outcome never recorded, still queued
+    servers.execute(
+        "hub",
+        "UPDATE hub.dead_letter SET status = 'REPLAYING', replay_by = 'operator1',"
+            + " replay_started_at = now() WHERE id = '"
+            + id
+            + "'");
+    Api.Answer busy = support.post("/api/v1/dead-letters/" + id + "/replay", null);
+    assertThat(busy.status()).isEqualTo(409);
+    assertThat(busy.json().get("detail").asText()).contains("being replayed by operator1");
+    awaitQueued("billing", id, 1);
+    servers.execute(
+        "hub",
+        "UPDATE hub.dead_letter SET replay_started_at = now() - interval '10 minutes'"
+            + " WHERE id = '"
+            + id
+            + "'");
+    Api.Answer again = support.post("/api/v1/dead-letters/" + id + "/replay", null);
+    assertThat(again.status()).as(again.body()).isEqualTo(200);
+    assertThat(again.json().get("outcome").asText()).isEqualTo("applied");
+    awaitQueued("billing", id, 0);
+  }
 }
