@@ -310,11 +310,31 @@ async function pollJob() {
   else { state.job = null; $('bulk-stop').hidden = true; summary(); search(); }
 }
 
+// ---- own password -------------------------------------------------------------------------------
+
+function changePassword() {
+  $('pw-current').value = ''; $('pw-new').value = ''; $('pw-info').textContent = '';
+  $('password-dialog').showModal();
+  $('pw-current').focus();
+}
+
+async function submitPassword(ev) {
+  if (ev.submitter && ev.submitter.value === 'cancel') return;
+  ev.preventDefault();
+  try {
+    await api('PUT', '/session/password', { currentPassword: $('pw-current').value, newPassword: $('pw-new').value });
+    $('pw-info').textContent = 'Changed. Sign in again with the new password.';
+    setTimeout(() => { $('password-dialog').close(); signOut(); }, 1500);
+  } catch (e) { $('pw-info').textContent = e.message; }
+}
+
 // ---- wiring -------------------------------------------------------------------------------------
 
 document.addEventListener('DOMContentLoaded', () => {
   $('login-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
+  $('password').addEventListener('click', changePassword);
+  $('password-form').addEventListener('submit', submitPassword);
   $('search-form').addEventListener('submit', (e) => search(e));
   $('more').addEventListener('click', () => search(null, true));
   $('replay').addEventListener('click', () => act('Replay this dead letter into ' + state.current.target + ' as it is?', false,

@@ -305,6 +305,8 @@ public final class ApiUsers {
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
+    // a new password or role ends the user's sessions
+    execute("DELETE FROM hub.api_session WHERE user_name = ?", name);
     forget(name);
   }
 
