@@ -102,9 +102,13 @@ public final class HubCli {
         positional.add(a);
       }
     }
-    if (positional.isEmpty() || options.containsKey("help")) {
-      (positional.isEmpty() ? err : out).print(USAGE_TEXT);
-      return positional.isEmpty() ? USAGE : OK;
+    if (options.containsKey("help")) {
+      out.print(USAGE_TEXT);
+      return OK;
+    }
+    if (positional.isEmpty()) {
+      err.print(USAGE_TEXT);
+      return USAGE;
     }
     try {
       connect(options);

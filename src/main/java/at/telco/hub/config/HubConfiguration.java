@@ -236,7 +236,7 @@ public class HubConfiguration implements CamelConfiguration {
             hub,
             schemas,
             Duration.ofSeconds(settings.getInt("hub.dead-letter.replay-timeout-s", 300)),
-            settings.get("hub.kafka.topic.customer"));
+            registry.lookupByNameAndType("hubMetrics", HubMetrics.class));
     String instance =
         settings.get(
             "hub.instance-id", hostName() + ":" + settings.get("camel.server.port", "8080"));

@@ -114,8 +114,8 @@ public final class BulkReplays {
   }
 
   /** Only dead letters that can be replayed into a target (canonical ones need a resync). */
-  private static DeadLetterFilter replayable(DeadLetterFilter filter) {
-    if (filter.target() != null && !DeadLetterWorkbench.REPLAYABLE.contains(filter.target())) {
+  private DeadLetterFilter replayable(DeadLetterFilter filter) {
+    if (filter.target() != null && !workbench.replayable(filter.target())) {
       throw ApiException.badRequest(
           "dead letters of " + filter.target() + " are not replayed in bulk: resync them");
     }

@@ -5,6 +5,7 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
+import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.SqlFailures;
 import at.telco.hub.target.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,9 +75,6 @@ public final class DeadLetterWorkbench {
   /** Exchange property set by the CRM read route when the record cannot be mapped. */
   public static final String MAPPING_FAILURE = "hubMappingFailure";
 
-  /** Targets whose dead letters are canonical events that can be replayed into a route. */
-  public static final Set<String> REPLAYABLE = Set.of("customerdb", "billing");
-
   public static final String CANONICAL_CUSTOMER = "canonical-customer";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWorkbench.class);
@@ -87,7 +85,7 @@ public final class DeadLetterWorkbench {
   private final DataSource hub;
   private final CanonicalSchemas schemas;
   private final Duration replayTimeout;
-  private final String canonicalTopic;
+  private final HubMetrics metrics;
   private volatile ProducerTemplate template;
 
   public DeadLetterWorkbench(
@@ -95,12 +93,12 @@ public final class DeadLetterWorkbench {
       DataSource hub,
       CanonicalSchemas schemas,
       Duration replayTimeout,
-      String canonicalTopic) {
+      HubMetrics metrics) {
     this.context = context;
     this.hub = hub;
     this.schemas = schemas;
     this.replayTimeout = replayTimeout;
-    this.canonicalTopic = canonicalTopic;
+    this.metrics = metrics;
   }
 
   private ProducerTemplate template() {
@@ -122,7 +120,7 @@ public final class DeadLetterWorkbench {
    */
   public ObjectNode replay(UUID id, String editedBody, String actor, UUID jobId) {
     DeadLetterSearch.Stored dl = load(id);
-    if (!REPLAYABLE.contains(dl.target())) {
+    if (!replayable(dl.target())) {
       throw ApiException.conflict(
           "a dead letter of "
               + dl.target()
@@ -242,7 +240,7 @@ public final class DeadLetterWorkbench {
       return result(
           dl,
           Outcome.PUBLISHED,
-          "published to " + canonicalTopic,
+          "published to every target",
           "resync",
           actor,
           null,
@@ -301,6 +299,7 @@ public final class DeadLetterWorkbench {
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
+    metrics.deadLetterAction(dl.target(), "discard", "discarded");
     LOG.info("dead letter {} of {} discarded by {}", id, dl.target(), actor);
     return response(dl, null, "discarded", "DISCARDED");
   }
@@ -315,6 +314,11 @@ public final class DeadLetterWorkbench {
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
+  }
+
+  /** A target whose dead letters are changes for a route {@code <target>-replay}. */
+  public boolean replayable(String target) {
+    return context.getRoute(target + "-replay") != null;
   }
 
   private static boolean sameJson(String a, String b) {
@@ -543,6 +547,7 @@ public final class DeadLetterWorkbench {
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
+    metrics.deadLetterAction(dl.target(), action, outcome.id());
     LOG.info(
         "dead letter {} of {} {} by {}: {}", dl.id(), dl.target(), action, actor, outcome.id());
     return response(dl, outcome, detail, status);
@@ -557,6 +562,7 @@ public final class DeadLetterWorkbench {
       Outcome outcome,
       String detail,
       UUID jobId) {
+    metrics.deadLetterAction(dl.target(), action, outcome.id());
     try (Connection c = hub.getConnection()) {
       AuditTrail.record(
           c,

@@ -65,6 +65,37 @@ class DeadLetterWorkbenchIT {
         "DROP TABLE public.hub_test_refused");
   }
 
+  /**
+   * A B2C customer created in one CRM transaction: one canonical event, so the test's dead letter
+   * is the only version of the record (no second version still in redelivery).
+   */
+  static void person(String account, String first, String last) {
+    crm.inOneTransaction(
+        "INSERT INTO crm.account (account_id, account_type, name, status, segment) VALUES ('"
+            + account
+            + "', 'B2C', '"
+            + first
+            + " "
+            + last
+            + "', 'ACTIVE', 'CONSUMER')",
+        "INSERT INTO crm.contact (contact_id, account_id, is_primary, salutation, first_name,"
+            + " last_name, birth_date, email, phone, language) VALUES ('"
+            + account
+            + "-C1', '"
+            + account
+            + "', true, 'Frau', '"
+            + first
+            + "', '"
+            + last
+            + "', DATE '1980-02-29', 'x@example.at', '0664 1234567', 'de')",
+        "INSERT INTO crm.address (address_id, account_id, address_type, street, house_number,"
+            + " postal_code, city) VALUES ('"
+            + account
+            + "-A1', '"
+            + account
+            + "', 'BILLING', 'Lassallestraße', '9', '1020', 'Wien')");
+  }
+
   static void refuse(String account) {
     servers.execute("billing", "INSERT INTO public.hub_test_refused VALUES ('" + account + "')");
   }
@@ -119,7 +150,7 @@ class DeadLetterWorkbenchIT {
   void aDeadLetterIsFoundByBusinessKeyReadInFullReplayedOnceAndAudited() {
     String account = "ACC-T20-R0001";
     refuse(account);
-    crm.person(account, "Theresa", "Gruber", "ACTIVE");
+    person(account, "Theresa", "Gruber");
     JsonNode summary = deadLetterOf("billing", account);
     String id = summary.get("id").asText();
     assertThat(summary.get("status").asText()).isEqualTo("QUEUED");
@@ -169,6 +200,11 @@ class DeadLetterWorkbenchIT {
         .hasSize(64)
         .isEqualTo(entry.get("afterSha256").asText());
     assertThat(detail(support, id).get("resolvedBy").asText()).isEqualTo(Api.SUPPORT);
+    assertThat(
+            Http.get("http://127.0.0.1:" + SharedHub.get().managementPort() + "/observe/metrics")
+                .body())
+        .containsPattern(
+            "hub_dead_letter_actions_total\\{[^}]*action=\"replay\"[^}]*outcome=\"applied\"");
     // and it is no longer open
     assertThat(support.get("/api/v1/dead-letters?businessKey=" + account).json().get("items"))
         .isEmpty();
@@ -184,7 +220,7 @@ class DeadLetterWorkbenchIT {
   void theReplayOfAStaleDeadLetterIsReportedAsStaleAndNotApplied() {
     String account = "ACC-T20-S0001";
     refuse(account);
-    crm.person(account, "Lukas", "Huber", "ACTIVE");
+    person(account, "Lukas", "Huber");
     String id = deadLetterOf("billing", account).get("id").asText();
     accept(account);
     // the master changes again: the newer version reaches billing through the normal flow
@@ -213,7 +249,7 @@ class DeadLetterWorkbenchIT {
   void aReplayThatFailsAgainKeepsTheDeadLetterWithTheNewError() {
     String account = "ACC-T20-F0001";
     refuse(account);
-    crm.person(account, "Anna", "Wagner", "ACTIVE");
+    person(account, "Anna", "Wagner");
     JsonNode before = deadLetterOf("billing", account);
     String id = before.get("id").asText();
     awaitQueued("billing", id, 1);
@@ -245,7 +281,7 @@ class DeadLetterWorkbenchIT {
   void anEditedBodyThatFailsValidationIsRejectedWithTheFieldNamed() {
     String account = "ACC-T20-V0001";
     refuse(account);
-    crm.person(account, "Sarah", "Bauer", "ACTIVE");
+    person(account, "Sarah", "Bauer");
     String id = deadLetterOf("billing", account).get("id").asText();
     ObjectNode body = (ObjectNode) Json.parse(detail(support, id).get("body").asText());
     ((ObjectNode) body.get("data")).put("status", "ACTIV");
@@ -306,7 +342,7 @@ class DeadLetterWorkbenchIT {
   void theReplayOfAChangeTheTargetAlreadyHasWritesNothing() {
     String account = "ACC-T20-D0001";
     refuse(account);
-    crm.person(account, "Jakob", "Steiner", "ACTIVE");
+    person(account, "Jakob", "Steiner");
     String id = deadLetterOf("billing", account).get("id").asText();
     String body = detail(support, id).get("body").asText();
     // the same change reaches billing by another way (e.g. a second dead letter replayed first)
@@ -347,7 +383,7 @@ class DeadLetterWorkbenchIT {
   void aDiscardNeedsAReasonAndIsAudited() {
     String account = "ACC-T20-X0001";
     refuse(account);
-    crm.person(account, "Emma", "Hofer", "ACTIVE");
+    person(account, "Emma", "Hofer");
     String id = deadLetterOf("billing", account).get("id").asText();
     awaitQueued("billing", id, 1);
     assertThat(support.delete("/api/v1/dead-letters/" + id).status()).isEqualTo(400);
@@ -414,7 +450,7 @@ class DeadLetterWorkbenchIT {
   void aTargetDeadLetterIsResyncedFromTheMaster() {
     String account = "ACC-T20-Y0001";
     refuse(account);
-    crm.person(account, "Valentina", "Pichler", "ACTIVE");
+    person(account, "Valentina", "Pichler");
     JsonNode dl = deadLetterOf("billing", account);
     String id = dl.get("id").asText();
     accept(account);
@@ -436,7 +472,7 @@ class DeadLetterWorkbenchIT {
   void aReplayInterruptedByACrashIsClaimableAgainAfterTheTimeout() {
     String account = "ACC-T20-K0001";
     refuse(account);
-    crm.person(account, "Moritz", "Lang", "ACTIVE");
+    person(account, "Moritz", "Lang");
     String id = deadLetterOf("billing", account).get("id").asText();
     accept(account);
     // as a hub leaves it when it dies mid-replay: claimed, outcome never recorded, still queued
