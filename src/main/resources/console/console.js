@@ -158,12 +158,15 @@ async function show(id, outcome) {
   const rows = [['Status', d.status + (d.resolution ? ' (' + d.resolution + ')' : '')], ['Id', d.id], ['Target', d.target],
     ['Reason', d.reason], ['First failed', d.firstFailedAt], ['Last failed', d.lastFailedAt], ['Failures', d.failures],
     ['Customer id', d.customerId], ['CRM account', d.crmAccountId], ['Event', d.eventType], ['Version', d.entityVersion],
-    ['Superseded by version', d.supersededByVersion], ['Resolved by', d.resolvedBy ? d.resolvedBy + ' at ' + d.resolvedAt : null]];
+    ['Superseded by version', d.supersededByVersion], ['Resolved by', d.resolvedBy ? d.resolvedBy + ' at ' + d.resolvedAt : null],
+    ['Being replayed by', d.status === 'REPLAYING' ? d.replayBy + ' since ' + d.replayStartedAt : null]];
   for (const [k, v] of rows) {
     if (v === null || v === undefined || v === '') continue;
     meta.append(el('dt', k), el('dd', v));
   }
-  const open = ['QUEUED', 'SUPERSEDED'].includes(d.status);
+  // a REPLAYING one whose hub died mid-replay is claimable again after the replay timeout; the API
+  // says whether it is
+  const open = ['QUEUED', 'SUPERSEDED', 'REPLAYING'].includes(d.status);
   const replayable = d.target !== 'canonical-customer';
   $('replay').disabled = !open || !replayable;
   $('edit').disabled = !open || !replayable || !d.bodyVisible;
