@@ -31,6 +31,9 @@ ALTER TABLE dead_letter
 CREATE INDEX dead_letter_open_by_time ON dead_letter (last_failed_at DESC, id DESC)
   WHERE status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED');
 CREATE INDEX dead_letter_by_time ON dead_letter (last_failed_at DESC, id DESC);
+-- the same, of one target (the console's and the CLI's usual view)
+CREATE INDEX dead_letter_open_by_target_time ON dead_letter (target, last_failed_at DESC, id DESC)
+  WHERE status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED');
 -- a newer version applied to a target supersedes the open dead letters of that record
 CREATE INDEX dead_letter_open_by_record ON dead_letter (target, crm_account_id)
   WHERE status IN ('QUEUED', 'SUPERSEDED');
