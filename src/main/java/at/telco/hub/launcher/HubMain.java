@@ -1,5 +1,7 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.cli.HashPassword;
+import at.telco.hub.cli.HubCli;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR] [--help]
  * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
+ * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
  * </pre>
  */
 public final class HubMain {
@@ -34,6 +38,20 @@ public final class HubMain {
   private HubMain() {}
 
   public static void main(String[] args) throws Exception {
+    // the command line of the dead-letter workbench and its helper: clients, nothing is started
+    if (args.length > 0 && args[0].equals("dlq")) {
+      System.exit(
+          HubCli.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("hash-password")) {
+      System.exit(HashPassword.run());
+      return;
+    }
     Instant started = Instant.now();
     Path config = null;
     boolean clean = false;
@@ -61,7 +79,9 @@ public final class HubMain {
                 + "  --clean         embedded default: delete the data directory and start empty\n"
                 + "  --data-dir=DIR  embedded default: where state lives (default ./data)\n"
                 + "  backup, restore the hub's own state (hub database; embedded: also the Artemis\n"
-                + "                  journal and Kafka data), with the hub stopped; see README");
+                + "                  journal and Kafka data), with the hub stopped; see README\n"
+                + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
+                + "       java -jar telco-integration-hub.jar hash-password");
         return;
       } else {
         camelArgs.add(arg);

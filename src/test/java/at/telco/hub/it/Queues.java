@@ -14,12 +14,12 @@ public final class Queues {
 
   private Queues() {}
 
-  public static List<Message> browse(String queue, String selector) throws Exception {
+  public static List<Message> browse(String queue, String selector) {
     return browse(TestServers.get().artemisPort(), queue, selector);
   }
 
   /** The same, on the Artemis broker at {@code port}. */
-  public static List<Message> browse(int port, String queue, String selector) throws Exception {
+  public static List<Message> browse(int port, String queue, String selector) {
     ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
@@ -31,6 +31,15 @@ public final class Queues {
         messages.add((Message) e.nextElement());
       }
       return messages;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      cf.close();
     }
+  }
+
+  /** The messages of a dead letter on its queue. */
+  public static List<Message> ofDeadLetter(String target, String deadLetterId) {
+    return browse("DLQ." + target, "hubDeadLetterId = '" + deadLetterId + "'");
   }
 }
