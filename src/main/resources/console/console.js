@@ -74,7 +74,76 @@ async function start() {
   const canAct = me.role !== 'viewer';
   for (const id of ['replay', 'edit', 'resync', 'discard', 'bulk-start']) $(id).hidden = !canAct;
   $('bulk').hidden = !canAct;
-  await Promise.all([summary(), search()]);
+  $('reconcile-start').hidden = !(me.role === 'operator' || me.role === 'admin');
+  await Promise.all([summary(), search(), consistency()]);
+}
+
+// ---- consistency: schema drift and reconciliation reports ----------------------------------------
+
+function countDifferences(byPair) {
+  let n = 0;
+  for (const kinds of Object.values(byPair || {})) for (const c of Object.values(kinds)) n += c;
+  return n;
+}
+
+async function consistency() {
+  try {
+    const drift = await api('GET', '/schema-drift');
+    const findings = [];
+    for (const [system, s] of Object.entries(drift.systems)) for (const f of s.findings) findings.push(system + ': ' + f.object + ' ' + f.problem);
+    $('drift-info').textContent = findings.length
+      ? 'Schema drift: ' + findings.join('; ') + ' - stopped: ' + drift.stoppedRoutes.join(', ')
+      : 'Every system\'s schema fits what the hub needs.';
+    $('drift-info').className = findings.length ? 'error' : 'muted';
+    const runs = await api('GET', '/reconciliations?limit=10');
+    const tbody = $('runs').querySelector('tbody');
+    tbody.replaceChildren();
+    for (const r of runs.items) {
+      const tr = el('tr');
+      tr.append(el('td', new Date(r.startedAt).toLocaleString()), el('td', r.requestedBy + ' (' + r.trigger + ')'),
+        el('td', r.status), el('td', countDifferences(r.differences)), el('td', r.repaired));
+      const open = el('td'); const b = el('button', 'Open', 'link'); b.type = 'button';
+      b.setAttribute('aria-label', 'Open reconciliation of ' + r.startedAt);
+      b.addEventListener('click', () => runDetail(r.id));
+      open.append(b); tr.append(open); tbody.append(tr);
+    }
+  } catch (e) { $('drift-info').textContent = e.message; }
+}
+
+async function runDetail(id, after) {
+  const q = new URLSearchParams({ limit: '100' });
+  if (after) q.set('after', after);
+  const run = await api('GET', '/reconciliations/' + encodeURIComponent(id) + '?' + q.toString());
+  const tbody = $('run-records').querySelector('tbody');
+  if (!after) tbody.replaceChildren();
+  $('run-title').textContent = 'Differences found by the run of ' + new Date(run.startedAt).toLocaleString();
+  for (const d of run.records) {
+    const tr = el('tr');
+    tr.append(el('td', d.pair), el('td', d.key), el('td', d.kind),
+      el('td', d.attributes.length ? d.attributes.join(', ') : (d.reason || '-')), el('td', d.repair || '-'));
+    tbody.append(tr);
+  }
+  if (!run.records.length && !after) {
+    const tr = el('tr'); tr.append(el('td', 'No differences.', 'muted')); tbody.append(tr);
+  }
+  const more = $('run-more');
+  more.hidden = !run.next;
+  more.onclick = () => runDetail(id, run.next);
+  $('run-detail').hidden = false;
+}
+
+async function reconcileNow() {
+  $('reconcile-info').textContent = 'Started...';
+  try {
+    let job = await api('POST', '/reconciliations', {});
+    while (job.state === 'RUNNING') {
+      await new Promise((r) => setTimeout(r, 1000));
+      job = await api('GET', '/consistency-jobs/' + job.id);
+    }
+    $('reconcile-info').textContent = job.state === 'DONE' ? 'Done.' : 'Failed: ' + job.error;
+    await consistency();
+    if (job.result) await runDetail(job.result.id);
+  } catch (e) { $('reconcile-info').textContent = e.message; }
 }
 
 // ---- summary and search -------------------------------------------------------------------------
@@ -355,6 +424,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('discard').addEventListener('click', () => act('Discard this dead letter? It leaves its queue; the audit trail keeps why.', true,
     (d, reason) => api('DELETE', '/dead-letters/' + d.id + '?reason=' + encodeURIComponent(reason))));
   $('bulk-dry').addEventListener('click', bulkDry);
+  $('reconcile-start').addEventListener('click', reconcileNow);
   $('bulk-start').addEventListener('click', bulkStart);
   $('bulk-stop').addEventListener('click', async () => { if (state.job) await api('POST', '/replay-jobs/' + state.job + '/stop'); });
   start();

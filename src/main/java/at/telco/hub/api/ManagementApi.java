@@ -347,7 +347,7 @@ public final class ManagementApi {
 
   // ---- plumbing --------------------------------------------------------------------------------
 
-  private static void respond(Exchange ex, int status, Supplier<JsonNode> action) {
+  static void respond(Exchange ex, int status, Supplier<JsonNode> action) {
     Message m = ex.getMessage();
     JsonNode result;
     int code = status;
@@ -408,7 +408,7 @@ public final class ManagementApi {
     return uuid(param(ex, "id"), "id");
   }
 
-  private static UUID uuid(String s, String name) {
+  static UUID uuid(String s, String name) {
     try {
       return UUID.fromString(s);
     } catch (RuntimeException e) {
@@ -427,7 +427,7 @@ public final class ManagementApi {
     }
   }
 
-  private static int intParam(Exchange ex, String name, int fallback, int min, int max) {
+  static int intParam(Exchange ex, String name, int fallback, int min, int max) {
     String v = param(ex, name);
     if (v == null) {
       return fallback;
@@ -454,7 +454,7 @@ public final class ManagementApi {
     return b;
   }
 
-  private static JsonNode optionalBody(Exchange ex) {
+  static JsonNode optionalBody(Exchange ex) {
     String text = ex.getMessage().getBody(String.class);
     if (text == null || text.isBlank()) {
       return null;

@@ -36,6 +36,8 @@ public final class CanonicalSchemas {
         Map.of(
             CanonicalTypes.CUSTOMER_SCHEMA,
             load(factory, config, "customer.v1.schema.json"),
+            CanonicalTypes.CUSTOMER_SCHEMA_V2,
+            load(factory, config, "customer.v2.schema.json"),
             CanonicalTypes.BILLING_ACCOUNT_SCHEMA,
             load(factory, config, "billing-account.v1.schema.json"),
             CanonicalTypes.CUSTOMER_BILL_SCHEMA,
@@ -75,6 +77,18 @@ public final class CanonicalSchemas {
           .forEach(problems::add);
     }
     return problems;
+  }
+
+  /** The problems of {@code data} against the data schema {@code schema}. */
+  public List<String> dataProblems(String schema, JsonNode data) {
+    JsonSchema s = dataSchemas.get(schema);
+    if (s == null) {
+      throw new IllegalArgumentException("unknown schema " + schema);
+    }
+    return s.validate(data).stream()
+        .map(m -> m.getMessage().replaceFirst("^\\$", "\\$.data"))
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   /**

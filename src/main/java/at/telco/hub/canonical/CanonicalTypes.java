@@ -8,6 +8,11 @@ public final class CanonicalTypes {
   public static final String CUSTOMER_DELETE = "at.telco.hub.tmf629.CustomerDeleteEvent.v1";
   public static final String CUSTOMER_SCHEMA = "urn:telco-hub:schema:customer:v1";
 
+  /**
+   * The second version (adds validFor); consumers of v1 read it unchanged (SchemaCompatibility).
+   */
+  public static final String CUSTOMER_SCHEMA_V2 = "urn:telco-hub:schema:customer:v2";
+
   public static final String BILLING_ACCOUNT_CHANGE =
       "at.telco.hub.tmf666.BillingAccountStateChangeEvent.v1";
   public static final String BILLING_ACCOUNT_SCHEMA = "urn:telco-hub:schema:billing-account:v1";

@@ -64,6 +64,32 @@ public final class HubCli {
         (400, e.g. an edited body that does not match the canonical schema: the fields are named)
       """;
 
+  static final String CONSISTENCY_USAGE_TEXT =
+      """
+      usage: java -jar telco-integration-hub.jar consistency <command> [options]
+
+        reconcile [--pairs=P,...] [--repair] [--wait]  compare masters and copies (pairs:
+                                                       crm->customerdb, crm->billing,
+                                                       billing->customerdb; default all)
+        runs [--limit=N]                               the newest reconciliation runs
+        report ID [--pair=P] [--kind=K] [--after=KEY] [--limit=N]
+                                                       a run's differing records (keys and
+                                                       attribute names, never values)
+        drift [--check]                                schema drift per system (--check: now)
+        resync --target=T (--keys=K,... | --all | --since=ISO) [--wait]
+                                                       re-send the master's state to customerdb,
+                                                       billing or customerdb.billing_account
+        rebuild-customerdb [--wait]                    customerdb from the masters (role admin)
+        job ID                                         a reconciliation, resync or rebuild job
+
+      connection: as for dlq (--url, --user, HUB_API_PASSWORD or --password-file, --format)
+
+      exit codes: 0 done; 1 the job failed, or the reconciliation found differences (with --wait);
+        2 usage; 3 not allowed; 4 not found; 5 conflict (a reconciliation is running, repair not
+        enabled); 6 the hub or a system unavailable; 7 invalid request
+      """;
+
+  private final String group;
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
@@ -76,7 +102,8 @@ public final class HubCli {
   private String authorization;
   private boolean tsv;
 
-  HubCli(Map<String, String> env, PrintStream out, PrintStream err) {
+  HubCli(String group, Map<String, String> env, PrintStream out, PrintStream err) {
+    this.group = group;
     this.env = env;
     this.out = out;
     this.err = err;
@@ -87,7 +114,17 @@ public final class HubCli {
   }
 
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    return new HubCli(env, out, err).execute(args);
+    return new HubCli("dlq", env, out, err).execute(args);
+  }
+
+  /** {@code consistency ...}: reconciliation, schema drift, resync and rebuild. */
+  public static int runConsistency(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return new HubCli("consistency", env, out, err).execute(args);
+  }
+
+  private String usage() {
+    return group.equals("dlq") ? USAGE_TEXT : CONSISTENCY_USAGE_TEXT;
   }
 
   private int execute(String[] args) {
@@ -103,22 +140,22 @@ public final class HubCli {
       }
     }
     if (options.containsKey("help")) {
-      out.print(USAGE_TEXT);
+      out.print(usage());
       return OK;
     }
     if (positional.isEmpty()) {
-      err.print(USAGE_TEXT);
+      err.print(usage());
       return USAGE;
     }
     try {
       connect(options);
-      return command(positional, options);
+      return group.equals("dlq") ? command(positional, options) : consistency(positional, options);
     } catch (UsageException e) {
-      err.println("dlq: " + e.getMessage());
-      err.print(USAGE_TEXT);
+      err.println(group + ": " + e.getMessage());
+      err.print(usage());
       return USAGE;
     } catch (IOException e) {
-      err.println("dlq: the hub at " + url + " does not answer: " + e.getMessage());
+      err.println(group + ": the hub at " + url + " does not answer: " + e.getMessage());
       return UNAVAILABLE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -248,6 +285,123 @@ public final class HubCli {
     }
   }
 
+  private int consistency(List<String> p, Map<String, String> o)
+      throws IOException, InterruptedException {
+    String cmd = p.get(0);
+    switch (cmd) {
+      case "reconcile" -> {
+        ObjectNode r = Json.object();
+        if (o.containsKey("pairs")) {
+          for (String pair : o.get("pairs").split(",")) {
+            r.withArray("pairs").add(pair.strip());
+          }
+        }
+        r.put("repair", o.containsKey("repair"));
+        return job(send("POST", "/api/v1/reconciliations", Json.write(r)), o, true);
+      }
+      case "runs" -> {
+        Answer a = send("GET", "/api/v1/reconciliations" + query(o, "limit"), null);
+        if (a.ok() && tsv) {
+          for (JsonNode run : a.json().path("items")) {
+            out.println(
+                tabs(run, "id", "startedAt", "trigger", "requestedBy", "status", "repaired")
+                    + "\t"
+                    + run.path("differences"));
+          }
+          return OK;
+        }
+        return print(a);
+      }
+      case "report" -> {
+        Answer a =
+            send(
+                "GET",
+                "/api/v1/reconciliations/" + id(p) + query(o, "pair", "kind", "after", "limit"),
+                null);
+        if (a.ok() && tsv) {
+          for (JsonNode r : a.json().path("records")) {
+            out.println(
+                tabs(r, "pair", "key", "kind")
+                    + "\t"
+                    + r.path("attributes")
+                    + "\t"
+                    + tabs(r, "repair", "reason"));
+          }
+          return OK;
+        }
+        return print(a);
+      }
+      case "drift" -> {
+        return print(
+            o.containsKey("check")
+                ? send("POST", "/api/v1/schema-drift/check", null)
+                : send("GET", "/api/v1/schema-drift", null));
+      }
+      case "resync" -> {
+        ObjectNode r = Json.object();
+        if (!o.containsKey("target")) {
+          throw new UsageException("resync needs --target");
+        }
+        r.put("target", o.get("target"));
+        if (o.containsKey("keys")) {
+          for (String k : o.get("keys").split(",")) {
+            r.withArray("keys").add(k.strip());
+          }
+        }
+        if (o.containsKey("all")) {
+          r.put("all", true);
+        }
+        if (o.containsKey("since")) {
+          r.put("changedSince", o.get("since"));
+        }
+        return job(send("POST", "/api/v1/resync", Json.write(r)), o, false);
+      }
+      case "rebuild-customerdb" -> {
+        return job(send("POST", "/api/v1/resync/customerdb/rebuild", null), o, false);
+      }
+      case "job" -> {
+        return print(send("GET", "/api/v1/consistency-jobs/" + id(p), null));
+      }
+      default -> throw new UsageException("unknown command '" + cmd + "'");
+    }
+  }
+
+  /**
+   * A consistency job's answer; with --wait, follows it to its end. A reconciliation that found
+   * differences ends with exit code 1, so a script can tell.
+   */
+  private int job(Answer a, Map<String, String> o, boolean reconciliation)
+      throws IOException, InterruptedException {
+    if (!a.ok() || !o.containsKey("wait")) {
+      return print(a);
+    }
+    String id = Json.text(a.json(), "id");
+    JsonNode state = a.json();
+    while ("RUNNING".equals(Json.text(state, "state"))) {
+      Thread.sleep(500);
+      Answer s = send("GET", "/api/v1/consistency-jobs/" + enc(id), null);
+      if (!s.ok()) {
+        return print(s);
+      }
+      state = s.json();
+    }
+    out.println(Json.write(state));
+    if (!"DONE".equals(Json.text(state, "state"))) {
+      err.println(group + ": the job failed: " + Json.text(state, "error"));
+      return FAILED;
+    }
+    if (reconciliation) {
+      long found = 0;
+      for (JsonNode byPair : state.path("result").path("differences")) {
+        for (JsonNode n : byPair) {
+          found += n.asLong();
+        }
+      }
+      return found == 0 ? OK : FAILED;
+    }
+    return OK;
+  }
+
   private int replayAll(Map<String, String> o) throws IOException, InterruptedException {
     ObjectNode r = Json.object();
     for (String[] k :
@@ -338,7 +492,7 @@ public final class HubCli {
       return OK;
     }
     JsonNode problem = a.json();
-    err.println("dlq: " + a.status() + " " + Json.text(problem, "detail"));
+    err.println(group + ": " + a.status() + " " + Json.text(problem, "detail"));
     for (JsonNode p : problem.path("problems")) {
       err.println("  " + p.asText());
     }

@@ -1,9 +1,11 @@
 package at.telco.hub.consistency;
 
+import at.telco.hub.api.ConsistencyApi;
 import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.config.Settings;
+import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.target.TargetStates;
@@ -105,6 +107,11 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     registry.bind("reconciler", reconciler);
     reconciler.abandonStale();
 
+    AuditTrail audit = new AuditTrail(hub);
+    reconciler.auditWith(audit);
+    ConsistencyJobs jobs = new ConsistencyJobs(audit, clock);
+    registry.bind("consistencyJobs", jobs);
+
     SchemaDrift drift =
         new SchemaDrift(
             Map.of("crm", crm, "billing", billing, "customerdb", customerdb),
@@ -118,6 +125,9 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     drift.check();
     guard.install(context);
     HealthCheckRegistry.get(context).register(new SchemaDriftHealthCheck(drift, guard));
+    registry.bind(
+        "consistencyApi",
+        new ConsistencyApi(context, reconciler, store, drift, guard, resync, jobs));
 
     if (settings.getBoolean("hub.schedule.clustered", false)) {
       Properties quartz = new Properties();

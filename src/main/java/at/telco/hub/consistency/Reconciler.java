@@ -3,6 +3,7 @@ package at.telco.hub.consistency;
 import at.telco.hub.billing.BillingSnapshots;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.crm.CrmSnapshots;
+import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.target.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,6 +78,7 @@ public final class Reconciler {
   private final ConsistencyMetrics metrics;
   private final Clock clock;
   private final Options options;
+  private AuditTrail audit;
 
   public Reconciler(
       DataSource crm,
@@ -131,6 +133,16 @@ public final class Reconciler {
       out.put("repaired", repaired);
       return out;
     }
+  }
+
+  /** Whether repair may be asked for (hub.reconciliation.repair.enabled). */
+  public boolean repairAllowed() {
+    return options.repairAllowed();
+  }
+
+  /** Repairs are written to the audit trail (who asked, which record, what became of it). */
+  public void auditWith(AuditTrail audit) {
+    this.audit = audit;
   }
 
   /** Marks runs left RUNNING by an instance that died as FAILED (when no run holds the lock). */
@@ -255,7 +267,7 @@ public final class Reconciler {
       }
       List<Difference> confirmed = confirm(suspects);
       store.differences(id, confirmed);
-      int repaired = repair ? repair(id, confirmed) : 0;
+      int repaired = repair ? repair(id, requestedBy, confirmed) : 0;
       Outcome outcome = new Outcome(id, compared, confirmed, suspects.notListed, repaired);
       store.finish(
           id,
@@ -545,7 +557,7 @@ public final class Reconciler {
 
   // ---------------------------------------------------------------- repair
 
-  private int repair(UUID run, List<Difference> differences) {
+  private int repair(UUID run, String requestedBy, List<Difference> differences) {
     // billing first: a customer billing gets anew has a new cust_no, which customerdb then shows
     Map<Pair, List<Difference>> todo = new LinkedHashMap<>();
     todo.put(Pair.CRM_BILLING, new ArrayList<>());
@@ -556,6 +568,7 @@ public final class Reconciler {
         todo.get(d.pair()).add(d);
       } else {
         store.repair(run, d, "NOT_REPAIRABLE", clock.instant());
+        audit(requestedBy, run, d, "not-repairable");
       }
     }
     String reason = "reconciliation:" + run;
@@ -578,6 +591,7 @@ public final class Reconciler {
         for (Difference d : chunk) {
           boolean ok = !stillDifferent.contains(d.key());
           store.repair(run, d, ok ? "REPAIRED" : "NOT_REPAIRED", clock.instant());
+          audit(requestedBy, run, d, ok ? "repaired" : "not-repaired");
           if (ok) {
             repaired++;
           }
@@ -586,6 +600,23 @@ public final class Reconciler {
     }
     metrics.repaired(repaired);
     return repaired;
+  }
+
+  private void audit(String requestedBy, UUID run, Difference d, String outcome) {
+    if (audit != null) {
+      // the key and the attribute names, never values
+      audit.record(
+          new AuditTrail.Entry(
+              requestedBy,
+              "reconciliation-repair",
+              null,
+              d.pair().target(),
+              null,
+              null,
+              outcome,
+              d.pair().label() + " " + d.key() + " " + d.kind() + " " + d.attributes(),
+              run));
+    }
   }
 
   // ----------------------------------------------------------------

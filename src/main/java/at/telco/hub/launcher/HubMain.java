@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
+ * java -jar telco-integration-hub.jar consistency COMMAND ... (reconciliation, drift, resync)
  * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
  * </pre>
  */
@@ -42,6 +43,15 @@ public final class HubMain {
     if (args.length > 0 && args[0].equals("dlq")) {
       System.exit(
           HubCli.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("consistency")) {
+      System.exit(
+          HubCli.runConsistency(
               java.util.Arrays.copyOfRange(args, 1, args.length),
               System.getenv(),
               System.out,
@@ -81,6 +91,7 @@ public final class HubMain {
                 + "  backup, restore the hub's own state (hub database; embedded: also the Artemis\n"
                 + "                  journal and Kafka data), with the hub stopped; see README\n"
                 + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
+                + "       java -jar telco-integration-hub.jar consistency COMMAND ...  (consistency --help)\n"
                 + "       java -jar telco-integration-hub.jar hash-password");
         return;
       } else {

@@ -172,4 +172,39 @@ class ConsoleIT {
     assertThat(browser.findElement(By.id("replay")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("discard")).isDisplayed()).isFalse();
   }
+
+  @Test
+  void anOperatorReconcilesFromTheConsoleAndReadsWhichRecordsDiffer() {
+    String account = "ACC-CON-REC1";
+    new Crm(TestServers.get()).person(account, "Rosa", "Konsole", "ACTIVE");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Crm.row(
+                        TestServers.get().owner("billing"),
+                        "SELECT 1 FROM billing.customer WHERE crm_account_id = ?",
+                        account)
+                    != null);
+    TestServers.get()
+        .execute(
+            "billing",
+            "UPDATE billing.customer SET city = 'Linz' WHERE crm_account_id = '" + account + "'");
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get("http://127.0.0.1:" + port + "/console/");
+    signIn(wait, Api.OPERATOR);
+    visible(wait, "reconcile-start").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("reconcile-info"), "Done."));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("run-records"), account));
+    String row =
+        browser.findElements(By.cssSelector("#run-records tbody tr")).stream()
+            .map(WebElement::getText)
+            .filter(t -> t.contains(account))
+            .findFirst()
+            .orElseThrow();
+    assertThat(row).contains("crm->billing").contains("DIFFERENT").contains("city");
+    assertThat(row).doesNotContain("Linz");
+    assertThat(browser.findElement(By.id("drift-info")).getText()).contains("fits");
+  }
 }
