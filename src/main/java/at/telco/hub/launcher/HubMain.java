@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR] [--help]
  * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar recover            [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
  * java -jar telco-integration-hub.jar consistency COMMAND ... (reconciliation, drift, resync)
  * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
@@ -72,7 +73,8 @@ public final class HubMain {
     for (String arg : args) {
       if (arg.startsWith("--config=")) {
         config = Path.of(arg.substring("--config=".length()));
-      } else if ((arg.equals("backup") || arg.equals("restore")) && command == null) {
+      } else if ((arg.equals("backup") || arg.equals("restore") || arg.equals("recover"))
+          && command == null) {
         command = arg;
       } else if (arg.startsWith("--to=") || arg.startsWith("--from=")) {
         location = Path.of(arg.substring(arg.indexOf('=') + 1)).toAbsolutePath();
@@ -85,6 +87,7 @@ public final class HubMain {
             "usage: java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR]\n"
                 + "       java -jar telco-integration-hub.jar backup --to=DIR [--config=FILE] [--data-dir=DIR]\n"
                 + "       java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]\n"
+                + "       java -jar telco-integration-hub.jar recover [--config=FILE] [--data-dir=DIR]\n"
                 + "  --config=FILE   properties file (overrides the defaults; see README)\n"
                 + "  --clean         embedded default: delete the data directory and start empty\n"
                 + "  --data-dir=DIR  embedded default: where state lives (default ./data)\n"
@@ -104,7 +107,7 @@ public final class HubMain {
     LaunchProperties props = new LaunchProperties(config, System.getenv(), system);
     clean = clean || props.getBoolean("hub.embedded.clean", false);
     if (command != null) {
-      if (location == null) {
+      if (location == null && !command.equals("recover")) {
         System.err.println(
             "telco-integration-hub: "
                 + command

@@ -18,9 +18,13 @@ import java.util.Map;
  * <pre>
  * java -jar telco-integration-hub.jar backup --to=DIR   [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar recover            [--config=FILE] [--data-dir=DIR]
  * </pre>
  *
- * In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
+ * {@code recover} is the second half of {@code restore} alone, for a hub database restored by other
+ * means (PostgreSQL's own backups).
+ *
+ * <p>In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
  * the data directory (its PostgreSQL is started alone for it); against external servers they cover
  * the hub database, and Artemis and Kafka are backed up with their own tools (deploy/README.md).
  */
@@ -82,6 +86,14 @@ final class Maintenance {
       Path from,
       Map<String, Path> dirs)
       throws Exception {
+    if (from == null) {
+      Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
+      System.out.printf(
+          "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
+              + " accounts; a repairing reconciliation runs at the next start%n",
+          rec.identities(), rec.custNos(), rec.billingAccounts());
+      return 0;
+    }
     HubBackup.Result r =
         HubBackup.restore(hub, from, dirs, version -> HubConfiguration.migrate(hub, version));
     Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
