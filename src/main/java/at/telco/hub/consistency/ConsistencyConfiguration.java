@@ -98,7 +98,7 @@ public class ConsistencyConfiguration implements CamelConfiguration {
             metrics,
             clock,
             new Reconciler.Options(
-                settings.getInt("hub.reconciliation.chunk-size", 1000),
+                settings.getInt("hub.reconciliation.chunk-size", 5000),
                 Duration.parse(settings.get("hub.reconciliation.settle", "PT10S")),
                 settings.getInt("hub.reconciliation.max-listed", 100_000),
                 settings.getBoolean("hub.reconciliation.repair.enabled", false),
