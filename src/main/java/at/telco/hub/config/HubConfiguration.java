@@ -15,6 +15,8 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.observe.Observations;
+import at.telco.hub.observe.PrometheusConventions;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.support.PublishBatch;
 import at.telco.hub.support.SourceOutages;
@@ -23,11 +25,13 @@ import at.telco.hub.target.billing.BillingCustomerWriter;
 import at.telco.hub.target.customerdb.CustomerDbWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -63,6 +67,10 @@ public class HubConfiguration implements CamelConfiguration {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.bind("metricsRegistry", meters);
     }
+    // before any meter is registered: Camel's, the JVM's and the hub's alike
+    meters.config().meterFilter(new PrometheusConventions());
+    // bound here rather than through camel.metrics.binders, so the conventions apply to it
+    new ProcessorMetrics().bindTo(meters);
     HubMetrics metrics = new HubMetrics(meters);
     registry.bind("hubMetrics", metrics);
 
@@ -155,6 +163,30 @@ public class HubConfiguration implements CamelConfiguration {
     health.register(new DatabaseHealthCheck("customerdb", customerdb));
     health.register(new ArtemisHealthCheck(pooled));
     health.register(new KafkaClusterHealthCheck(admin));
+
+    // what operations watch (metrics and health details); each flow registers what it owns
+    Observations observations =
+        new Observations(
+            context,
+            meters,
+            clock,
+            Duration.ofMillis(settings.getInt("hub.observe.interval-ms", 10000)));
+    registry.bind("hubObservations", observations);
+    context.addService(observations, true, false);
+    observations.deadLetters(
+        hub,
+        List.of("canonical-customer", "customerdb", "billing"),
+        settings.getInt("hub.observe.dead-letters.attention-above", 10));
+    // flow 1: the CRM change log and the two targets of canonical.customer.v1
+    observations.backlog(
+        "crm.change_log",
+        crm,
+        "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
+    String customerTopic = settings.get("hub.kafka.topic.customer");
+    observations.consumerLag(
+        admin, "customerdb", settings.get("hub.target.customerdb.group"), customerTopic);
+    observations.consumerLag(
+        admin, "billing", settings.get("hub.target.billing.group"), customerTopic);
   }
 
   private static void migrate(HikariDataSource hub) {

@@ -80,6 +80,8 @@ public final class TestServers {
     p.setProperty("hub.crm.poll.interval-ms", "50");
     p.setProperty("hub.redelivery.delay-ms", "50");
     p.setProperty("hub.redelivery.max-delay-ms", "200");
+    // backlogs, lag and dead letters sampled twice a second, so tests see them move
+    p.setProperty("hub.observe.interval-ms", "500");
     // a killed instance's partitions move on after 10 s, not the default 45 s
     p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
     p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");
