@@ -15,8 +15,10 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.Observations;
 import at.telco.hub.observe.PrometheusConventions;
+import at.telco.hub.observe.Tracing;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.support.PublishBatch;
 import at.telco.hub.support.SourceOutages;
@@ -74,6 +76,9 @@ public class HubConfiguration implements CamelConfiguration {
     HubMetrics metrics = new HubMetrics(meters);
     registry.bind("hubMetrics", metrics);
 
+    // spans over the route hops, only when an OTLP endpoint is configured
+    Tracing.install(context, settings);
+
     HikariDataSource hub = DataSources.create(settings, "hubdb", null);
     HikariDataSource crm = DataSources.create(settings, "crm", null);
     // billing's sessions run in Vienna local time; so must every session that writes there
@@ -118,7 +123,9 @@ public class HubConfiguration implements CamelConfiguration {
         "crmChangePoller",
         new CrmChangePoller(
             crm, identities, metrics, settings.getInt("hub.crm.poll.batch-size", 500)));
-    registry.bind("crmDataQuality", new CrmDataQuality(hub, metrics));
+    KeyHash keyHash = keyHash(settings);
+    registry.bind("keyHash", keyHash);
+    registry.bind("crmDataQuality", new CrmDataQuality(hub, metrics, keyHash));
     CustomerDbWriter customerDbWriter =
         new CustomerDbWriter(customerdb, identities, metrics, clock);
     registry.bind("customerDbWriter", customerDbWriter);
@@ -128,7 +135,7 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("kafkaBatches", new KafkaBatches(context));
     registry.bind("publishBatch", new PublishBatch());
     registry.bind("sourceOutages", new SourceOutages());
-    registry.bind("deadLetters", new DeadLetters(hub, metrics, clock));
+    registry.bind("deadLetters", new DeadLetters(hub, metrics, clock, keyHash));
     registry.bind("failureCounter", new FailureCounter(clock));
 
     ActiveMQConnectionFactory artemis =
@@ -187,6 +194,23 @@ public class HubConfiguration implements CamelConfiguration {
         admin, "customerdb", settings.get("hub.target.customerdb.group"), customerTopic);
     observations.consumerLag(
         admin, "billing", settings.get("hub.target.billing.group"), customerTopic);
+  }
+
+  /**
+   * The secret of the business-key hashes in the logs: {@code hub.log.key-hash-secret} or {@code
+   * -file} (the embedded default keeps one in its data directory). Without one the hub makes up a
+   * secret for this run only, so the hashes cannot be compared across restarts.
+   */
+  private static KeyHash keyHash(Settings settings) {
+    String secret = settings.secret("hub.log.key-hash-secret");
+    if (secret.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(HubConfiguration.class)
+          .warn(
+              "hub.log.key-hash-secret(-file) is not set: business keys in the logs are hashed with"
+                  + " a secret of this run only");
+      secret = KeyHash.newSecret();
+    }
+    return KeyHash.of(secret);
   }
 
   private static void migrate(HikariDataSource hub) {
