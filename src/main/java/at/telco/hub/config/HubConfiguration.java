@@ -180,6 +180,7 @@ public class HubConfiguration implements CamelConfiguration {
             Duration.ofMillis(settings.getInt("hub.observe.interval-ms", 10000)));
     registry.bind("hubObservations", observations);
     context.addService(observations, true, false);
+    observations.healthAsMetrics();
     observations.deadLetters(
         hub,
         List.of("canonical-customer", "customerdb", "billing"),

@@ -467,6 +467,35 @@ public final class Observations extends ServiceSupport {
     }
   }
 
+  /**
+   * Readiness as metrics, for alerting: {@code hub_health_ready} (1 while /observe/health/ready is
+   * UP) and {@code hub_health_check_up{check}} per readiness check.
+   */
+  public void healthAsMetrics() {
+    Gauges.Value ready =
+        gauges.gauge(
+            "hub.health.ready", "1 while the hub is ready (all readiness checks UP)", null);
+    probe(
+        "health",
+        () -> {
+          boolean all = true;
+          for (org.apache.camel.health.HealthCheck.Result r :
+              org.apache.camel.health.HealthCheckHelper.invokeReadiness(context)) {
+            boolean up = r.getState() == org.apache.camel.health.HealthCheck.State.UP;
+            all &= up;
+            gauges
+                .gauge(
+                    "hub.health.check.up",
+                    "1 while a readiness check is UP",
+                    null,
+                    "check",
+                    r.getCheck().getId())
+                .set(up ? 1 : 0);
+          }
+          ready.set(all ? 1 : 0);
+        });
+  }
+
   /** Shows a detail as a readiness check that is always UP (see {@link HealthDetail}). */
   public void healthDetail(HealthDetail detail) {
     HealthCheckRegistry.get(context).register(new HealthDetailCheck(detail));

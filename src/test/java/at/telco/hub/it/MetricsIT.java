@@ -3,6 +3,8 @@ package at.telco.hub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.deploy.DeployFiles;
+import at.telco.hub.deploy.Promtool;
 import at.telco.hub.observe.Observations;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageProducer;
@@ -260,6 +262,19 @@ class MetricsIT {
         .contains("\"schema-drift\"")
         .contains("schema drift in billing");
     assertThat(health("/ready").status()).isEqualTo(200);
+
+    // with every kind of observation registered: each series the alert rules and the Grafana
+    // dashboard query is served
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              java.util.Set<String> served = new java.util.TreeSet<>();
+              scrape()
+                  .samples()
+                  .forEach(x -> served.add(x.name().replaceAll("_(bucket|count|sum)$", "")));
+              assertThat(served).containsAll(DeployFiles.metricsUsed());
+            });
   }
 
   @Test

@@ -1,4 +1,4 @@
-package at.telco.hub.it;
+package at.telco.hub.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
