@@ -36,6 +36,7 @@ public final class CrmDataQuality {
     this.hub = hub;
     this.metrics = metrics;
     this.keyHash = keyHash;
+    metrics.declareDataQualityRule(SOURCE, PHONE);
   }
 
   /** Records the issues of a batch of account snapshots and resolves those that are gone. */

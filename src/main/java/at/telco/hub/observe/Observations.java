@@ -112,6 +112,7 @@ public final class Observations extends ServiceSupport {
     if (probes.putIfAbsent(name, probe) != null) {
       throw new IllegalStateException("an observation probe named " + name + " exists already");
     }
+    failureCounter(name); // at 0 from the start, so rate() and increase() see the first failure
   }
 
   /**
@@ -517,15 +518,7 @@ public final class Observations extends ServiceSupport {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        failures
-            .computeIfAbsent(
-                p.getKey(),
-                k ->
-                    Counter.builder("hub.observation.failures")
-                        .description("Samples of an observation probe that failed")
-                        .tag("probe", k)
-                        .register(registry))
-            .increment();
+        failureCounter(p.getKey()).increment();
         if (failing.add(p.getKey())) {
           LOG.warn(
               "observation {} failed (its gauges are NaN until it works): {}",
@@ -538,6 +531,16 @@ public final class Observations extends ServiceSupport {
         LOG.info("observation {} works again", p.getKey());
       }
     }
+  }
+
+  private Counter failureCounter(String probe) {
+    return failures.computeIfAbsent(
+        probe,
+        k ->
+            Counter.builder("hub.observation.failures")
+                .description("Samples of an observation probe that failed")
+                .tag("probe", k)
+                .register(registry));
   }
 
   @Override

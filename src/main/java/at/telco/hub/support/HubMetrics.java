@@ -82,6 +82,17 @@ public final class HubMetrics {
         .increment();
   }
 
+  /** Registers hub_data_quality_issues_total{source, field} at 0, so it exists before an issue. */
+  public void declareDataQualityRule(String source, String field) {
+    counter(
+        "hub.data.quality.issues",
+        "Source values the hub could not use as they are",
+        "source",
+        source,
+        "field",
+        field);
+  }
+
   /** hub_dead_letters_total{target}. */
   public void deadLettered(String target) {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target)
