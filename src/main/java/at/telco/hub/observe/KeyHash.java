@@ -46,12 +46,15 @@ public final class KeyHash {
     try {
       if (!Files.exists(file)) {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, newSecret() + "\n", StandardCharsets.UTF_8);
         try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+          // readable by the owner only from the moment it exists
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-          // not a POSIX file system
+          Files.createFile(file); // not a POSIX file system
         }
+        Files.writeString(file, newSecret() + "\n", StandardCharsets.UTF_8);
       }
       return Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {

@@ -133,18 +133,15 @@ public final class Observations extends ServiceSupport {
             source);
     probe(
         "backlog:" + source,
-        new Probe() {
-          @Override
-          public void sample() throws Exception {
-            try {
-              Object[] row = queryOne(dataSource, sql);
-              count.set(((Number) row[0]).doubleValue());
-              age.set(ageSeconds(row[1]));
-            } catch (Exception e) {
-              count.set(Double.NaN);
-              age.set(Double.NaN);
-              throw e;
-            }
+        () -> {
+          try {
+            Object[] row = queryOne(dataSource, sql);
+            count.set(((Number) row[0]).doubleValue());
+            age.set(ageSeconds(row[1]));
+          } catch (Exception e) {
+            count.set(Double.NaN);
+            age.set(Double.NaN);
+            throw e;
           }
         });
   }
