@@ -80,4 +80,24 @@ class JsonLogsIT {
       assertThat(log).doesNotContain(account).doesNotContain("Pichler").doesNotContain("Zwettl");
     }
   }
+
+  @Test
+  void databaseErrorsCarryNoValuesOfTheFailingRow() throws Exception {
+    // the hub's own connection pool, as a target writer uses it
+    javax.sql.DataSource billing =
+        SharedHub.get().bean("billingDataSource", javax.sql.DataSource.class);
+    try (var c = billing.getConnection();
+        var ps =
+            c.prepareStatement(
+                "INSERT INTO billing.customer (crm_account_id, cust_type, name_line1, street_line,"
+                    + " zip, city, country_iso3) VALUES ('ACC-T09-0002', 'X', 'Rosalinde Mayerhofer',"
+                    + " 'Kärntner Straße 1', '1010', 'Wien', 'AUT')")) {
+      ps.executeUpdate();
+      org.assertj.core.api.Assertions.fail("the check constraint should refuse cust_type X");
+    } catch (java.sql.SQLException e) {
+      System.out.println("database error as logged: " + e);
+      assertThat(e.getSQLState()).isEqualTo("23514");
+      assertThat(e.toString()).doesNotContain("Mayerhofer").doesNotContain("Kärntner");
+    }
+  }
 }
