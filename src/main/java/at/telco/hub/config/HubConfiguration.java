@@ -155,12 +155,14 @@ public class HubConfiguration implements CamelConfiguration {
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "telco-hub-admin");
     Admin admin = Admin.create(adminProps);
     registry.bind("kafkaAdmin", admin);
+    int replication = settings.getInt("hub.kafka.topics.replication-factor", 1);
     if (settings.getBoolean("hub.kafka.topics.create", true)) {
       KafkaTopics.ensure(
           admin,
           List.of(settings.get("hub.kafka.topic.customer")),
           settings.getInt("hub.kafka.topics.partitions", 6),
-          (short) settings.getInt("hub.kafka.topics.replication-factor", 1));
+          (short) replication,
+          settings.getInt("hub.kafka.topics.min-insync-replicas", replication >= 3 ? 2 : 1));
     }
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);

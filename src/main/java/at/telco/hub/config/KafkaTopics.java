@@ -2,6 +2,7 @@ package at.telco.hub.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +20,21 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  public static void ensure(Admin admin, List<String> topics, int partitions, short replication) {
+  /**
+   * Creates the missing topics with {@code min.insync.replicas}: with {@code acks=all} an event is
+   * acknowledged only when that many replicas have it (2 of 3 in production, see the README's High
+   * availability).
+   */
+  public static void ensure(
+      Admin admin, List<String> topics, int partitions, short replication, int minInSyncReplicas) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String t : topics) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, partitions, replication));
+          missing.add(
+              new NewTopic(t, partitions, replication)
+                  .configs(Map.of("min.insync.replicas", Integer.toString(minInSyncReplicas))));
         }
       }
       if (missing.isEmpty()) {
@@ -33,9 +42,11 @@ public final class KafkaTopics {
       }
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       LOG.info(
-          "created Kafka topics {} ({} partitions)",
+          "created Kafka topics {} ({} partitions, replication factor {}, min.insync.replicas {})",
           missing.stream().map(NewTopic::name).toList(),
-          partitions);
+          partitions,
+          replication,
+          minInSyncReplicas);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         LOG.warn("could not create Kafka topics {}: {}", topics, e.getCause().toString());

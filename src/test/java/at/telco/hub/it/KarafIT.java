@@ -236,6 +236,25 @@ class KarafIT {
               "customer-to-customerdb",
               "customer-to-billing",
               "dead-letter");
+      // the canonical topic it created carries min.insync.replicas (1 with one broker here)
+      var topicConfig =
+          context
+              .getRegistry()
+              .lookupByNameAndType("kafkaAdmin", org.apache.kafka.clients.admin.Admin.class)
+              .describeConfigs(
+                  List.of(
+                      new org.apache.kafka.common.config.ConfigResource(
+                          org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                          "t13.customer.v1")))
+              .all()
+              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+              .values()
+              .iterator()
+              .next()
+              .get("min.insync.replicas");
+      assertThat(topicConfig.value()).isEqualTo("1");
+      assertThat(topicConfig.source())
+          .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
       String account = "ACC-T13-0001";
       new Crm(servers).person(account, "Leopold", "Eder", "ACTIVE");
       await()
