@@ -9,7 +9,10 @@ import java.time.format.DateTimeParseException;
  * A canonical event: a CloudEvents 1.0 envelope (structured JSON) around a TM Forum-aligned entity.
  * Hub extension attributes: {@code entityversion} (the master's version of the state, see {@link
  * SnapshotVersion}), {@code sourceversions} (the master's row versions), {@code sourcechangedat}
- * (when the master changed, for end-to-end latency), {@code correlationid}, {@code customerid}.
+ * (when the master changed, for end-to-end latency), {@code correlationid}, {@code customerid}, and
+ * {@code resync} (set on a state re-sent by reconciliation or a resync: why, e.g. {@code
+ * reconciliation:<run>}; targets re-apply it even when they hold the same version, and still never
+ * apply it over a newer one).
  */
 public final class CanonicalEvent {
 
@@ -88,6 +91,22 @@ public final class CanonicalEvent {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /** Why this state was re-sent (reconciliation or resync), or null for a normal change. */
+  public String resync() {
+    return Json.text(envelope, "resync");
+  }
+
+  public boolean isResync() {
+    return resync() != null;
+  }
+
+  /** This event marked as re-sent for {@code reason}: a copy, the original is unchanged. */
+  public CanonicalEvent asResync(String reason) {
+    ObjectNode copy = envelope.deepCopy();
+    copy.put("resync", reason);
+    return new CanonicalEvent(copy);
   }
 
   public JsonNode data() {

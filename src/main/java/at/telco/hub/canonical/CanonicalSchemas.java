@@ -33,7 +33,15 @@ public final class CanonicalSchemas {
             .build();
     this.envelope = load(factory, config, "cloudevent.v1.schema.json");
     this.dataSchemas =
-        Map.of(CanonicalTypes.CUSTOMER_SCHEMA, load(factory, config, "customer.v1.schema.json"));
+        Map.of(
+            CanonicalTypes.CUSTOMER_SCHEMA,
+            load(factory, config, "customer.v1.schema.json"),
+            CanonicalTypes.BILLING_ACCOUNT_SCHEMA,
+            load(factory, config, "billing-account.v1.schema.json"),
+            CanonicalTypes.CUSTOMER_BILL_SCHEMA,
+            load(factory, config, "customer-bill.v1.schema.json"),
+            CanonicalTypes.SERVICE_SCHEMA,
+            load(factory, config, "service.v1.schema.json"));
   }
 
   private static JsonSchema load(

@@ -1,5 +1,8 @@
 package at.telco.hub.config;
 
+import at.telco.hub.billing.BillingAccountIdentities;
+import at.telco.hub.billing.BillingEventPoller;
+import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.crm.CrmChangePoller;
@@ -9,22 +12,30 @@ import at.telco.hub.deadletter.FailureCounter;
 import at.telco.hub.health.ArtemisHealthCheck;
 import at.telco.hub.health.DatabaseHealthCheck;
 import at.telco.hub.health.KafkaClusterHealthCheck;
+import at.telco.hub.health.ProvisioningHealthCheck;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.kafka.KafkaBatches;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.network.NetworkInventory;
+import at.telco.hub.network.Parking;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.Observations;
 import at.telco.hub.observe.PrometheusConventions;
 import at.telco.hub.observe.Tracing;
+import at.telco.hub.provisioning.Barring;
+import at.telco.hub.provisioning.ProvisioningCommands;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.support.PublishBatch;
 import at.telco.hub.support.SourceOutages;
 import at.telco.hub.target.TargetStates;
 import at.telco.hub.target.billing.BillingCustomerWriter;
+import at.telco.hub.target.crm.CrmNotes;
+import at.telco.hub.target.customerdb.BillingAccountWriter;
 import at.telco.hub.target.customerdb.CustomerDbWriter;
+import at.telco.hub.target.customerdb.ServiceWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -117,7 +128,8 @@ public class HubConfiguration implements CamelConfiguration {
             },
             MappingFunctions.all(languages));
     registry.bind("mappings", mappings);
-    HubTransformers.register(context, mappings, new CustomerEvents(clock), schemas);
+    HubTransformers.register(
+        context, mappings, new CustomerEvents(clock), new BillingEvents(clock), clock, schemas);
 
     registry.bind(
         "crmChangePoller",
@@ -133,20 +145,47 @@ public class HubConfiguration implements CamelConfiguration {
         "billingCustomerWriter",
         new BillingCustomerWriter(billing, states, identities, customerDbWriter, metrics, clock));
     registry.bind("kafkaBatches", new KafkaBatches(context));
+
+    // flows 2-4: billing accounts and bills, dunning to barring, network inventory
+    BillingAccountIdentities billingAccounts = new BillingAccountIdentities(hub);
+    registry.bind("billingAccountIdentities", billingAccounts);
+    Parking parking =
+        new Parking(
+            pooledArtemis(settings),
+            settings.get("hub.parking.queue", "PARK.network-inventory"),
+            Duration.parse(settings.get("hub.parking.max-time", "PT1H")),
+            Duration.parse(settings.get("hub.parking.first-delay", "PT5S")),
+            Duration.parse(settings.get("hub.parking.max-delay", "PT5M")));
+    registry.bind("parking", parking);
+    registry.bind(
+        "billingEventPoller",
+        new BillingEventPoller(
+            billing,
+            identities,
+            billingAccounts,
+            parking,
+            metrics,
+            settings.getInt("hub.billing.poll.batch-size", 500)));
+    registry.bind(
+        "billingAccountWriter", new BillingAccountWriter(customerdb, states, metrics, clock));
+    registry.bind("serviceWriter", new ServiceWriter(customerdb, states, metrics, clock));
+    CrmNotes crmNotes = new CrmNotes(crm, metrics);
+    registry.bind("crmNotes", crmNotes);
+    Barring barring =
+        new Barring(
+            new ProvisioningCommands(hub, customerdb),
+            crmNotes,
+            metrics,
+            clock,
+            Duration.parse(settings.get("hub.provisioning.overdue-after", "PT10M")));
+    registry.bind("barring", barring);
+    registry.bind("networkInventory", new NetworkInventory(billingAccounts, parking, clock));
     registry.bind("publishBatch", new PublishBatch());
     registry.bind("sourceOutages", new SourceOutages());
     registry.bind("deadLetters", new DeadLetters(hub, metrics, clock, keyHash));
     registry.bind("failureCounter", new FailureCounter(clock));
 
-    ActiveMQConnectionFactory artemis =
-        new ActiveMQConnectionFactory(
-            settings.get("hub.artemis.url"),
-            settings.optional("hub.artemis.username").orElse(null),
-            emptyToNull(settings.secret("hub.artemis.password")));
-    JmsPoolConnectionFactory pooled = new JmsPoolConnectionFactory();
-    pooled.setConnectionFactory(artemis);
-    pooled.setMaxConnections(settings.getInt("hub.artemis.pool-size", 4));
-    registry.bind("artemisConnectionFactory", pooled);
+    registry.bind("artemisConnectionFactory", pooledArtemis(settings));
 
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
@@ -159,10 +198,19 @@ public class HubConfiguration implements CamelConfiguration {
     if (settings.getBoolean("hub.kafka.topics.create", true)) {
       KafkaTopics.ensure(
           admin,
-          List.of(settings.get("hub.kafka.topic.customer")),
+          List.of(
+              settings.get("hub.kafka.topic.customer"),
+              settings.get("hub.kafka.topic.billing"),
+              settings.get("hub.kafka.topic.service")),
           settings.getInt("hub.kafka.topics.partitions", 6),
           (short) replication,
-          settings.getInt("hub.kafka.topics.min-insync-replicas", replication >= 3 ? 2 : 1));
+          settings.getInt("hub.kafka.topics.min-insync-replicas", replication >= 3 ? 2 : 1),
+          // the network keeps no state the hub can read: the canonical service topic is its
+          // history, kept for a rebuild of customerdb.service (Resync.replayServices)
+          java.util.Map.of(
+              settings.get("hub.kafka.topic.service"),
+              java.util.Map.of(
+                  "retention.ms", settings.get("hub.kafka.topic.service.retention-ms", "-1"))));
     }
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -170,7 +218,8 @@ public class HubConfiguration implements CamelConfiguration {
     health.register(new DatabaseHealthCheck("crm", crm));
     health.register(new DatabaseHealthCheck("billing", billing));
     health.register(new DatabaseHealthCheck("customerdb", customerdb));
-    health.register(new ArtemisHealthCheck(pooled));
+    health.register(new ArtemisHealthCheck(pooledArtemis(settings)));
+    health.register(new ProvisioningHealthCheck(barring));
     health.register(new KafkaClusterHealthCheck(admin));
 
     // what operations watch (metrics and health details); each flow registers what it owns
@@ -183,20 +232,65 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("hubObservations", observations);
     context.addService(observations, true, false);
     observations.healthAsMetrics();
+    List<String> deadLetterTargets =
+        List.of(
+            "canonical-customer",
+            "canonical-billing",
+            "canonical-service",
+            "customerdb",
+            "billing",
+            "customerdb.billing_account",
+            "customerdb.service",
+            "crm.activity",
+            "network-inventory",
+            "network-provisioning");
     observations.deadLetters(
-        hub,
-        List.of("canonical-customer", "customerdb", "billing"),
-        settings.getInt("hub.observe.dead-letters.attention-above", 10));
-    // flow 1: the CRM change log and the two targets of canonical.customer.v1
+        hub, deadLetterTargets, settings.getInt("hub.observe.dead-letters.attention-above", 10));
+    deadLetterTargets.forEach(metrics::declareDeadLetterTarget);
+    // the polled source tables
     observations.backlog(
         "crm.change_log",
         crm,
         "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
+    // billing writes local (Vienna) time: the age is computed in its session's time zone
+    observations.backlog(
+        "billing.event_out",
+        billing,
+        "SELECT count(*), coalesce(extract(epoch FROM localtimestamp - min(created_at)), 0)"
+            + " FROM billing.event_out WHERE picked_up_at IS NULL");
+    // every consumer group: the targets of the canonical topics, and the network's topics
     String customerTopic = settings.get("hub.kafka.topic.customer");
+    String billingTopic = settings.get("hub.kafka.topic.billing");
+    String serviceTopic = settings.get("hub.kafka.topic.service");
     observations.consumerLag(
         admin, "customerdb", settings.get("hub.target.customerdb.group"), customerTopic);
     observations.consumerLag(
         admin, "billing", settings.get("hub.target.billing.group"), customerTopic);
+    observations.consumerLag(
+        admin,
+        "customerdb.billing_account",
+        settings.get("hub.target.billing-account.group"),
+        billingTopic);
+    observations.consumerLag(
+        admin, "crm.activity", settings.get("hub.target.crm-notes.group"), billingTopic);
+    observations.consumerLag(
+        admin, "network-provisioning", settings.get("hub.target.barring.group"), billingTopic);
+    observations.consumerLag(
+        admin, "customerdb.service", settings.get("hub.target.service.group"), serviceTopic);
+    observations.consumerLag(
+        admin,
+        "network-inventory",
+        settings.get("hub.network.inventory.group"),
+        settings.get("hub.network.topic.inventory"));
+    observations.consumerLag(
+        admin,
+        "provisioning-results",
+        settings.get("hub.network.results.group"),
+        settings.get("hub.network.topic.results"));
+    // network events whose billing account is not known yet, and the barring commands
+    observations.parkingQueue(
+        settings.get("hub.parking.queue", "PARK.network-inventory"), pooledArtemis(settings));
+    observations.provisioningCommands(barring::counts);
   }
 
   /**
@@ -214,6 +308,23 @@ public class HubConfiguration implements CamelConfiguration {
       secret = KeyHash.newSecret();
     }
     return KeyHash.of(secret);
+  }
+
+  private JmsPoolConnectionFactory artemis;
+
+  /** One pooled Artemis connection factory for everything the hub sends and receives. */
+  private JmsPoolConnectionFactory pooledArtemis(Settings settings) {
+    if (artemis == null) {
+      ActiveMQConnectionFactory factory =
+          new ActiveMQConnectionFactory(
+              settings.get("hub.artemis.url"),
+              settings.optional("hub.artemis.username").orElse(null),
+              emptyToNull(settings.secret("hub.artemis.password")));
+      artemis = new JmsPoolConnectionFactory();
+      artemis.setConnectionFactory(factory);
+      artemis.setMaxConnections(settings.getInt("hub.artemis.pool-size", 4));
+    }
+    return artemis;
   }
 
   private static void migrate(HikariDataSource hub) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.builder.RouteBuilder;
@@ -16,11 +17,12 @@ import org.apache.camel.util.StringHelper;
 
 /**
  * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, where a
- * Blueprint {@code camelContext} refers to it): wires the core ({@link HubConfiguration}), applies
- * the {@code camel.component.*} settings (Camel Main does that otherwise) and loads the route files
- * from {@code hub.routes.location}, the error handling of {@code _config/} first. The settings come
- * from the context's properties: under Karaf the Config Admin PID {@code at.telco.hub} over the
- * bundle's application.properties.
+ * Blueprint {@code camelContext} refers to it): wires the core (the classes of {@code
+ * camel.main.configuration-classes}, {@link HubConfiguration} first), applies the {@code
+ * camel.component.*} settings (Camel Main does that otherwise) and loads the route files from
+ * {@code hub.routes.location}, the error handling of {@code _config/} first. The settings come from
+ * the context's properties: under Karaf the Config Admin PID {@code at.telco.hub} over the bundle's
+ * application.properties.
  */
 public final class HubRoutes extends RouteBuilder {
 
@@ -32,7 +34,16 @@ public final class HubRoutes extends RouteBuilder {
   @Override
   public void addRoutesToCamelContext(CamelContext context) throws Exception {
     setCamelContext(context);
-    new HubConfiguration().configure(context);
+    // the configuration classes Camel Main would run (camel.main.configuration-classes)
+    String classes =
+        context
+            .getPropertiesComponent()
+            .resolveProperty("camel.main.configuration-classes")
+            .orElse(HubConfiguration.class.getName());
+    for (String name : classes.split(",")) {
+      Class<?> type = context.getClassResolver().resolveMandatoryClass(name.strip());
+      ((CamelConfiguration) context.getInjector().newInstance(type)).configure(context);
+    }
     bindComponentSettings(context);
     String location = context.resolvePropertyPlaceholders("{{hub.routes.location}}");
     PackageScanResourceResolver resolver = PluginHelper.getPackageScanResourceResolver(context);

@@ -20,13 +20,23 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  /**
-   * Creates the missing topics with {@code min.insync.replicas}: with {@code acks=all} an event is
-   * acknowledged only when that many replicas have it (2 of 3 in production, see the README's High
-   * availability).
-   */
   public static void ensure(
       Admin admin, List<String> topics, int partitions, short replication, int minInSyncReplicas) {
+    ensure(admin, topics, partitions, replication, minInSyncReplicas, Map.of());
+  }
+
+  /**
+   * Creates the missing topics with {@code min.insync.replicas} (with {@code acks=all} an event is
+   * acknowledged only when that many replicas have it: 2 of 3 in production, see the README's High
+   * availability), each with its own configuration in {@code configs} (if any).
+   */
+  public static void ensure(
+      Admin admin,
+      List<String> topics,
+      int partitions,
+      short replication,
+      int minInSyncReplicas,
+      Map<String, Map<String, String>> configs) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
@@ -34,7 +44,7 @@ public final class KafkaTopics {
         if (!existing.contains(t)) {
           missing.add(
               new NewTopic(t, partitions, replication)
-                  .configs(Map.of("min.insync.replicas", Integer.toString(minInSyncReplicas))));
+                  .configs(topicConfig(configs.getOrDefault(t, Map.of()), minInSyncReplicas)));
         }
       }
       if (missing.isEmpty()) {
@@ -56,5 +66,12 @@ public final class KafkaTopics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static Map<String, String> topicConfig(
+      Map<String, String> config, int minInSyncReplicas) {
+    Map<String, String> all = new java.util.HashMap<>(config);
+    all.putIfAbsent("min.insync.replicas", Integer.toString(minInSyncReplicas));
+    return all;
   }
 }

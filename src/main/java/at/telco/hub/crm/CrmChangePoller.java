@@ -1,14 +1,13 @@
 package at.telco.hub.crm;
 
 import at.telco.hub.canonical.Json;
-import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.support.SourceClaim;
 import at.telco.hub.target.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,14 +15,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.Synchronization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,30 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrmChangePoller {
 
-  /** Exchange property holding the open claim. */
-  public static final String CLAIM = "hubCrmClaim";
-
-  /** Exchange property: whether the batch was full, so the route polls again at once. */
-  public static final String MORE = "hubMoreWork";
-
   private static final Logger LOG = LoggerFactory.getLogger(CrmChangePoller.class);
 
   private static final String CLAIM_SQL =
       "SELECT change_id, entity, entity_id, account_id, operation, changed_at"
           + " FROM crm.change_log WHERE processed_at IS NULL"
           + " ORDER BY change_id LIMIT ? FOR UPDATE SKIP LOCKED";
-
-  private static final String SNAPSHOT_SQL =
-      """
-      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text,
-        k.account_id, to_jsonb(a),
-        (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.contact_id), '[]'::jsonb)
-           FROM crm.contact c WHERE c.account_id = k.account_id),
-        (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.address_id), '[]'::jsonb)
-           FROM crm.address d WHERE d.account_id = k.account_id)
-      FROM unnest(?::varchar[]) AS k(account_id)
-      LEFT JOIN crm.account a ON a.account_id = k.account_id
-      """;
 
   private static final String MARK_SQL =
       "UPDATE crm.change_log SET processed_at = now() WHERE change_id = ANY(?::bigint[])";
@@ -81,55 +60,13 @@ public final class CrmChangePoller {
     this.batchSize = batchSize;
   }
 
-  /** An open claim: the transaction holding the change rows until they are marked. */
-  static final class Claim implements Synchronization {
-    private final Connection connection;
-    private final List<Long> changeIds;
-
-    Claim(Connection connection, List<Long> changeIds) {
-      this.connection = connection;
-      this.changeIds = changeIds;
-    }
-
-    void markProcessed() throws SQLException {
-      try (PreparedStatement ps = connection.prepareStatement(MARK_SQL)) {
-        Array ids = connection.createArrayOf("bigint", changeIds.toArray());
-        ps.setArray(1, ids);
-        ps.executeUpdate();
-      }
-      connection.commit();
-      connection.close(); // back to the pool: a loop of batches must not hold one per batch
-    }
-
-    private void release() {
-      try {
-        if (!connection.isClosed()) {
-          connection.rollback();
-          connection.close();
-        }
-      } catch (SQLException e) {
-        LOG.debug("releasing a CRM claim: {}", e.getMessage());
-      }
-    }
-
-    @Override
-    public void onComplete(Exchange exchange) {
-      release();
-    }
-
-    @Override
-    public void onFailure(Exchange exchange) {
-      release();
-    }
-  }
-
   /**
    * Claims the next batch and returns one snapshot document per account (input of {@code
    * transformers/crm-to-canonical-customer.jslt}); empty when there is nothing to do. The claim
    * stays open on the exchange until {@link #complete}, and is rolled back if the exchange fails.
    */
   public List<JsonNode> claim(Exchange exchange) {
-    exchange.setProperty(MORE, false);
+    exchange.setProperty(SourceClaim.MORE, false);
     Connection c = null;
     try {
       c = crm.getConnection();
@@ -161,14 +98,12 @@ public final class CrmChangePoller {
         return List.of();
       }
       metrics.claimed("crm.change_log", changeIds.size());
-      Claim claim = new Claim(c, changeIds);
-      exchange.setProperty(CLAIM, claim);
-      exchange.getExchangeExtension().addOnCompletion(claim);
+      SourceClaim claim =
+          SourceClaim.open(exchange, c, MARK_SQL, changeIds, changeIds.size() >= batchSize);
       c = null; // owned by the claim now
-      exchange.setProperty(MORE, changeIds.size() >= batchSize);
 
       Map<String, UUID> customerIds = registry.identify(changesByAccount.keySet());
-      return read(claim.connection, changesByAccount, latestChange, customerIds);
+      return read(claim.connection(), changesByAccount, latestChange, customerIds);
     } catch (SQLException e) {
       throw SqlFailures.translate("crm", e);
     } finally {
@@ -188,40 +123,22 @@ public final class CrmChangePoller {
       Map<String, Instant> latestChange,
       Map<String, UUID> customerIds)
       throws SQLException {
-    Map<String, JsonNode> snapshots = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_SQL)) {
-      ps.setArray(1, c.createArrayOf("varchar", changesByAccount.keySet().toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String accountId = rs.getString(3);
-          ObjectNode doc = Json.object();
-          doc.put("accountId", accountId);
-          doc.put("customerId", customerIds.get(accountId).toString());
-          doc.put(
-              "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
-          String account = rs.getString(4);
-          doc.set("account", account == null ? null : Json.parse(account));
-          doc.set("contacts", Json.parse(rs.getString(5)));
-          doc.set("addresses", Json.parse(rs.getString(6)));
-          ArrayNode changes = doc.putArray("changes");
-          changesByAccount.get(accountId).forEach(changes::add);
-          doc.put("changedAt", latestChange.get(accountId).toString());
-          snapshots.put(accountId, doc);
-        }
-      }
+    List<JsonNode> snapshots = new ArrayList<>();
+    for (ObjectNode doc : CrmSnapshots.byIds(c, changesByAccount.keySet())) {
+      String accountId = Json.text(doc, "accountId");
+      doc.put("customerId", customerIds.get(accountId).toString());
+      ArrayNode changes = doc.putArray("changes");
+      changesByAccount.get(accountId).forEach(changes::add);
+      doc.put("changedAt", latestChange.get(accountId).toString());
+      snapshots.add(doc);
     }
-    return new ArrayList<>(snapshots.values());
+    return snapshots;
   }
 
   /** Marks the claimed rows processed and commits: the events are on Kafka. */
   public void complete(Exchange exchange) {
-    Claim claim = exchange.getProperty(CLAIM, Claim.class);
-    if (claim == null) {
-      return;
-    }
     try {
-      claim.markProcessed();
-      exchange.removeProperty(CLAIM);
+      SourceClaim.complete(exchange);
     } catch (SQLException e) {
       throw SqlFailures.translate("crm", e);
     }

@@ -77,8 +77,11 @@ public final class DeadLetters {
     String target = exchange.getProperty(TARGET, String.class);
     String payload;
     CanonicalEvent event = null;
-    String crmAccount = null;
-    String customerId = null;
+    // business keys: from the canonical event, else what the route knew (exchange properties)
+    String crmAccount = exchange.getProperty(CRM_ACCOUNT, String.class);
+    String customerId = exchange.getProperty(CUSTOMER_ID, String.class);
+    String billingAccount = exchange.getProperty(BILLING_ACCOUNT, String.class);
+    String msisdn = exchange.getProperty(MSISDN, String.class);
     if (body instanceof TargetChange change) {
       target = change.target();
       payload = change.rawBody();
@@ -86,15 +89,18 @@ public final class DeadLetters {
     } else if (body instanceof JsonNode node) {
       // a source record that could not become a canonical event (e.g. a CRM account snapshot)
       payload = Json.write(node);
-      crmAccount = Json.text(node, "accountId");
-      customerId = Json.text(node, "customerId");
+      crmAccount = first(crmAccount, Json.text(node, "accountId"));
+      customerId = first(customerId, Json.text(node, "customerId"));
     } else {
       payload = m.getBody(String.class);
     }
     if (event != null) {
-      customerId = event.customerId();
-      if (CanonicalTypes.SOURCE_CRM.equals(event.source())) {
-        crmAccount = event.subject();
+      customerId = first(event.customerId(), customerId);
+      switch (event.source()) {
+        case CanonicalTypes.SOURCE_CRM -> crmAccount = event.subject();
+        case CanonicalTypes.SOURCE_BILLING -> billingAccount = event.subject();
+        case CanonicalTypes.SOURCE_NETWORK -> msisdn = event.subject();
+        default -> {}
       }
     }
     Instant now = clock.instant();
@@ -122,6 +128,12 @@ public final class DeadLetters {
     }
     m.setHeader(CUSTOMER_ID, customerId);
     m.setHeader(CRM_ACCOUNT, crmAccount);
+    m.setHeader(BILLING_ACCOUNT, billingAccount);
+    m.setHeader(MSISDN, msisdn);
+  }
+
+  private static String first(String a, String b) {
+    return a != null ? a : b;
   }
 
   /**
@@ -206,10 +218,11 @@ public final class DeadLetters {
             target(m), m.getHeader(CORRELATION_ID, String.class), keyHash.hash(businessKey));
     try {
       LOG.warn(
-          "dead-lettered to {} from route {}: event {} after {} attempt(s): {}",
+          "dead letter {} on {} from route {}{} after {} attempt(s): {}",
+          m.getHeader(ID),
           target(m),
           m.getHeader(ROUTE),
-          m.getHeader(EVENT_ID),
+          m.getHeader(EVENT_ID) == null ? "" : " (event " + m.getHeader(EVENT_ID) + ")",
           m.getHeader(ATTEMPTS),
           m.getHeader(REASON));
     } finally {

@@ -56,6 +56,21 @@ public final class EmbeddedArtemisBroker implements AutoCloseable {
             .setMaxDeliveryAttempts(10)
             .setMaxSizeBytes(64L * 1024 * 1024)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+    // parked messages wait as long as it takes (the hub dead-letters them itself, after its own
+    // maximum time); a failed delivery is tried again with backoff, never moved aside by the broker
+    config.addAddressSetting(
+        "PARK.#",
+        new AddressSettings()
+            .setAutoCreateAddresses(true)
+            .setAutoCreateQueues(true)
+            .setAutoDeleteQueues(false)
+            .setAutoDeleteAddresses(false)
+            .setMaxDeliveryAttempts(-1)
+            .setRedeliveryDelay(5000)
+            .setRedeliveryMultiplier(2)
+            .setMaxRedeliveryDelay(300_000)
+            .setMaxSizeBytes(64L * 1024 * 1024)
+            .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
     EmbeddedActiveMQ server = new EmbeddedActiveMQ();
     server.setConfiguration(config);
     server.start();

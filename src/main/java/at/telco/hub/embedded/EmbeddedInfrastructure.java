@@ -1,9 +1,13 @@
 package at.telco.hub.embedded;
 
+import at.telco.hub.simulator.BillingSimulator;
+import at.telco.hub.simulator.CrmChangeTrickle;
+import at.telco.hub.simulator.NetworkSimulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +39,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   private final EmbeddedArtemisBroker artemis;
   private final int seeded;
   private final double trickleRate;
+  private final Function<String, Optional<String>> settings;
   private CrmChangeTrickle trickle;
+  private BillingSimulator billingSimulator;
+  private NetworkSimulator networkSimulator;
 
   private EmbeddedInfrastructure(
       Path dataDirectory,
@@ -44,7 +51,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       EmbeddedKafkaBroker kafka,
       EmbeddedArtemisBroker artemis,
       int seeded,
-      double trickleRate) {
+      double trickleRate,
+      Function<String, Optional<String>> settings) {
     this.dataDirectory = dataDirectory;
     this.lock = lock;
     this.postgres = postgres;
@@ -52,6 +60,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     this.artemis = artemis;
     this.seeded = seeded;
     this.trickleRate = trickleRate;
+    this.settings = settings;
   }
 
   public static EmbeddedInfrastructure start(
@@ -112,7 +121,15 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
     double rate =
         Double.parseDouble(settings.apply("hub.embedded.trickle.changes-per-minute").orElse("30"));
-    return new EmbeddedInfrastructure(dir, lock, pg, kafka.join(), artemis.join(), seeded, rate);
+    EmbeddedKafkaBroker broker = kafka.join();
+    broker.createTopics(
+        List.of(
+            settings.apply("hub.network.topic.inventory").orElse("network.inventory.events"),
+            settings.apply("hub.network.topic.commands").orElse("network.provisioning.commands"),
+            settings.apply("hub.network.topic.results").orElse("network.provisioning.results")),
+        partitions);
+    return new EmbeddedInfrastructure(
+        dir, lock, pg, broker, artemis.join(), seeded, rate, settings);
   }
 
   private static int intSetting(
@@ -167,9 +184,44 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     return postgres.postgres().getDatabase("postgres", "crm");
   }
 
+  /** The billing database as billing's own user. */
+  public DataSource billingAsOwner() {
+    return postgres.postgres().getDatabase("postgres", "billing");
+  }
+
+  /** The network simulator's own database. */
+  public DataSource networkDatabase() {
+    return postgres.postgres().getDatabase("postgres", SystemDatabases.NETWORK_DATABASE);
+  }
+
+  /** The simulated CRM, billing and network (hub.embedded.simulators.enabled). */
   public void startSimulators() {
+    if (!Boolean.parseBoolean(settings.apply("hub.embedded.simulators.enabled").orElse("true"))) {
+      return;
+    }
     if (trickleRate > 0 && trickle == null) {
       trickle = new CrmChangeTrickle(crmAsOwner(), trickleRate);
+    }
+    if (billingSimulator == null) {
+      billingSimulator = new BillingSimulator(billingAsOwner());
+      billingSimulator.start(
+          Double.parseDouble(
+              settings.apply("hub.embedded.simulators.billing.events-per-minute").orElse("60")));
+    }
+    if (networkSimulator == null) {
+      NetworkSimulator.prepare(networkDatabase());
+      networkSimulator =
+          new NetworkSimulator(
+              networkDatabase(),
+              kafka.bootstrapServers(),
+              settings.apply("hub.network.topic.inventory").orElse("network.inventory.events"),
+              settings.apply("hub.network.topic.commands").orElse("network.provisioning.commands"),
+              settings.apply("hub.network.topic.results").orElse("network.provisioning.results"));
+      networkSimulator.start();
+      networkSimulator.startActivations(
+          billingAsOwner(),
+          Integer.parseInt(
+              settings.apply("hub.embedded.simulators.network.activations-per-tick").orElse("50")));
     }
   }
 
@@ -177,6 +229,14 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     if (trickle != null) {
       trickle.close();
       trickle = null;
+    }
+    if (billingSimulator != null) {
+      billingSimulator.close();
+      billingSimulator = null;
+    }
+    if (networkSimulator != null) {
+      networkSimulator.close();
+      networkSimulator = null;
     }
   }
 
@@ -197,9 +257,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         + dataDirectory
         + (seeded > 0 ? "  (seeded " + seeded + " CRM accounts)" : "")
         + "  start empty with --clean\n"
-        + "  Trickle    "
-        + (trickleRate > 0 ? trickleRate + " CRM changes per minute" : "off")
-        + "  (hub.embedded.trickle.changes-per-minute)\n";
+        + "  Simulators CRM ("
+        + (trickleRate > 0 ? trickleRate + " changes/min" : "no trickle")
+        + "), billing (accounts, invoices, payments, dunning), network (services, commands)"
+        + "  (hub.embedded.simulators.enabled)\n";
   }
 
   @Override

@@ -80,6 +80,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return Uuid.randomUuid().toString();
   }
 
+  /** Creates topics that do not exist yet. */
+  public void createTopics(java.util.List<String> topics, int partitions) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrapServers());
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(p)) {
+      java.util.Set<String> existing = admin.listTopics().names().get();
+      java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = new java.util.ArrayList<>();
+      for (String t : topics) {
+        if (!existing.contains(t)) {
+          missing.add(new org.apache.kafka.clients.admin.NewTopic(t, partitions, (short) 1));
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get();
+      }
+    } catch (Exception e) {
+      LOG.warn("could not create topics {}: {}", topics, e.toString());
+    }
+  }
+
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }

@@ -22,7 +22,7 @@ import javax.sql.DataSource;
  */
 public final class SampleData {
 
-  static final String[] FIRST_NAMES = {
+  public static final String[] FIRST_NAMES = {
     "Anna",
     "Lukas",
     "Sophie",
@@ -60,7 +60,7 @@ public final class SampleData {
     "Tomáš",
     "Agnieszka"
   };
-  static final String[] LAST_NAMES = {
+  public static final String[] LAST_NAMES = {
     "Gruber", "Huber", "Bauer", "Wagner", "Müller", "Pichler", "Steiner", "Moser", "Mayer",
     "Hofer", "Leitner", "Berger", "Fuchs", "Eder", "Fischer", "Schmid", "Winkler", "Weber",
     "Schwarz", "Maier", "Schneider", "Reiter", "Mayr", "Schmidt", "Wimmer", "Egger", "Brunner",

@@ -25,6 +25,9 @@ public final class SystemDatabases {
   public static final String HUB_DATABASE = "hub";
   public static final String HUB_ROLE = "hub_app";
 
+  /** The network simulator's own inventory (embedded default only; the real network is Kafka). */
+  public static final String NETWORK_DATABASE = "network";
+
   private static final Logger LOG = LoggerFactory.getLogger(SystemDatabases.class);
 
   private SystemDatabases() {}
@@ -44,6 +47,9 @@ public final class SystemDatabases {
       }
       if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + HUB_DATABASE + "'")) {
         s.execute("CREATE DATABASE " + HUB_DATABASE + " OWNER " + HUB_ROLE);
+      }
+      if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + NETWORK_DATABASE + "'")) {
+        s.execute("CREATE DATABASE " + NETWORK_DATABASE);
       }
     }
     for (String db : SYSTEMS) {

@@ -1,11 +1,16 @@
 package at.telco.hub.mapping;
 
+import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.canonical.Json;
+import at.telco.hub.network.NetworkInventory;
 import at.telco.hub.target.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.InvalidPayloadException;
@@ -26,30 +31,86 @@ public final class HubTransformers {
 
   public static final String CUSTOMER_TO_CUSTOMERDB = "canonical-customer-to-customerdb";
   public static final String CUSTOMER_TO_BILLING = "canonical-customer-to-billing";
+  public static final String BILLING_TO_CANONICAL_ACCOUNT = "billing-to-canonical-billing-account";
+  public static final String BILLING_TO_CANONICAL_BILL = "billing-to-canonical-customer-bill";
+  public static final String BILLING_ACCOUNT_TO_CUSTOMERDB =
+      "canonical-billing-account-to-customerdb";
+  public static final String NETWORK_TO_CANONICAL_SERVICE = "network-to-canonical-service";
+  public static final String SERVICE_TO_CUSTOMERDB = "canonical-service-to-customerdb";
 
   private HubTransformers() {}
 
   public static void register(
-      CamelContext context, Mappings mappings, CustomerEvents events, CanonicalSchemas schemas) {
+      CamelContext context,
+      Mappings mappings,
+      CustomerEvents customers,
+      BillingEvents billing,
+      Clock clock,
+      CanonicalSchemas schemas) {
     for (String name :
-        List.of(CRM_TO_CANONICAL_CUSTOMER, CUSTOMER_TO_CUSTOMERDB, CUSTOMER_TO_BILLING)) {
+        List.of(
+            CRM_TO_CANONICAL_CUSTOMER,
+            CUSTOMER_TO_CUSTOMERDB,
+            CUSTOMER_TO_BILLING,
+            BILLING_TO_CANONICAL_ACCOUNT,
+            BILLING_TO_CANONICAL_BILL,
+            BILLING_ACCOUNT_TO_CUSTOMERDB,
+            NETWORK_TO_CANONICAL_SERVICE,
+            SERVICE_TO_CUSTOMERDB)) {
       mappings.load(name);
     }
     put(
         context,
         "crm:account-snapshot",
         "canonical:customer",
-        new CanonicalCustomerTransformer(mappings, events, schemas));
+        new CanonicalCustomerTransformer(mappings, customers, schemas));
     put(
         context,
         "canonical:customer",
         "customerdb:customer",
-        new TargetRowTransformer(mappings, CUSTOMER_TO_CUSTOMERDB));
+        new TargetRowTransformer(mappings, CUSTOMER_TO_CUSTOMERDB, null));
     put(
         context,
         "canonical:customer",
         "billing:customer",
-        new TargetRowTransformer(mappings, CUSTOMER_TO_BILLING));
+        new TargetRowTransformer(mappings, CUSTOMER_TO_BILLING, null));
+    put(
+        context,
+        "billing:event",
+        "canonical:billing",
+        new SourceTransformer(
+            schemas,
+            doc -> {
+              boolean bill = "bill".equals(Json.text(doc, "kind"));
+              JsonNode data =
+                  mappings.apply(
+                      bill ? BILLING_TO_CANONICAL_BILL : BILLING_TO_CANONICAL_ACCOUNT, doc);
+              return billing.from(doc, data);
+            }));
+    put(
+        context,
+        "canonical:billing",
+        "customerdb:billing-account",
+        new TargetRowTransformer(
+            mappings, BILLING_ACCOUNT_TO_CUSTOMERDB, CanonicalTypes.BILLING_ACCOUNT_CHANGE));
+    put(
+        context,
+        "network:inventory",
+        "canonical:service",
+        new SourceTransformer(
+            schemas,
+            item -> {
+              ObjectNode input = Json.object();
+              input.set("event", item.path("event"));
+              input.put("customerId", Json.text(item, "customerId"));
+              return NetworkInventory.canonical(
+                  item, mappings.apply(NETWORK_TO_CANONICAL_SERVICE, input), clock);
+            }));
+    put(
+        context,
+        "canonical:service",
+        "customerdb:service",
+        new TargetRowTransformer(mappings, SERVICE_TO_CUSTOMERDB, null));
   }
 
   private static void put(CamelContext context, String from, String to, Transformer transformer) {
@@ -93,17 +154,54 @@ public final class HubTransformers {
   }
 
   /**
+   * A source record (JsonNode) becomes a validated canonical event, by a function of the record;
+   * the body becomes the event's JSON and the Kafka key its subject.
+   */
+  static final class SourceTransformer extends Transformer {
+    private final CanonicalSchemas schemas;
+    private final java.util.function.Function<JsonNode, CanonicalEvent> toEvent;
+
+    SourceTransformer(
+        CanonicalSchemas schemas, java.util.function.Function<JsonNode, CanonicalEvent> toEvent) {
+      this.schemas = schemas;
+      this.toEvent = toEvent;
+    }
+
+    @Override
+    public void transform(Message message, DataType from, DataType to)
+        throws InvalidPayloadException {
+      CanonicalEvent event =
+          schemas.validate(toEvent.apply(message.getMandatoryBody(JsonNode.class)));
+      message.setBody(event.toJson());
+      message.setHeader("kafka.KEY", event.subject());
+      message.setHeader("ce_id", event.id());
+      message.setHeader("ce_type", event.type());
+      message.setHeader("correlationId", event.correlationId());
+    }
+  }
+
+  /**
    * Maps the canonical event of each {@link TargetChange} (one, or a list of them) to the target's
-   * row document. A change whose data breaks a rule of the target is marked failed and goes on
-   * alone to its dead letter; the others are not held back.
+   * row document (only events of {@code onlyType}, when given; the others keep no row). A change
+   * whose data breaks a rule of the target is marked failed and goes on alone to its dead letter;
+   * the others are not held back.
    */
   static final class TargetRowTransformer extends Transformer {
     private final Mappings mappings;
     private final String mapping;
+    private final String onlyType;
 
-    TargetRowTransformer(Mappings mappings, String mapping) {
+    TargetRowTransformer(Mappings mappings, String mapping, String onlyType) {
       this.mappings = mappings;
       this.mapping = mapping;
+      this.onlyType = onlyType;
+    }
+
+    private void map(TargetChange change) {
+      CanonicalEvent event = change.event();
+      if (onlyType == null || onlyType.equals(event.type())) {
+        change.mapped(mappings.apply(mapping, event.data()));
+      }
     }
 
     @Override
@@ -111,14 +209,14 @@ public final class HubTransformers {
       Object body = message.getBody();
       if (body instanceof TargetChange change) {
         // alone: a failure is thrown, so the error handler sees it
-        change.mapped(mappings.apply(mapping, change.event().data()));
+        map(change);
         return;
       }
       if (body instanceof List<?> list) {
         for (Object item : list) {
           TargetChange change = (TargetChange) item;
           try {
-            change.mapped(mappings.apply(mapping, change.event().data()));
+            map(change);
           } catch (RuntimeException e) {
             change.failed(e);
           }

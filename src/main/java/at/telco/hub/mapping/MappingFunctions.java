@@ -32,6 +32,13 @@ public final class MappingFunctions {
             2,
             a -> CrmSelection.latestAddress(a[0], a[1].asText()).orElse(NullNode.instance)),
         fn("name-line1", 1, 1, a -> text(NameLines.split(str(a[0])).line1())),
+        fn(
+            "vienna-instant",
+            1,
+            1,
+            a -> text(str(a[0]) == null ? null : ViennaTime.parse(str(a[0])).toString())),
+        fn("cents-to-amount", 1, 1, a -> Money.amount(a[0])),
+        fn("amount-to-cents", 1, 1, a -> Money.cents(a[0])),
         fn("name-line2", 1, 1, a -> text(NameLines.split(str(a[0])).line2())),
         fn("country-alpha3", 1, 1, a -> text(Countries.alpha3(str(a[0])))),
         fn("billing-locale", 1, 1, a -> text(languages.billingLocale(str(a[0])))),

@@ -77,7 +77,8 @@ public final class Mappings {
     if (message == null) {
       return "mapping failed";
     }
-    int at = message.indexOf(" at ");
-    return at > 0 && message.contains(".jslt") ? message.substring(0, at) : message;
+    String m = message.startsWith("error: ") ? message.substring("error: ".length()) : message;
+    int at = m.indexOf(" at ");
+    return at > 0 && m.contains(".jslt") ? m.substring(0, at) : m;
   }
 }

@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the flows say what operations must watch, and the sampler that watches it: the backlog of
  * each polled source table, the consumer lag of each target, dead letters queued per target, parked
- * messages, provisioning commands pending and overdue, reconciliation differences, schema drift.
- * Each becomes a Prometheus gauge on {@code /observe/metrics}; some also become a {@link
- * HealthDetail} on {@code /observe/health}.
+ * messages, provisioning commands pending and overdue. Each becomes a Prometheus gauge on {@code
+ * /observe/metrics}; some also become a {@link HealthDetail} on {@code /observe/health}.
+ * (Reconciliation results and schema drift have their own metrics and health checks: {@code
+ * at.telco.hub.consistency}.)
  *
  * <p>Probes run every {@code hub.observe.interval-ms} on one background thread, never on a scrape
  * or a health call, so neither waits for a server that hangs. A probe that fails sets its gauges to
@@ -74,8 +75,6 @@ public final class Observations extends ServiceSupport {
   static final String PARKED = "hub.parked.messages";
   static final String COMMANDS_PENDING = "hub.provisioning.commands.pending";
   static final String COMMANDS_OVERDUE = "hub.provisioning.commands.overdue";
-  static final String RECONCILIATION = "hub.reconciliation.differences";
-  static final String DRIFT = "hub.schema.drift.findings";
 
   private final CamelContext context;
   private final MeterRegistry registry;
@@ -84,7 +83,6 @@ public final class Observations extends ServiceSupport {
   private final Duration interval;
   private final Map<String, Probe> probes = new LinkedHashMap<>();
   private final Map<String, Counter> failures = new ConcurrentHashMap<>();
-  private final Map<String, List<String>> drift = new ConcurrentHashMap<>();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService executor;
 
@@ -93,7 +91,6 @@ public final class Observations extends ServiceSupport {
   private volatile Map<String, long[]> deadLetterSample = Map.of();
   private volatile boolean deadLettersKnown;
   private volatile long deadLetterThreshold;
-  private volatile long[] commandSample;
 
   public Observations(
       CamelContext context, MeterRegistry registry, Clock clock, Duration interval) {
@@ -117,7 +114,8 @@ public final class Observations extends ServiceSupport {
 
   /**
    * The unprocessed backlog of a polled source table: {@code sql} returns one row with the count
-   * and the oldest unprocessed change's time (or NULL). Gauges {@code
+   * and the oldest unprocessed change's time (or NULL), or that change's age in seconds (a number:
+   * for tables in local time, computed by the database). Gauges {@code
    * hub_source_backlog_changes{source}} and {@code hub_source_backlog_oldest_age_seconds{source}}.
    */
   public void backlog(String source, DataSource dataSource, String sql) {
@@ -364,12 +362,12 @@ public final class Observations extends ServiceSupport {
   }
 
   /**
-   * Provisioning commands: {@code sql} returns one row with the number pending and the number
-   * overdue (sent, not acknowledged in time). Gauges {@code hub_provisioning_commands_pending} and
-   * {@code hub_provisioning_commands_overdue}; health detail {@code provisioning-commands} asks for
-   * attention while any is overdue.
+   * Provisioning commands from their store: {@code counts} returns the number of commands by state
+   * ({@code PENDING}, {@code OVERDUE}, ...). Gauges {@code hub_provisioning_commands_pending} and
+   * {@code hub_provisioning_commands_overdue}. (The health detail is {@code provisioning-commands},
+   * the store's own check.)
    */
-  public void provisioningCommands(DataSource dataSource, String sql) {
+  public void provisioningCommands(java.util.concurrent.Callable<Map<String, Long>> counts) {
     Gauges.Value pending =
         gauges.gauge(COMMANDS_PENDING, "Provisioning commands sent and not yet acknowledged", null);
     Gauges.Value overdue =
@@ -378,91 +376,15 @@ public final class Observations extends ServiceSupport {
         "provisioning-commands",
         () -> {
           try {
-            Object[] row = queryOne(dataSource, sql);
-            long p = ((Number) row[0]).longValue();
-            long o = ((Number) row[1]).longValue();
-            pending.set(p);
-            overdue.set(o);
-            commandSample = new long[] {p, o};
+            Map<String, Long> c = counts.call();
+            pending.set(c.getOrDefault("PENDING", 0L) + c.getOrDefault("OVERDUE", 0L));
+            overdue.set(c.getOrDefault("OVERDUE", 0L));
           } catch (Exception e) {
             pending.set(Double.NaN);
             overdue.set(Double.NaN);
-            commandSample = null;
             throw e;
           }
         });
-    healthDetail(
-        new HealthDetail() {
-          @Override
-          public String id() {
-            return "provisioning-commands";
-          }
-
-          @Override
-          public Report report() {
-            long[] s = commandSample;
-            if (s == null) {
-              return Report.attention("provisioning commands could not be counted", Map.of());
-            }
-            Map<String, Object> data = Map.of("pending", s[0], "overdue", s[1]);
-            return s[1] > 0
-                ? Report.attention(s[1] + " provisioning command(s) overdue", data)
-                : Report.fine(s[0] + " provisioning command(s) pending, none overdue", data);
-          }
-        });
-  }
-
-  /**
-   * The result of a reconciliation run (records that differ between master and target): gauge
-   * {@code hub_reconciliation_differences{reconciliation}}.
-   */
-  public void recordReconciliation(String reconciliation, long differences) {
-    gauges
-        .gauge(
-            RECONCILIATION,
-            "Records that differed between master and target at the last reconciliation",
-            null,
-            "reconciliation",
-            reconciliation)
-        .set(differences);
-  }
-
-  /**
-   * The result of a schema-drift check of a system (what differs from its contract, without data):
-   * gauge {@code hub_schema_drift_findings{system}}; health detail {@code schema-drift}.
-   */
-  public void recordSchemaDrift(String system, List<String> findings) {
-    gauges
-        .gauge(
-            DRIFT, "Differences between a system's schema and its contract", null, "system", system)
-        .set(findings.size());
-    boolean first = drift.isEmpty();
-    drift.put(system, List.copyOf(findings));
-    if (first) {
-      healthDetail(
-          new HealthDetail() {
-            @Override
-            public String id() {
-              return "schema-drift";
-            }
-
-            @Override
-            public Report report() {
-              Map<String, Object> data = new TreeMap<>();
-              List<String> drifted = new ArrayList<>();
-              drift.forEach(
-                  (sys, f) -> {
-                    data.put(sys, f.isEmpty() ? "as contracted" : String.join("; ", f));
-                    if (!f.isEmpty()) {
-                      drifted.add(sys);
-                    }
-                  });
-              return drifted.isEmpty()
-                  ? Report.fine("every checked schema is as contracted", data)
-                  : Report.attention("schema drift in " + String.join(", ", drifted), data);
-            }
-          });
-    }
   }
 
   /**
@@ -559,9 +481,13 @@ public final class Observations extends ServiceSupport {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** The age of a timestamp, or an age in seconds the query computed itself (a number). */
   private double ageSeconds(Object timestamp) {
     if (timestamp == null) {
       return 0;
+    }
+    if (timestamp instanceof Number seconds) {
+      return Math.max(0, seconds.doubleValue());
     }
     Instant t =
         timestamp instanceof Timestamp ts

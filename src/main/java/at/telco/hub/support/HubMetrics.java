@@ -93,6 +93,23 @@ public final class HubMetrics {
         field);
   }
 
+  /** hub_provisioning_commands_total{command, event}: sent, done, rejected, overdue. */
+  public void provisioning(String command, String event) {
+    counter(
+            "hub.provisioning.commands",
+            "Provisioning commands sent to the network, and what became of them",
+            "command",
+            command,
+            "event",
+            event)
+        .increment();
+  }
+
+  /** Registers hub_dead_letters_total{target} at 0, so it exists before the first dead letter. */
+  public void declareDeadLetterTarget(String target) {
+    counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target);
+  }
+
   /** hub_dead_letters_total{target}. */
   public void deadLettered(String target) {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target)

@@ -104,6 +104,60 @@ public final class TargetStates {
     }
   }
 
+  /**
+   * Whether a change must be written, given what the hub knows it applied: null when it must be
+   * written, else why not. A pending version (a write that may or may not have landed before a
+   * crash) lets the same or a newer version through and fences off older ones; an applied version
+   * lets only newer ones through.
+   */
+  public static ApplyOutcome verdict(TargetChange change, State state) {
+    if (state == null) {
+      return null;
+    }
+    String incoming = Versions.versionOf(change.event());
+    if (state.pending() != null) {
+      switch (Versions.compare(incoming, state.pending())) {
+        case SAME, NEWER -> {
+          return null;
+        }
+        case OLDER -> {
+          return ApplyOutcome.STALE;
+        }
+        case INCOMPARABLE -> {
+          change.failed(Versions.incomparable(change, state.pending()));
+          return ApplyOutcome.FAILED;
+        }
+      }
+    }
+    if (state.applied() != null) {
+      switch (Versions.compare(incoming, state.applied())) {
+        case NEWER -> {
+          return null;
+        }
+        case SAME -> {
+          // a resync writes the master's state again: the target may have been changed behind
+          // the hub's back or restored from a backup
+          return change.event().isResync() ? null : ApplyOutcome.DUPLICATE;
+        }
+        case OLDER -> {
+          return ApplyOutcome.STALE;
+        }
+        case INCOMPARABLE -> {
+          change.failed(Versions.incomparable(change, state.applied()));
+          return ApplyOutcome.FAILED;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether this change rewrites a pending version (a retry after a crash). */
+  public static boolean isRetry(TargetChange change, State state) {
+    return state != null
+        && state.pending() != null
+        && state.pending().equals(change.event().entityVersion());
+  }
+
   /** Forgets a pending version that did not land (its change was dead-lettered). */
   public void clearPending(String target, String key, String version) {
     try (Connection c = hub.getConnection();

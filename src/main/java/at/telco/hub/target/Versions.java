@@ -4,6 +4,7 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.canonical.SnapshotVersion;
+import at.telco.hub.canonical.SnapshotVersion.Order;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -27,6 +28,36 @@ public final class Versions {
           "event " + event.id() + " has no valid entityversion: cannot order it");
     }
     return SnapshotVersion.parse(token);
+  }
+
+  /** The event's version, checked: a source snapshot or a sequence number. */
+  public static String versionOf(CanonicalEvent event) {
+    String v = event.entityVersion();
+    if (v == null || !(SnapshotVersion.isValid(v) || isSequence(v))) {
+      throw new MalformedMessageException(
+          "event " + event.id() + " has no valid entityversion: cannot order it");
+    }
+    return v;
+  }
+
+  private static boolean isSequence(String v) {
+    return !v.isEmpty() && v.length() < 19 && v.chars().allMatch(Character::isDigit);
+  }
+
+  /**
+   * How an incoming version relates to an applied one: source snapshots by what they see (see
+   * {@link SnapshotVersion}), a master's sequence numbers by value; versions of different kinds
+   * cannot be ordered.
+   */
+  public static Order compare(String incoming, String applied) {
+    if (isSequence(incoming) && isSequence(applied)) {
+      int c = Long.compare(Long.parseLong(incoming), Long.parseLong(applied));
+      return c > 0 ? Order.NEWER : c < 0 ? Order.OLDER : Order.SAME;
+    }
+    if (SnapshotVersion.isValid(incoming) && SnapshotVersion.isValid(applied)) {
+      return SnapshotVersion.parse(incoming).comparedTo(SnapshotVersion.parse(applied));
+    }
+    return Order.INCOMPARABLE;
   }
 
   /**
@@ -80,10 +111,10 @@ public final class Versions {
     Map<K, TargetChange> newest = new LinkedHashMap<>();
     for (TargetChange change : changes) {
       K k;
-      SnapshotVersion v;
+      String v;
       try {
         k = key.apply(change);
-        v = of(change.event());
+        v = versionOf(change.event());
       } catch (RuntimeException e) {
         change.failed(e);
         continue;
@@ -93,7 +124,7 @@ public final class Versions {
         newest.put(k, change);
         continue;
       }
-      switch (v.comparedTo(of(previous.event()))) {
+      switch (compare(v, previous.event().entityVersion())) {
         case NEWER -> {
           previous.outcome(ApplyOutcome.SUPERSEDED);
           newest.put(k, change);

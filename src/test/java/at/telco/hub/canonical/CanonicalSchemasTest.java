@@ -40,6 +40,76 @@ class CanonicalSchemasTest {
   }
 
   @Test
+  void everyGoldenCanonicalBillingAccountBillAndServiceIsValid() throws IOException {
+    String[][] cases = {
+      {
+        "billing-to-canonical-billing-account",
+        "dunning-with-last-invoice",
+        CanonicalTypes.BILLING_ACCOUNT_CHANGE,
+        CanonicalTypes.BILLING_ACCOUNT_SCHEMA
+      },
+      {
+        "billing-to-canonical-billing-account",
+        "created-customer-not-from-crm",
+        CanonicalTypes.BILLING_ACCOUNT_CHANGE,
+        CanonicalTypes.BILLING_ACCOUNT_SCHEMA
+      },
+      {
+        "billing-to-canonical-customer-bill",
+        "invoice-issued-in-the-spring-gap",
+        CanonicalTypes.CUSTOMER_BILL_CREATE,
+        CanonicalTypes.CUSTOMER_BILL_SCHEMA
+      },
+      {
+        "network-to-canonical-service",
+        "activated-with-unknown-fields-dropped",
+        CanonicalTypes.SERVICE_CHANGE,
+        CanonicalTypes.SERVICE_SCHEMA
+      },
+      {
+        "network-to-canonical-service",
+        "barred-without-sim-data",
+        CanonicalTypes.SERVICE_CHANGE,
+        CanonicalTypes.SERVICE_SCHEMA
+      }
+    };
+    for (String[] c : cases) {
+      JsonNode data =
+          Json.parse(
+              Files.readString(Path.of("transformers/" + c[0] + "/expected-" + c[1] + ".json")));
+      CanonicalEvent e =
+          Envelope.of(
+                  "/telco-hub/test",
+                  c[2],
+                  "KEY-1",
+                  "2000:2004:",
+                  Instant.parse("2026-11-27T10:00:00Z"))
+              .dataSchema(c[3])
+              .data(data);
+      assertThat(schemas.problems(e)).as(c[0] + "/" + c[1]).isEmpty();
+    }
+    // and the schemas do check: a billing account with a fraction of a cent is refused
+    JsonNode data =
+        Json.parse(
+            Files.readString(
+                Path.of(
+                    "transformers/billing-to-canonical-billing-account/expected-dunning-with-last-invoice.json")));
+    ((ObjectNode) data.path("accountBalance").get(0).path("amount"))
+        .put("value", new java.math.BigDecimal("74.975"));
+    CanonicalEvent bad =
+        Envelope.of(
+                "/telco-hub/test",
+                CanonicalTypes.BILLING_ACCOUNT_CHANGE,
+                "BA0000001234",
+                "7",
+                Instant.now())
+            .dataSchema(CanonicalTypes.BILLING_ACCOUNT_SCHEMA)
+            .data(data);
+    assertThat(schemas.problems(bad))
+        .anyMatch(p -> p.contains("$.data.accountBalance[0].amount.value"));
+  }
+
+  @Test
   void theEnvelopeCarriesVersionKeysAndAStableId() throws IOException {
     CanonicalEvent e = event("b2c");
     assertThat(e.subject()).isEqualTo("ACC-000000000001");

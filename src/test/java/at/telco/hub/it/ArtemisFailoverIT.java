@@ -41,7 +41,7 @@ class ArtemisFailoverIT {
 
   static final int BAD = 30;
   static final int GOOD = 60;
-  static final String PARKING = "PARK.t12";
+  static final String PARKING = "PARK.o04";
 
   static TestServers servers;
   static Process primary;
@@ -54,23 +54,23 @@ class ArtemisFailoverIT {
     servers.execute(
         "billing",
         """
-        CREATE FUNCTION public.refuse_t12() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION public.refuse_o04() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF NEW.crm_account_id LIKE 'ACC-T12-BAD%' THEN
+          IF NEW.crm_account_id LIKE 'ACC-O04-BAD%' THEN
             RAISE EXCEPTION 'billing refuses customer: failover test' USING ERRCODE = 'P0001';
           END IF;
           RETURN NEW;
         END $$""",
-        "CREATE TRIGGER refuse_t12 BEFORE INSERT OR UPDATE ON billing.customer FOR EACH ROW"
-            + " EXECUTE FUNCTION public.refuse_t12()");
+        "CREATE TRIGGER refuse_o04 BEFORE INSERT OR UPDATE ON billing.customer FOR EACH ROW"
+            + " EXECUTE FUNCTION public.refuse_o04()");
   }
 
   @AfterAll
   static void cleanUp() {
     servers.execute(
         "billing",
-        "DROP TRIGGER refuse_t12 ON billing.customer",
-        "DROP FUNCTION public.refuse_t12()");
+        "DROP TRIGGER refuse_o04 ON billing.customer",
+        "DROP FUNCTION public.refuse_o04()");
     for (Process p : new Process[] {primary, backup}) {
       if (p != null) {
         p.destroyForcibly();
@@ -170,7 +170,7 @@ class ArtemisFailoverIT {
                   }
                 }
               },
-              "t12-parker");
+              "o04-parker");
       parker.start();
 
       // load: CRM changes, some of which billing refuses
@@ -179,14 +179,14 @@ class ArtemisFailoverIT {
               () -> {
                 for (int i = 1; i <= Math.max(BAD, GOOD); i++) {
                   if (i <= BAD) {
-                    crm.person(String.format("ACC-T12-BAD%03d", i), "Karin", "Moser", "ACTIVE");
+                    crm.person(String.format("ACC-O04-BAD%03d", i), "Karin", "Moser", "ACTIVE");
                   }
                   if (i <= GOOD) {
-                    crm.person(String.format("ACC-T12-%04d", i), "Stefan", "Wagner", "ACTIVE");
+                    crm.person(String.format("ACC-O04-%04d", i), "Stefan", "Wagner", "ACTIVE");
                   }
                 }
               },
-              "t12-changes");
+              "o04-changes");
       changes.start();
 
       // mid-load: a third of the dead letters indexed, then the primary dies
@@ -219,7 +219,7 @@ class ArtemisFailoverIT {
       Set<String> accountsOnQueue = new HashSet<>();
       for (Message m : browse(survivor, "DLQ.billing")) {
         String account = m.getStringProperty("hubCrmAccountId");
-        if (account != null && account.startsWith("ACC-T12-BAD")) {
+        if (account != null && account.startsWith("ACC-O04-BAD")) {
           onQueue.add(m.getStringProperty("hubDeadLetterId"));
           accountsOnQueue.add(account);
         }
@@ -258,7 +258,7 @@ class ArtemisFailoverIT {
         Crm.rows(
             hub,
             "SELECT id::text AS id FROM hub.dead_letter WHERE target = 'billing'"
-                + " AND crm_account_id LIKE 'ACC-T12-BAD%'")) {
+                + " AND crm_account_id LIKE 'ACC-O04-BAD%'")) {
       ids.add((String) row.get("id"));
     }
     return ids;
@@ -270,7 +270,7 @@ class ArtemisFailoverIT {
         Crm.rows(
             hub,
             "SELECT DISTINCT crm_account_id FROM hub.dead_letter WHERE target = 'billing'"
-                + " AND crm_account_id LIKE 'ACC-T12-BAD%'")) {
+                + " AND crm_account_id LIKE 'ACC-O04-BAD%'")) {
       accounts.add((String) row.get("crm_account_id"));
     }
     return accounts;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * A real PostgreSQL server that stops and starts again (not a cut connection): readiness turns DOWN
  * naming each database that is away while liveness stays UP, and readiness is UP again once the
  * server is back, without restarting the hub. The server is the test's own (the four databases of
- * the contracts), the hub uses its own topic and consumer groups, so nothing else is disturbed.
+ * the contracts), the hub uses its own topics and consumer groups, so nothing else is disturbed.
  */
 class DatabaseStopIT {
 
@@ -32,9 +32,7 @@ class DatabaseStopIT {
       p.setProperty("hub." + db + ".jdbc-url", pg.jdbcUrl(db));
     }
     p.setProperty("hub.hubdb.jdbc-url", pg.jdbcUrl(SystemDatabases.HUB_DATABASE));
-    p.setProperty("hub.kafka.topic.customer", "t08.customer.v1");
-    p.setProperty("hub.target.customerdb.group", "t08-customerdb");
-    p.setProperty("hub.target.billing.group", "t08-billing");
+    Isolated.topicsAndGroups(p, "o06");
     p.setProperty("hub.db.connection-timeout-ms", "1000");
     String base = null;
     try (HubInstance hub = HubInstance.start(p)) {

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.CanonicalEvent;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,19 +60,7 @@ class DeadLetterIT {
   }
 
   static List<Message> deadLetters(String queue, String selector) throws Exception {
-    ActiveMQConnectionFactory cf =
-        new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort());
-    try (Connection c = cf.createConnection();
-        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-      c.start();
-      QueueBrowser browser = s.createBrowser(s.createQueue(queue), selector);
-      List<Message> messages = new ArrayList<>();
-      java.util.Enumeration<?> e = browser.getEnumeration();
-      while (e.hasMoreElements()) {
-        messages.add((Message) e.nextElement());
-      }
-      return messages;
-    }
+    return Queues.browse(queue, selector);
   }
 
   static Map<String, Object> billingCustomer(String account) {

@@ -55,9 +55,7 @@ class DistributionIT {
 
     // configuration for the test servers; a route that exists only in the installation's routes/
     Properties p = servers.hubProperties();
-    p.setProperty("hub.kafka.topic.customer", "t11.customer.v1");
-    p.setProperty("hub.target.customerdb.group", "t11-customerdb");
-    p.setProperty("hub.target.billing.group", "t11-billing");
+    Isolated.topicsAndGroups(p, "o07");
     try (Writer w = Files.newBufferedWriter(home.resolve("config/hub.properties"))) {
       p.store(w, "DistributionIT");
     }
@@ -91,7 +89,10 @@ class DistributionIT {
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(port) || !hub.isAlive());
       assertThat(hub.isAlive()).as(Files.readString(log)).isTrue();
-      assertThat(Http.get(base + "/observe/health").body()).contains("route:distribution-probe");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> Http.get(base + "/observe/health").body().contains("route:distribution-probe"));
 
       // what the Kubernetes Deployment asks of the hub, asked of the running hub
       Map<String, Object> deployment =

@@ -30,7 +30,7 @@ class JsonLogsIT {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(port));
 
       // a name billing cannot take (more than two lines of 60): dead-lettered at once
-      String account = "ACC-T09-0001";
+      String account = "ACC-O02-0001";
       String name =
           "Gemeinnützige Privatstiftung zur Förderung der Telekommunikationsinfrastruktur im"
               + " ländlichen Raum Niederösterreichs und des nördlichen Burgenlandes Zwettl";
@@ -61,7 +61,8 @@ class JsonLogsIT {
           lines.stream()
               .filter(
                   l ->
-                      l.path("message").asText().startsWith("dead-lettered to billing")
+                      l.path("message").asText().startsWith("dead letter ")
+                          && l.path("message").asText().contains(" on billing from route ")
                           && l.path("message")
                               .asText()
                               .contains("name is " + name.length() + " characters"))
@@ -90,7 +91,7 @@ class JsonLogsIT {
         var ps =
             c.prepareStatement(
                 "INSERT INTO billing.customer (crm_account_id, cust_type, name_line1, street_line,"
-                    + " zip, city, country_iso3) VALUES ('ACC-T09-0002', 'X', 'Rosalinde Mayerhofer',"
+                    + " zip, city, country_iso3) VALUES ('ACC-O02-0002', 'X', 'Rosalinde Mayerhofer',"
                     + " 'Kärntner Straße 1', '1010', 'Wien', 'AUT')")) {
       ps.executeUpdate();
       org.assertj.core.api.Assertions.fail("the check constraint should refuse cust_type X");

@@ -217,9 +217,7 @@ class KarafIT {
     }
     p.setProperty("hub.kafka.topics.create", "true");
     p.setProperty("hub.kafka.topics.partitions", "3");
-    p.setProperty("hub.kafka.topic.customer", "t13.customer.v1");
-    p.setProperty("hub.target.customerdb.group", "t13-customerdb");
-    p.setProperty("hub.target.billing.group", "t13-billing");
+    Isolated.topicsAndGroups(p, "o05");
     p.setProperty("hub.crm.poll.interval-ms", "50");
 
     SharedHub.stop(); // this context alone takes the CRM changes
@@ -245,7 +243,7 @@ class KarafIT {
                   List.of(
                       new org.apache.kafka.common.config.ConfigResource(
                           org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-                          "t13.customer.v1")))
+                          "o05.hub.kafka.topic.customer")))
               .all()
               .get(10, java.util.concurrent.TimeUnit.SECONDS)
               .values()
@@ -255,7 +253,7 @@ class KarafIT {
       assertThat(topicConfig.value()).isEqualTo("1");
       assertThat(topicConfig.source())
           .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-      String account = "ACC-T13-0001";
+      String account = "ACC-O05-0001";
       new Crm(servers).person(account, "Leopold", "Eder", "ACTIVE");
       await()
           .atMost(Duration.ofSeconds(30))

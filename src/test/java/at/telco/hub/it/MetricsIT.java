@@ -37,23 +37,23 @@ class MetricsIT {
     servers.execute(
         "billing",
         """
-        CREATE FUNCTION public.refuse_t07() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION public.refuse_o01() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF NEW.crm_account_id LIKE 'ACC-T07-BAD%' THEN
+          IF NEW.crm_account_id LIKE 'ACC-O01-BAD%' THEN
             RAISE EXCEPTION 'billing refuses customer: blocked for the metrics test' USING ERRCODE = 'P0001';
           END IF;
           RETURN NEW;
         END $$""",
-        "CREATE TRIGGER refuse_t07 BEFORE INSERT OR UPDATE ON billing.customer FOR EACH ROW"
-            + " EXECUTE FUNCTION public.refuse_t07()");
+        "CREATE TRIGGER refuse_o01 BEFORE INSERT OR UPDATE ON billing.customer FOR EACH ROW"
+            + " EXECUTE FUNCTION public.refuse_o01()");
   }
 
   @AfterAll
   static void removeFault() {
     servers.execute(
         "billing",
-        "DROP TRIGGER refuse_t07 ON billing.customer",
-        "DROP FUNCTION public.refuse_t07()");
+        "DROP TRIGGER refuse_o01 ON billing.customer",
+        "DROP FUNCTION public.refuse_o01()");
   }
 
   static Scrape scrape() {
@@ -68,8 +68,8 @@ class MetricsIT {
   void throughputLatencyFailuresAndDeadLettersMove() {
     await().atMost(Duration.ofSeconds(60)).until(() -> Http.ready(hub.managementPort()));
     Scrape before = scrape();
-    String good = "ACC-T07-0001";
-    String bad = "ACC-T07-BAD1";
+    String good = "ACC-O01-0001";
+    String bad = "ACC-O01-BAD1";
     crm.person(good, "Lena", "Wimmer", "ACTIVE");
     crm.person(bad, "Jonas", "Huber", "ACTIVE");
 
@@ -135,7 +135,7 @@ class MetricsIT {
     routes.stopRoute("crm-customer-source");
     try {
       for (int i = 1; i <= 5; i++) {
-        crm.person("ACC-T07-B0" + i, "Sophie", "Gruber", "ACTIVE");
+        crm.person("ACC-O01-B0" + i, "Sophie", "Gruber", "ACTIVE");
       }
       await()
           .atMost(Duration.ofSeconds(20))
@@ -170,8 +170,8 @@ class MetricsIT {
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> scrape().value(lagOf, "target", "billing") == 0);
-      crm.person("ACC-T07-L01", "Felix", "Bauer", "ACTIVE");
-      crm.person("ACC-T07-L02", "Anna", "Steiner", "ACTIVE");
+      crm.person("ACC-O01-L01", "Felix", "Bauer", "ACTIVE");
+      crm.person("ACC-O01-L02", "Anna", "Steiner", "ACTIVE");
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> scrape().value(lagOf, "target", "billing") >= 2);
@@ -196,11 +196,10 @@ class MetricsIT {
   }
 
   @Test
-  void parkedMessagesProvisioningCommandsReconciliationAndDriftAsTheLaterFlowsWillFeedThem()
-      throws Exception {
+  void parkedMessagesAndProvisioningCommandsAreWatched() throws Exception {
     Observations observations = hub.bean("hubObservations", Observations.class);
     // a parking queue (flow 4 will park network events whose billing account is not known yet)
-    String queue = "PARK.t07";
+    String queue = "PARK.o01";
     observations.parkingQueue(
         queue, new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort()));
     await()
@@ -219,49 +218,30 @@ class MetricsIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> scrape().value("hub_parked_messages", "queue", queue) == 3);
 
-    // provisioning commands (flow 3 keeps them in the hub database)
-    servers.execute(
-        "hub",
-        "CREATE TABLE public.t07_command (id int PRIMARY KEY, sent_at timestamptz NOT NULL,"
-            + " acknowledged_at timestamptz)",
-        "GRANT SELECT ON public.t07_command TO hub_app");
-    observations.provisioningCommands(
-        hub.bean("hubDataSource", javax.sql.DataSource.class),
-        "SELECT count(*) FILTER (WHERE acknowledged_at IS NULL),"
-            + " count(*) FILTER (WHERE acknowledged_at IS NULL AND sent_at < now() - interval '5 minutes')"
-            + " FROM public.t07_command");
+    // provisioning commands: the gauges follow the command store of flow 3
+    at.telco.hub.provisioning.Barring barring =
+        hub.bean("barring", at.telco.hub.provisioning.Barring.class);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> scrape().value("hub_provisioning_commands_pending") == 0);
-    assertThat(health("/ready").body()).contains("none overdue");
-    servers.execute(
-        "hub",
-        "INSERT INTO public.t07_command VALUES (1, now(), NULL), (2, now() - interval '1 hour', NULL),"
-            + " (3, now() - interval '2 hours', now())");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                scrape().value("hub_provisioning_commands_pending") == 2
-                    && scrape().value("hub_provisioning_commands_overdue") == 1);
-    Http.Response ready = health("/ready");
-    assertThat(ready.status())
-        .as("overdue commands are an alert, not a reason to drop the hub")
-        .isEqualTo(200);
-    assertThat(ready.body()).contains("ATTENTION: 1 provisioning command(s) overdue");
-
-    // reconciliation and schema drift report their results
-    observations.recordReconciliation("crm-customerdb", 4);
-    observations.recordSchemaDrift(
-        "billing", List.of("billing.customer.email_invoice: varchar(80), contract varchar(120)"));
+        .untilAsserted(
+            () -> {
+              java.util.Map<String, Long> counts = barring.counts();
+              Scrape now = scrape();
+              assertThat(now.value("hub_provisioning_commands_overdue"))
+                  .isEqualTo(counts.get("OVERDUE").doubleValue());
+              assertThat(now.value("hub_provisioning_commands_pending"))
+                  .isEqualTo((double) counts.get("PENDING") + counts.get("OVERDUE"));
+            });
+    // the parking queue of flow 4 and both polled source tables are watched
     Scrape s = scrape();
-    assertThat(s.value("hub_reconciliation_differences", "reconciliation", "crm-customerdb"))
-        .isEqualTo(4);
-    assertThat(s.value("hub_schema_drift_findings", "system", "billing")).isEqualTo(1);
-    assertThat(health("/ready").body())
-        .contains("\"schema-drift\"")
-        .contains("schema drift in billing");
-    assertThat(health("/ready").status()).isEqualTo(200);
+    assertThat(s.has("hub_parked_messages", "queue", "PARK.network-inventory")).isTrue();
+    assertThat(s.value("hub_source_backlog_changes", "source", "billing.event_out"))
+        .isGreaterThanOrEqualTo(0);
+    assertThat(s.value("hub_consumer_lag_records", "target", "network-provisioning"))
+        .isGreaterThanOrEqualTo(0);
+    assertThat(health("/ready").status())
+        .as("details need attention, they do not take the hub out of service")
+        .isEqualTo(200);
 
     // with every kind of observation registered: each series the alert rules and the Grafana
     // dashboard query is served

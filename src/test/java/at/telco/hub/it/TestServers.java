@@ -82,6 +82,22 @@ public final class TestServers {
     p.setProperty("hub.redelivery.max-delay-ms", "200");
     // backlogs, lag and dead letters sampled twice a second, so tests see them move
     p.setProperty("hub.observe.interval-ms", "500");
+    p.setProperty("hub.billing.poll.interval-ms", "50");
+    // short enough for tests to see: an overdue command after 6 s; a parked event delivered
+    // again after 10 s and dead-lettered after 15 s (a release when the account becomes known is
+    // immediate, so it is told apart from the schedule)
+    p.setProperty("hub.provisioning.overdue-after", "PT6S");
+    p.setProperty("hub.provisioning.overdue-check-ms", "1000");
+    p.setProperty("hub.parking.first-delay", "PT10S");
+    p.setProperty("hub.parking.max-delay", "PT10S");
+    p.setProperty("hub.parking.max-time", "PT15S");
+    // reconciliation: on demand in the tests (the schedule has its own test), repair allowed, a
+    // short settle time; schema drift checked every 2 s
+    p.setProperty("hub.reconciliation.schedule.enabled", "false");
+    p.setProperty("hub.reconciliation.repair.enabled", "true");
+    p.setProperty("hub.reconciliation.settle", "PT2S");
+    p.setProperty("hub.reconciliation.chunk-size", "200");
+    p.setProperty("hub.schema-drift.check-interval-ms", "2000");
     // a killed instance's partitions move on after 10 s, not the default 45 s
     p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
     p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");
@@ -94,6 +110,10 @@ public final class TestServers {
 
   public int kafkaPort() {
     return kafkaPort;
+  }
+
+  public String kafkaBootstrap() {
+    return "127.0.0.1:" + kafkaPort;
   }
 
   public int artemisPort() {

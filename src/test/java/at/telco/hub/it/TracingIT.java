@@ -42,7 +42,7 @@ class TracingIT {
     p.setProperty("hub.tracing.export-delay-ms", "200");
     try (HubInstance hub = HubInstance.start(p)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> Http.ready(hub.managementPort()));
-      String account = "ACC-T10-0001";
+      String account = "ACC-O03-0001";
       new Crm(servers).person(account, "Valentina", "Hofer", "ACTIVE");
       KafkaTopic topic = new KafkaTopic(servers, "canonical.customer.v1");
       await().atMost(Duration.ofSeconds(20)).until(() -> !topic.values(account).isEmpty());

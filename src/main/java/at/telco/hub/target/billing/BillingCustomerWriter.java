@@ -1,7 +1,6 @@
 package at.telco.hub.target.billing;
 
 import at.telco.hub.canonical.Json;
-import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.ApplyOutcome;
@@ -173,7 +172,7 @@ public final class BillingCustomerWriter {
         change.outcome(ApplyOutcome.NOT_ELIGIBLE);
         continue;
       }
-      ApplyOutcome verdict = verdict(change, known.get(e.getKey()));
+      ApplyOutcome verdict = TargetStates.verdict(change, known.get(e.getKey()));
       if (verdict == null) {
         proceed.put(e.getKey(), change);
       } else {
@@ -233,48 +232,6 @@ public final class BillingCustomerWriter {
     return Versions.failed(changes);
   }
 
-  /** Null when the change must be written; otherwise why not. */
-  private static ApplyOutcome verdict(TargetChange change, TargetStates.State state) {
-    if (state == null) {
-      return null;
-    }
-    SnapshotVersion incoming = Versions.of(change.event());
-    if (state.pending() != null && SnapshotVersion.isValid(state.pending())) {
-      // a write of this version may or may not have landed: same or newer is written (a write
-      // that changes nothing is skipped by the update itself), older is fenced off
-      switch (incoming.comparedTo(SnapshotVersion.parse(state.pending()))) {
-        case SAME, NEWER -> {
-          return null;
-        }
-        case OLDER -> {
-          return ApplyOutcome.STALE;
-        }
-        case INCOMPARABLE -> {
-          change.failed(Versions.incomparable(change, state.pending()));
-          return ApplyOutcome.FAILED;
-        }
-      }
-    }
-    if (state.applied() != null && SnapshotVersion.isValid(state.applied())) {
-      switch (incoming.comparedTo(SnapshotVersion.parse(state.applied()))) {
-        case NEWER -> {
-          return null;
-        }
-        case SAME -> {
-          return ApplyOutcome.DUPLICATE;
-        }
-        case OLDER -> {
-          return ApplyOutcome.STALE;
-        }
-        case INCOMPARABLE -> {
-          change.failed(Versions.incomparable(change, state.applied()));
-          return ApplyOutcome.FAILED;
-        }
-      }
-    }
-    return null;
-  }
-
   /** Writes one change; returns billing's cust_no of the customer when billing has it. */
   private static Long apply(
       Connection c, TargetChange change, Current row, TargetStates.State state)
@@ -303,7 +260,14 @@ public final class BillingCustomerWriter {
         }
       }
     }
-    String newStatus = statusChanged ? billingStatus : null;
+    String newStatus = statusChanged || change.event().isResync() ? billingStatus : null;
+    if ("ACTIVE".equals(newStatus)
+        && "SUSPENDED".equals(row.status())
+        && (state == null || state.appliedStatus() == null || change.event().isResync())) {
+      // whether the CRM account just became ACTIVE is not known (no record, or a resync):
+      // billing's own SUSPENDED stays
+      newStatus = null;
+    }
     if ("CLOSE".equals(Json.text(mapped, "action"))) {
       if (newStatus != null) {
         try (PreparedStatement ps = c.prepareStatement(SET_STATUS)) {
@@ -333,11 +297,10 @@ public final class BillingCustomerWriter {
       int updated = ps.executeUpdate();
       // the same version again after a crash between billing's commit and the hub's record:
       // billing already has it, and nothing was written
-      boolean retry =
-          state != null
-              && state.pending() != null
-              && state.pending().equals(change.event().entityVersion());
-      change.outcome(updated == 0 && retry ? ApplyOutcome.DUPLICATE : ApplyOutcome.APPLIED);
+      change.outcome(
+          updated == 0 && TargetStates.isRetry(change, state)
+              ? ApplyOutcome.DUPLICATE
+              : ApplyOutcome.APPLIED);
     }
     return row.custNo();
   }

@@ -171,7 +171,7 @@ public final class CustomerDbWriter {
             switch (Versions.of(change.event())
                 .comparedTo(SnapshotVersion.parse(appliedSnapshot))) {
               case NEWER -> {
-                if (Versions.sameRows(change.event(), applied)) {
+                if (!change.event().isResync() && Versions.sameRows(change.event(), applied)) {
                   // a newer read of the very same rows (e.g. republished after a crash): the
                   // target already has this state, nothing is written
                   change.outcome(ApplyOutcome.DUPLICATE);
@@ -180,9 +180,13 @@ public final class CustomerDbWriter {
                 }
               }
               case SAME -> {
-                change.outcome(ApplyOutcome.DUPLICATE);
-                unchanged.add(change);
-                continue;
+                if (!change.event().isResync()) {
+                  change.outcome(ApplyOutcome.DUPLICATE);
+                  unchanged.add(change);
+                  continue;
+                }
+                // a resync: the row may have been changed behind the hub's back, so the master's
+                // state is written again
               }
               case OLDER -> {
                 change.outcome(ApplyOutcome.STALE);

@@ -1,0 +1,398 @@
+package at.telco.hub.consistency;
+
+import at.telco.hub.billing.BillingSnapshots;
+import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.InvalidCanonicalEventException;
+import at.telco.hub.canonical.Json;
+import at.telco.hub.crm.CrmSnapshots;
+import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.mapping.MappingException;
+import at.telco.hub.target.ApplyOutcome;
+import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetChange;
+import at.telco.hub.target.TargetStates;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.camel.ProducerTemplate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-sends the master's current state to a target through the target's normal route ({@code
+ * direct:<target>-resync}: the same mapping, writer, version check, retries and dead letters as a
+ * change from Kafka, never around them). The events carry the {@code resync} extension, so a target
+ * writes the master's state again even where it holds the same version (it may have been changed
+ * behind the hub's back, or restored), and still never over a newer one. Idempotent: resyncing
+ * twice writes the same state.
+ *
+ * <p>For one record, a list, everything, or everything changed since a time; and the whole of
+ * customerdb from nothing.
+ */
+public final class Resync {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Resync.class);
+
+  /** Targets of customer data, and their resync routes. */
+  public static final Map<String, String> CUSTOMER_TARGETS =
+      Map.of("customerdb", "direct:customerdb-resync", "billing", "direct:billing-resync");
+
+  static final String BILLING_ACCOUNT_TARGET = "customerdb.billing_account";
+  static final String SERVICE_TARGET = "customerdb.service";
+
+  private final DataSource crm;
+  private final DataSource billing;
+  private final IdentityRegistry registry;
+  private final TargetStates states;
+  private final CustomerComparison customers;
+  private final BillingAccountComparison accounts;
+  private final ProducerTemplate producer;
+  private final Map<String, Object> kafka;
+  private final String serviceTopic;
+  private final int chunkSize;
+
+  public Resync(
+      DataSource crm,
+      DataSource billing,
+      IdentityRegistry registry,
+      TargetStates states,
+      CustomerComparison customers,
+      BillingAccountComparison accounts,
+      ProducerTemplate producer,
+      Map<String, Object> kafka,
+      String serviceTopic,
+      int chunkSize) {
+    this.crm = crm;
+    this.billing = billing;
+    this.registry = registry;
+    this.states = states;
+    this.customers = customers;
+    this.accounts = accounts;
+    this.producer = producer;
+    this.kafka = kafka;
+    this.serviceTopic = serviceTopic;
+    this.chunkSize = chunkSize;
+  }
+
+  /** What a resync did: per target, how many changes ended how; and what could not be sent. */
+  public static final class Result {
+    private final Map<String, Map<String, AtomicLong>> outcomes = new ConcurrentHashMap<>();
+    private final Set<String> unmappable = new TreeSet<>();
+    private long read;
+
+    void outcome(String target, String outcome) {
+      outcomes
+          .computeIfAbsent(target, t -> new ConcurrentHashMap<>())
+          .computeIfAbsent(outcome, o -> new AtomicLong())
+          .incrementAndGet();
+    }
+
+    /** Changes of {@code target} that ended {@code outcome} (e.g. applied, dead_lettered). */
+    public long count(String target, String outcome) {
+      AtomicLong n = outcomes.getOrDefault(target, Map.of()).get(outcome);
+      return n == null ? 0 : n.get();
+    }
+
+    /** Keys whose master record the hub cannot map (they are not sent). */
+    public Set<String> unmappable() {
+      return unmappable;
+    }
+
+    public long read() {
+      return read;
+    }
+
+    public ObjectNode toJson() {
+      ObjectNode out = Json.object();
+      out.put("read", read);
+      ObjectNode byTarget = out.putObject("targets");
+      new TreeMap<>(outcomes)
+          .forEach(
+              (t, o) -> {
+                ObjectNode n = byTarget.putObject(t);
+                new TreeMap<>(o).forEach((k, v) -> n.put(k, v.get()));
+              });
+      out.put("unmappable", unmappable.size());
+      return out;
+    }
+  }
+
+  // ---------------------------------------------------------------- customers (CRM-mastered)
+
+  /** Re-sends the named CRM accounts (a deleted one as its delete event) to {@code targets}. */
+  public Result customers(Collection<String> crmAccounts, Set<String> targets, String reason) {
+    Result result = new Result();
+    List<String> keys = new ArrayList<>(new TreeSet<>(crmAccounts));
+    for (int i = 0; i < keys.size(); i += chunkSize) {
+      List<String> chunk = keys.subList(i, Math.min(keys.size(), i + chunkSize));
+      List<ObjectNode> docs;
+      try (Connection c = crm.getConnection()) {
+        c.setReadOnly(true);
+        docs = CrmSnapshots.byIds(c, chunk);
+      } catch (SQLException e) {
+        throw SqlFailures.translate("crm", e);
+      }
+      sendCustomers(docs, targets, reason, result);
+    }
+    return result;
+  }
+
+  /** Re-sends every CRM account to {@code targets}, chunk by chunk in key order. */
+  public Result allCustomers(Set<String> targets, String reason) {
+    Result result = new Result();
+    String after = "";
+    while (true) {
+      List<ObjectNode> docs;
+      try (Connection c = crm.getConnection()) {
+        c.setReadOnly(true);
+        docs = CrmSnapshots.after(c, after, chunkSize);
+      } catch (SQLException e) {
+        throw SqlFailures.translate("crm", e);
+      }
+      if (docs.isEmpty()) {
+        return result;
+      }
+      after = Json.text(docs.get(docs.size() - 1), "accountId");
+      sendCustomers(docs, targets, reason, result);
+      if (docs.size() < chunkSize) {
+        return result;
+      }
+    }
+  }
+
+  /**
+   * Re-sends every CRM account changed (its account, a contact or an address, or deleted) at or
+   * after {@code since}, by the CRM's change log.
+   */
+  public Result customersChangedSince(Instant since, Set<String> targets, String reason) {
+    Set<String> changed = new TreeSet<>();
+    try (Connection c = crm.getConnection()) {
+      c.setReadOnly(true);
+      c.setAutoCommit(false); // a cursor: the keys come in pages
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT DISTINCT account_id FROM crm.change_log WHERE changed_at >= ?")) {
+        ps.setFetchSize(5000);
+        ps.setTimestamp(1, Timestamp.from(since));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            changed.add(rs.getString(1));
+          }
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw SqlFailures.translate("crm", e);
+    }
+    return customers(changed, targets, reason);
+  }
+
+  private void sendCustomers(
+      List<ObjectNode> docs, Set<String> targets, String reason, Result result) {
+    Set<String> keys = new LinkedHashSet<>();
+    docs.forEach(d -> keys.add(Json.text(d, "accountId")));
+    Map<String, UUID> ids = registry.identify(keys);
+    List<CanonicalEvent> events = new ArrayList<>();
+    for (ObjectNode doc : docs) {
+      String key = Json.text(doc, "accountId");
+      doc.put("customerId", ids.get(key).toString());
+      result.read++;
+      try {
+        events.add(customers.canonical(doc).asResync(reason));
+      } catch (MappingException | InvalidCanonicalEventException e) {
+        // already in DLQ.canonical-customer with its reason from when it changed
+        result.unmappable.add(key);
+      }
+    }
+    for (String target : new TreeSet<>(targets)) {
+      String route = CUSTOMER_TARGETS.get(target);
+      if (route == null) {
+        throw new IllegalArgumentException("unknown target " + target + " (customerdb or billing)");
+      }
+      send(route, target, events, result);
+    }
+  }
+
+  // ---------------------------------------------------------------- billing accounts
+
+  /** Re-sends the named billing accounts' state to customerdb.billing_account. */
+  public Result billingAccounts(Collection<String> baNos, String reason) {
+    Result result = new Result();
+    List<String> keys = new ArrayList<>(new TreeSet<>(baNos));
+    for (int i = 0; i < keys.size(); i += chunkSize) {
+      List<String> chunk = keys.subList(i, Math.min(keys.size(), i + chunkSize));
+      Map<String, ObjectNode> states;
+      try (Connection c = billing.getConnection()) {
+        c.setReadOnly(true);
+        states = BillingSnapshots.byIds(c, chunk, List.of());
+      } catch (SQLException e) {
+        throw SqlFailures.translate("billing", e);
+      }
+      sendAccounts(states, reason, result);
+    }
+    return result;
+  }
+
+  /** Re-sends every billing account's state to customerdb.billing_account. */
+  public Result allBillingAccounts(String reason) {
+    Result result = new Result();
+    String after = "";
+    while (true) {
+      Map<String, ObjectNode> states;
+      try (Connection c = billing.getConnection()) {
+        c.setReadOnly(true);
+        states = BillingSnapshots.after(c, after, chunkSize);
+      } catch (SQLException e) {
+        throw SqlFailures.translate("billing", e);
+      }
+      if (states.isEmpty()) {
+        return result;
+      }
+      List<String> keys = new ArrayList<>(states.keySet());
+      after = keys.get(keys.size() - 1);
+      sendAccounts(states, reason, result);
+      if (states.size() < chunkSize) {
+        return result;
+      }
+    }
+  }
+
+  /** Adds the customer id of each state's CRM account (where billing's customer has one). */
+  void identifyCustomers(Map<String, ObjectNode> states) {
+    Set<String> crmAccounts = new LinkedHashSet<>();
+    for (ObjectNode s : states.values()) {
+      String crmAccount = Json.text(s.path("customer"), "crm_account_id");
+      if (crmAccount != null) {
+        crmAccounts.add(crmAccount);
+      }
+    }
+    Map<String, UUID> ids = registry.identify(crmAccounts);
+    for (ObjectNode s : states.values()) {
+      String crmAccount = Json.text(s.path("customer"), "crm_account_id");
+      if (crmAccount != null && ids.containsKey(crmAccount)) {
+        s.put("customerId", ids.get(crmAccount).toString());
+      }
+    }
+  }
+
+  private void sendAccounts(Map<String, ObjectNode> states, String reason, Result result) {
+    identifyCustomers(states);
+    List<CanonicalEvent> events = new ArrayList<>();
+    for (Map.Entry<String, ObjectNode> s : states.entrySet()) {
+      if (!s.getValue().path("account").isObject()) {
+        continue; // billing does not have it
+      }
+      result.read++;
+      try {
+        events.add(accounts.canonical(s.getKey(), s.getValue()).asResync(reason));
+      } catch (MappingException | InvalidCanonicalEventException e) {
+        result.unmappable.add(s.getKey());
+      }
+    }
+    send("direct:billing-account-resync", BILLING_ACCOUNT_TARGET, events, result);
+  }
+
+  // ---------------------------------------------------------------- services (network-mastered)
+
+  /**
+   * Replays the canonical service topic from its beginning into customerdb.service, after the hub's
+   * marks for customerdb.service are reset (the network is the master and keeps no state the hub
+   * can read; the topic is its history, kept without time limit).
+   */
+  public Result replayServices(String reason) {
+    Result result = new Result();
+    states.reset(SERVICE_TARGET);
+    Map<String, Object> config = new java.util.HashMap<>(kafka);
+    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, chunkSize);
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(serviceTopic, Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        List<CanonicalEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(1))) {
+          if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
+            continue;
+          }
+          result.read++;
+          try {
+            events.add(CanonicalEvent.parse(r.value()).asResync(reason));
+          } catch (RuntimeException e) {
+            result.unmappable.add(r.topic() + "/" + r.partition() + "@" + r.offset());
+          }
+        }
+        // a service's events stay in their order: one partition per key, sent in offset order
+        send("direct:service-resync", SERVICE_TARGET, events, result);
+      }
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- customerdb from nothing
+
+  /**
+   * Rebuilds customerdb from the masters: every CRM customer (customer, contact media, billing's
+   * customer number from the identity registry), then every billing account (the hub's marks for
+   * customerdb.billing_account reset first), then every service from the canonical service topic.
+   * Customer ids come from the identity registry, so they are the ones customerdb had before.
+   */
+  public Map<String, Result> rebuildCustomerDb(String reason) {
+    Map<String, Result> results = new java.util.LinkedHashMap<>();
+    results.put("customers", allCustomers(Set.of("customerdb"), reason));
+    states.reset(BILLING_ACCOUNT_TARGET);
+    results.put("billingAccounts", allBillingAccounts(reason));
+    results.put("services", replayServices(reason));
+    return results;
+  }
+
+  // ----------------------------------------------------------------
+
+  private void send(String route, String target, List<CanonicalEvent> events, Result result) {
+    if (events.isEmpty()) {
+      return;
+    }
+    List<TargetChange> changes = new ArrayList<>();
+    for (CanonicalEvent e : events) {
+      changes.add(TargetChange.of(target, e));
+    }
+    producer.requestBody(route, changes);
+    for (TargetChange change : changes) {
+      ApplyOutcome outcome = change.outcome();
+      result.outcome(
+          target,
+          outcome == null || outcome == ApplyOutcome.FAILED
+              ? "dead_lettered"
+              : outcome.name().toLowerCase());
+    }
+    LOG.debug("resync: {} changes sent to {}", changes.size(), target);
+  }
+}

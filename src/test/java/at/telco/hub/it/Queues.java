@@ -1,0 +1,32 @@
+package at.telco.hub.it;
+
+import jakarta.jms.Connection;
+import jakarta.jms.Message;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/** Looks into the Artemis queues of the test servers without taking anything off them. */
+public final class Queues {
+
+  private Queues() {}
+
+  public static List<Message> browse(String queue, String selector) throws Exception {
+    ActiveMQConnectionFactory cf =
+        new ActiveMQConnectionFactory("tcp://127.0.0.1:" + TestServers.get().artemisPort());
+    try (Connection c = cf.createConnection();
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+      c.start();
+      QueueBrowser browser = s.createBrowser(s.createQueue(queue), selector);
+      List<Message> messages = new ArrayList<>();
+      Enumeration<?> e = browser.getEnumeration();
+      while (e.hasMoreElements()) {
+        messages.add((Message) e.nextElement());
+      }
+      return messages;
+    }
+  }
+}
