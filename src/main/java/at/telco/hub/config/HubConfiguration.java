@@ -1,5 +1,9 @@
 package at.telco.hub.config;
 
+import at.telco.hub.api.ApiSecurity;
+import at.telco.hub.api.ApiUsers;
+import at.telco.hub.api.ConsoleResources;
+import at.telco.hub.api.ManagementApi;
 import at.telco.hub.billing.BillingAccountIdentities;
 import at.telco.hub.billing.BillingEventPoller;
 import at.telco.hub.billing.BillingEvents;
@@ -7,6 +11,12 @@ import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.crm.CrmChangePoller;
 import at.telco.hub.crm.CrmDataQuality;
+import at.telco.hub.deadletter.AuditTrail;
+import at.telco.hub.deadletter.BulkReplays;
+import at.telco.hub.deadletter.DeadLetterQueue;
+import at.telco.hub.deadletter.DeadLetterSearch;
+import at.telco.hub.deadletter.DeadLetterSupersession;
+import at.telco.hub.deadletter.DeadLetterWorkbench;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.deadletter.FailureCounter;
 import at.telco.hub.health.ArtemisHealthCheck;
@@ -50,6 +60,11 @@ import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.Resource;
@@ -138,12 +153,14 @@ public class HubConfiguration implements CamelConfiguration {
     KeyHash keyHash = keyHash(settings);
     registry.bind("keyHash", keyHash);
     registry.bind("crmDataQuality", new CrmDataQuality(hub, metrics, keyHash));
+    DeadLetterSupersession supersession = new DeadLetterSupersession(hub);
     CustomerDbWriter customerDbWriter =
-        new CustomerDbWriter(customerdb, identities, metrics, clock);
+        new CustomerDbWriter(customerdb, identities, metrics, clock, supersession);
     registry.bind("customerDbWriter", customerDbWriter);
     registry.bind(
         "billingCustomerWriter",
-        new BillingCustomerWriter(billing, states, identities, customerDbWriter, metrics, clock));
+        new BillingCustomerWriter(
+            billing, states, identities, customerDbWriter, metrics, clock, supersession));
     registry.bind("kafkaBatches", new KafkaBatches(context));
 
     // flows 2-4: billing accounts and bills, dunning to barring, network inventory
@@ -186,6 +203,8 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("failureCounter", new FailureCounter(clock));
 
     registry.bind("artemisConnectionFactory", pooledArtemis(settings));
+
+    workbench(context, settings, registry, hub, pooledArtemis(settings), schemas, clock);
 
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
@@ -327,17 +346,124 @@ public class HubConfiguration implements CamelConfiguration {
     return artemis;
   }
 
+  /**
+   * The dead-letter workbench and the management API: users and their roles, the gate in front of
+   * /api/ on the business HTTP port, search, replay, bulk replay, audit trail, the queue purge and
+   * the console.
+   */
+  private static void workbench(
+      CamelContext context,
+      Settings settings,
+      Registry registry,
+      HikariDataSource hub,
+      JmsPoolConnectionFactory artemis,
+      CanonicalSchemas schemas,
+      Clock clock)
+      throws Exception {
+    ApiUsers users = new ApiUsers(hub, settings, clock);
+    registry.bind("apiUsers", users);
+    users
+        .bootstrapAdmin(settings.secret("hub.admin.password"))
+        .ifPresent(
+            password ->
+                System.out.println(
+                    "\n  The management API's user 'admin' was created with the password\n\n      "
+                        + password
+                        + "\n\n  It is shown this once. Sign in at /console/ and change it, or set"
+                        + " HUB_ADMIN_PASSWORD\n  before the first start. (hub database table"
+                        + " hub.api_user)\n"));
+    ApiSecurity security = new ApiSecurity(context, users);
+    registry.bind("apiSecurity", security);
+    if (settings.getBoolean("camel.server.enabled", true)) {
+      int port = settings.getInt("camel.server.port", 8080);
+      // platform-http consumers must find the business server's router; with a second server
+      // (management, port 9876) the engine cannot tell which one it is and falls back to 8080.
+      // The gate goes in front of /api/ when the first consumer is created: after the server is
+      // up, before any route answers.
+      VertxPlatformHttpEngine engine =
+          new VertxPlatformHttpEngine() {
+            @Override
+            public int getServerPort() {
+              return port;
+            }
+
+            @Override
+            public PlatformHttpConsumer createConsumer(
+                PlatformHttpEndpoint endpoint, Processor processor) {
+              security.installOnce(port);
+              return super.createConsumer(endpoint, processor);
+            }
+          };
+      engine.setCamelContext(context);
+      registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, engine);
+    }
+    DeadLetterSearch search = new DeadLetterSearch(hub, clock);
+    AuditTrail audit = new AuditTrail(hub);
+    DeadLetterWorkbench workbench =
+        new DeadLetterWorkbench(
+            context,
+            hub,
+            schemas,
+            Duration.ofSeconds(settings.getInt("hub.dead-letter.replay-timeout-s", 300)),
+            registry.lookupByNameAndType("hubMetrics", HubMetrics.class));
+    String instance =
+        settings.get(
+            "hub.instance-id", hostName() + ":" + settings.get("camel.server.port", "8080"));
+    BulkReplays bulk =
+        new BulkReplays(
+            hub,
+            workbench,
+            context
+                .getExecutorServiceManager()
+                .newFixedThreadPool(BulkReplays.class, "bulk-replay", 2),
+            instance);
+    bulk.interruptLeftovers();
+    registry.bind("deadLetterWorkbench", workbench);
+    registry.bind("bulkReplays", bulk);
+    registry.bind("auditTrail", audit);
+    registry.bind(
+        "deadLetterQueue",
+        new DeadLetterQueue(
+            hub,
+            artemis,
+            settings.get("hub.dead-letter.queue-prefix", "DLQ."),
+            settings.getInt("hub.dead-letter.purge-batch-size", 500)));
+    registry.bind(
+        "managementApi", new ManagementApi(users, security, search, workbench, bulk, audit));
+    registry.bind("consoleResources", new ConsoleResources());
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "hub";
+    }
+  }
+
   private static void migrate(HikariDataSource hub) {
-    Flyway.configure()
-        .dataSource(hub)
-        .schemas("hub")
-        .defaultSchema("hub")
-        .locations("classpath:db/hub")
-        // features are developed in parallel with their own version ranges (README, Development)
-        .outOfOrder(true)
-        .connectRetries(30)
-        .load()
-        .migrate();
+    migrate(hub, null);
+  }
+
+  /**
+   * Brings the hub database's schema to {@code target} (a migration version), or to the latest for
+   * null.
+   */
+  public static void migrate(javax.sql.DataSource hub, String target) {
+    var config =
+        Flyway.configure()
+            .dataSource(hub)
+            .schemas("hub")
+            .defaultSchema("hub")
+            .locations("classpath:db/hub")
+            // features are developed in parallel with their own version ranges (README,
+            // Development)
+            .outOfOrder(true)
+            .connectRetries(30);
+    if (target != null) {
+      config.target(target);
+    }
+    config.load().migrate();
   }
 
   private static String emptyToNull(String s) {

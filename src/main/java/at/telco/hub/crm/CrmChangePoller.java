@@ -135,6 +135,21 @@ public final class CrmChangePoller {
     return snapshots;
   }
 
+  /**
+   * The current state of one CRM account, read now in one snapshot, as {@link #claim} reads it
+   * (support's resync from the master: no change row is claimed or marked).
+   */
+  public JsonNode snapshot(String accountId) {
+    Map<String, UUID> customerIds = registry.identify(List.of(accountId));
+    Map<String, List<ObjectNode>> changes = new TreeMap<>();
+    changes.put(accountId, List.of());
+    try (Connection c = crm.getConnection()) {
+      return read(c, changes, Map.of(accountId, Instant.now()), customerIds).get(0);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("crm", e);
+    }
+  }
+
   /** Marks the claimed rows processed and commits: the events are on Kafka. */
   public void complete(Exchange exchange) {
     try {

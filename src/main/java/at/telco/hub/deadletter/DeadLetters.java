@@ -14,16 +14,20 @@ import at.telco.hub.target.TargetChange;
 import at.telco.hub.target.TargetRejectedException;
 import at.telco.hub.target.TargetUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -54,6 +58,15 @@ public final class DeadLetters {
   public static final String CRM_ACCOUNT = "hubCrmAccountId";
   public static final String BILLING_ACCOUNT = "hubBillingAccount";
   public static final String MSISDN = "hubMsisdn";
+
+  /** The Artemis message that holds the dead letter now (a failed replay makes a new one). */
+  public static final String MESSAGE_ID = "hubMessageId";
+
+  /** Exchange property: the dead letter this exchange replays (a new failure keeps its id). */
+  public static final String REPLAY_OF = "hubReplayOf";
+
+  /** Exchange property: who replays it (recorded in the failure history, not on the message). */
+  public static final String REPLAYED_BY = "hubReplayedBy";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -110,9 +123,11 @@ public final class DeadLetters {
     if (first == null) {
       first = exchange.getProperty(FailureCounter.FIRST_FAILED_AT, String.class);
     }
+    String replayOf = exchange.getProperty(REPLAY_OF, String.class);
     m.removeHeaders("*");
     m.setBody(payload);
-    m.setHeader(ID, UUID.randomUUID().toString());
+    m.setHeader(ID, replayOf != null ? replayOf : UUID.randomUUID().toString());
+    m.setHeader(MESSAGE_ID, UUID.randomUUID().toString());
     m.setHeader(TARGET, target == null ? "unknown" : target);
     m.setHeader(REASON, reason(cause));
     m.setHeader(EXCEPTION, cause == null ? null : cause.getClass().getName());
@@ -166,42 +181,87 @@ public final class DeadLetters {
     return sb.length() == 0 ? cause.getClass().getSimpleName() : sb.toString();
   }
 
-  /** Records the dead letter in the hub database (after it is safely on its queue). */
+  /**
+   * Records the dead letter in the hub database (after it is safely on its queue), with its body
+   * and headers so support can search, read and replay it without browsing the queue. A replay that
+   * failed again updates its dead letter (same id, new reason, one more entry in its failure
+   * history) and, in the same transaction, asks for the message it was replayed from to be removed
+   * from the queue: the new message is durable before the old one goes.
+   */
   public void index(Exchange exchange) {
     Message m = exchange.getMessage();
     String payload = m.getBody(String.class);
-    try (Connection c = hub.getConnection();
-        PreparedStatement ps =
+    String id = m.getHeader(ID, String.class);
+    String messageId = m.getHeader(MESSAGE_ID, String.class);
+    String target = m.getHeader(TARGET, String.class);
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        String previous = null;
+        try (PreparedStatement ps =
             c.prepareStatement(
-                """
-                INSERT INTO hub.dead_letter (id, target, reason, exception_class, route_id, attempts,
-                  first_failed_at, last_failed_at, correlation_id, event_id, event_type,
-                  entity_version, customer_id, crm_account_id, billing_account, msisdn, body_sha256)
-                VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING
-                """)) {
-      int i = 1;
-      ps.setString(i++, m.getHeader(ID, String.class));
-      String target = m.getHeader(TARGET, String.class);
-      ps.setString(i++, target);
-      ps.setString(i++, m.getHeader(REASON, String.class));
-      ps.setString(i++, m.getHeader(EXCEPTION, String.class));
-      ps.setString(i++, m.getHeader(ROUTE, String.class));
-      ps.setInt(i++, m.getHeader(ATTEMPTS, 1, Integer.class));
-      ps.setTimestamp(
-          i++, Timestamp.from(Instant.parse(m.getHeader(FIRST_FAILED_AT, String.class))));
-      ps.setTimestamp(
-          i++, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
-      ps.setString(i++, m.getHeader(CORRELATION_ID, String.class));
-      ps.setString(i++, m.getHeader(EVENT_ID, String.class));
-      ps.setString(i++, m.getHeader(EVENT_TYPE, String.class));
-      ps.setString(i++, m.getHeader(ENTITY_VERSION, String.class));
-      ps.setString(i++, m.getHeader(CUSTOMER_ID, String.class));
-      ps.setString(i++, m.getHeader(CRM_ACCOUNT, String.class));
-      ps.setString(i++, m.getHeader(BILLING_ACCOUNT, String.class));
-      ps.setString(i++, m.getHeader(MSISDN, String.class));
-      ps.setString(i, sha256(payload));
-      ps.executeUpdate();
+                "SELECT message_id FROM hub.dead_letter WHERE id = ?::uuid FOR UPDATE")) {
+          ps.setString(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              previous = rs.getString(1);
+            }
+          }
+        }
+        int changed;
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+          int i = 1;
+          ps.setString(i++, id);
+          ps.setString(i++, target);
+          ps.setString(i++, m.getHeader(REASON, String.class));
+          ps.setString(i++, m.getHeader(EXCEPTION, String.class));
+          ps.setString(i++, m.getHeader(ROUTE, String.class));
+          ps.setInt(i++, m.getHeader(ATTEMPTS, 1, Integer.class));
+          ps.setTimestamp(
+              i++, Timestamp.from(Instant.parse(m.getHeader(FIRST_FAILED_AT, String.class))));
+          ps.setTimestamp(
+              i++, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
+          ps.setString(i++, m.getHeader(CORRELATION_ID, String.class));
+          ps.setString(i++, m.getHeader(EVENT_ID, String.class));
+          ps.setString(i++, m.getHeader(EVENT_TYPE, String.class));
+          ps.setString(i++, m.getHeader(ENTITY_VERSION, String.class));
+          ps.setString(i++, m.getHeader(CUSTOMER_ID, String.class));
+          ps.setString(i++, m.getHeader(CRM_ACCOUNT, String.class));
+          ps.setString(i++, m.getHeader(BILLING_ACCOUNT, String.class));
+          ps.setString(i++, m.getHeader(MSISDN, String.class));
+          ps.setString(i++, sha256(payload));
+          ps.setString(i++, messageId);
+          ps.setString(i++, payload);
+          ps.setString(i++, payload);
+          ps.setString(i, Json.write(headers(m)));
+          changed = ps.executeUpdate();
+        }
+        if (changed > 0) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO hub.dead_letter_failure (dead_letter_id, failed_at, reason,"
+                      + " exception_class, route_id, attempts, message_id, replayed_by)"
+                      + " VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setTimestamp(
+                2, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
+            ps.setString(3, m.getHeader(REASON, String.class));
+            ps.setString(4, m.getHeader(EXCEPTION, String.class));
+            ps.setString(5, m.getHeader(ROUTE, String.class));
+            ps.setInt(6, m.getHeader(ATTEMPTS, 1, Integer.class));
+            ps.setString(7, messageId);
+            ps.setString(8, exchange.getProperty(REPLAYED_BY, String.class));
+            ps.executeUpdate();
+          }
+          if (previous != null && !previous.equals(messageId)) {
+            DeadLetterQueue.requestPurge(c, previous, target);
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
@@ -218,23 +278,52 @@ public final class DeadLetters {
             target(m), m.getHeader(CORRELATION_ID, String.class), keyHash.hash(businessKey));
     try {
       LOG.warn(
-          "dead letter {} on {} from route {}{} after {} attempt(s): {}",
+          "dead letter {} on {} from route {}{} after {} attempt(s){}: {}",
           m.getHeader(ID),
           target(m),
           m.getHeader(ROUTE),
           m.getHeader(EVENT_ID) == null ? "" : " (event " + m.getHeader(EVENT_ID) + ")",
           m.getHeader(ATTEMPTS),
+          exchange.getProperty(REPLAY_OF) != null ? " (a replay failed again)" : "",
           m.getHeader(REASON));
     } finally {
       log.close();
     }
   }
 
+  private static final String UPSERT =
+      """
+      INSERT INTO hub.dead_letter AS d (id, target, reason, exception_class, route_id, attempts,
+        first_failed_at, last_failed_at, correlation_id, event_id, event_type,
+        entity_version, customer_id, crm_account_id, billing_account, msisdn, body_sha256,
+        message_id, body, original_body, headers)
+      VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+      ON CONFLICT (id) DO UPDATE SET
+        status = 'QUEUED', reason = EXCLUDED.reason, exception_class = EXCLUDED.exception_class,
+        route_id = EXCLUDED.route_id, attempts = EXCLUDED.attempts,
+        last_failed_at = EXCLUDED.last_failed_at, body_sha256 = EXCLUDED.body_sha256,
+        message_id = EXCLUDED.message_id, body = EXCLUDED.body, headers = EXCLUDED.headers,
+        failures = d.failures + 1, replay_started_at = NULL, replay_by = NULL,
+        resolution = NULL, resolved_at = NULL, resolved_by = NULL
+      WHERE d.message_id IS DISTINCT FROM EXCLUDED.message_id
+      """;
+
+  /** The hub's headers of a dead letter, as support reads them. */
+  static ObjectNode headers(Message m) {
+    ObjectNode h = Json.object();
+    for (Map.Entry<String, Object> e : new TreeMap<>(m.getHeaders()).entrySet()) {
+      if (e.getKey().startsWith("hub") && e.getValue() != null) {
+        h.put(e.getKey(), e.getValue().toString());
+      }
+    }
+    return h;
+  }
+
   private static String target(Message m) {
     return m.getHeader(TARGET, String.class);
   }
 
-  static String sha256(String payload) {
+  public static String sha256(String payload) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       return HexFormat.of()

@@ -35,6 +35,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
+            // stopped by the launcher after Camel (a JVM shutdown hook of its own would stop it
+            // while the routes still drain, and the graceful stop would wait for them in vain)
+            .setRegisterShutdownHook(false)
             .setPort(port)
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "300")

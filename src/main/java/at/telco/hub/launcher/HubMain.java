@@ -1,5 +1,7 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.cli.HashPassword;
+import at.telco.hub.cli.HubCli;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR] [--help]
+ * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
+ * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
  * </pre>
  */
 public final class HubMain {
@@ -30,14 +38,34 @@ public final class HubMain {
   private HubMain() {}
 
   public static void main(String[] args) throws Exception {
+    // the command line of the dead-letter workbench and its helper: clients, nothing is started
+    if (args.length > 0 && args[0].equals("dlq")) {
+      System.exit(
+          HubCli.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("hash-password")) {
+      System.exit(HashPassword.run());
+      return;
+    }
     Instant started = Instant.now();
     Path config = null;
     boolean clean = false;
+    String command = null;
+    Path location = null;
     List<String> camelArgs = new ArrayList<>();
     Properties system = System.getProperties();
     for (String arg : args) {
       if (arg.startsWith("--config=")) {
         config = Path.of(arg.substring("--config=".length()));
+      } else if ((arg.equals("backup") || arg.equals("restore")) && command == null) {
+        command = arg;
+      } else if (arg.startsWith("--to=") || arg.startsWith("--from=")) {
+        location = Path.of(arg.substring(arg.indexOf('=') + 1)).toAbsolutePath();
       } else if (arg.equals("--clean")) {
         clean = true;
       } else if (arg.startsWith("--data-dir=")) {
@@ -45,9 +73,15 @@ public final class HubMain {
       } else if (arg.equals("--help") || arg.equals("-h")) {
         System.out.println(
             "usage: java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR]\n"
+                + "       java -jar telco-integration-hub.jar backup --to=DIR [--config=FILE] [--data-dir=DIR]\n"
+                + "       java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]\n"
                 + "  --config=FILE   properties file (overrides the defaults; see README)\n"
                 + "  --clean         embedded default: delete the data directory and start empty\n"
-                + "  --data-dir=DIR  embedded default: where state lives (default ./data)");
+                + "  --data-dir=DIR  embedded default: where state lives (default ./data)\n"
+                + "  backup, restore the hub's own state (hub database; embedded: also the Artemis\n"
+                + "                  journal and Kafka data), with the hub stopped; see README\n"
+                + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
+                + "       java -jar telco-integration-hub.jar hash-password");
         return;
       } else {
         camelArgs.add(arg);
@@ -58,6 +92,24 @@ public final class HubMain {
     }
     LaunchProperties props = new LaunchProperties(config, System.getenv(), system);
     clean = clean || props.getBoolean("hub.embedded.clean", false);
+    if (command != null) {
+      if (location == null) {
+        System.err.println(
+            "telco-integration-hub: "
+                + command
+                + " needs "
+                + (command.equals("backup") ? "--to=DIR" : "--from=DIR"));
+        System.exit(2);
+        return;
+      }
+      try {
+        System.exit(Maintenance.run(command, location, props));
+      } catch (IllegalStateException e) {
+        System.err.println("telco-integration-hub: " + command + ": " + e.getMessage());
+        System.exit(2);
+      }
+      return;
+    }
 
     Main main = new Main();
     // the --config file's keys win over the built-in defaults, for placeholders and for Camel's
@@ -100,6 +152,22 @@ public final class HubMain {
             }
           }
         });
+    // on SIGTERM the JVM ends once its shutdown hooks are done: this one waits until the embedded
+    // servers are stopped below, after Camel (so PostgreSQL, Kafka and Artemis outlive the routes)
+    CountDownLatch stopped = new CountDownLatch(1);
+    if (embedded != null) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      stopped.await(90, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "embedded-servers-stop"));
+    }
     try {
       main.run(camelArgs.toArray(String[]::new));
     } finally {
@@ -107,6 +175,7 @@ public final class HubMain {
         LOG.info("stopping the embedded servers");
         embedded.close();
       }
+      stopped.countDown();
     }
   }
 }

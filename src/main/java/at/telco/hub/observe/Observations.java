@@ -206,10 +206,10 @@ public final class Observations extends ServiceSupport {
   }
 
   /**
-   * Dead letters still queued (not replayed, not discarded) per target, from the index in the hub
-   * database: gauges {@code hub_dead_letters_queued{target}} and {@code
-   * hub_dead_letters_oldest_age_seconds{target}}, and the health detail {@code dead-letters}, which
-   * asks for attention when a target has more than {@code threshold} queued.
+   * Dead letters still open (queued, being replayed, or superseded but still on their queue) per
+   * target, from the index in the hub database: gauges {@code hub_dead_letters_queued{target}} and
+   * {@code hub_dead_letters_oldest_age_seconds{target}}, and the health detail {@code
+   * dead-letters}, which asks for attention when a target has more than {@code threshold} queued.
    */
   public void deadLetters(DataSource hub, Collection<String> targets, long threshold) {
     this.deadLetterThreshold = threshold;
@@ -223,7 +223,7 @@ public final class Observations extends ServiceSupport {
                 query(
                     hub,
                     "SELECT target, count(*), min(created_at) FROM hub.dead_letter"
-                        + " WHERE status = 'QUEUED' GROUP BY target")) {
+                        + " WHERE status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED') GROUP BY target")) {
               sample.put(
                   (String) row[0],
                   new long[] {((Number) row[1]).longValue(), (long) ageSeconds(row[2])});

@@ -110,6 +110,20 @@ public final class HubMetrics {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target);
   }
 
+  /** hub_dead_letter_actions_total{target, action, outcome}: what support did with dead letters. */
+  public void deadLetterAction(String target, String action, String outcome) {
+    counter(
+            "hub.dead.letter.actions",
+            "Replays, resyncs and discards of dead letters, by outcome",
+            "target",
+            target,
+            "action",
+            action,
+            "outcome",
+            outcome)
+        .increment();
+  }
+
   /** hub_dead_letters_total{target}. */
   public void deadLettered(String target) {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target)

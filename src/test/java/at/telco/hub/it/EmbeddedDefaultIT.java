@@ -3,17 +3,13 @@ package at.telco.hub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The jar as a newcomer runs it: {@code java -jar telco-integration-hub.jar} with nothing but a
@@ -23,51 +19,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 class EmbeddedDefaultIT {
 
-  private Process start(
-      Path dataDir, int pg, int kafka, int controller, int artemis, int mgmt, int http, Path log)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
-    command.add("-Dhub.embedded.postgres.port=" + pg);
-    command.add("-Dhub.embedded.kafka.port=" + kafka);
-    command.add("-Dhub.embedded.kafka.controller-port=" + controller);
-    command.add("-Dhub.embedded.artemis.port=" + artemis);
-    command.add("-Dcamel.management.port=" + mgmt);
-    command.add("-Dcamel.server.port=" + http);
-    command.add("-Dhub.embedded.trickle.changes-per-minute=0");
-    command.add("-jar");
-    command.add(ChildHub.jar().toAbsolutePath().toString());
-    command.add("--data-dir=" + dataDir);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  private static DataSource db(int port, String database) {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setServerNames(new String[] {"127.0.0.1"});
-    ds.setPortNumbers(new int[] {port});
-    ds.setDatabaseName(database);
-    ds.setUser("postgres");
-    return ds;
-  }
-
   @Test
   void startsFromNothingSyncsWithinTwoSecondsAndSurvivesAHardKill() throws Exception {
-    Path dir = Files.createTempDirectory("hub-embedded-");
-    Path dataDir = dir.resolve("data");
-    int pg = TestServers.freePort();
-    int kafka = TestServers.freePort();
-    int controller = TestServers.freePort();
-    int artemis = TestServers.freePort();
-    int mgmt = TestServers.freePort();
-    int http = TestServers.freePort();
+    EmbeddedHub e = new EmbeddedHub("embedded");
+    Path dir = e.dir;
+    Path dataDir = e.dataDir;
+    int mgmt = e.mgmt;
 
     long started = System.nanoTime();
-    Process hub =
-        start(dataDir, pg, kafka, controller, artemis, mgmt, http, dir.resolve("first.log"));
+    Process hub = e.start("first.log", "hub.embedded.trickle.changes-per-minute=0");
     try {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -79,9 +39,9 @@ class EmbeddedDefaultIT {
           .as("time to UP\n" + Files.readString(dir.resolve("first.log")))
           .isLessThan(30);
 
-      DataSource crm = db(pg, "crm");
-      DataSource customerdb = db(pg, "customerdb");
-      DataSource billing = db(pg, "billing");
+      DataSource crm = e.db("crm");
+      DataSource customerdb = e.db("customerdb");
+      DataSource billing = e.db("billing");
       assertThat(Crm.row(crm, "SELECT count(*) AS n FROM crm.account").get("n")).isEqualTo(1200L);
       // the seeded backlog is worked off first
       await()
@@ -135,15 +95,14 @@ class EmbeddedDefaultIT {
     }
 
     // killed hard: its PostgreSQL is still running; the next start stops it and reuses the data
-    Process again =
-        start(dataDir, pg, kafka, controller, artemis, mgmt, http, dir.resolve("second.log"));
+    Process again = e.start("second.log", "hub.embedded.trickle.changes-per-minute=0");
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> Http.ready(mgmt));
-      DataSource crm = db(pg, "crm");
+      DataSource crm = e.db("crm");
       assertThat(Crm.row(crm, "SELECT count(*) AS n FROM crm.account").get("n")).isEqualTo(1200L);
       Map<String, Object> kept =
           Crm.row(
-              db(pg, "customerdb"),
+              e.db("customerdb"),
               "SELECT count(*) AS n FROM customerdb.contact_medium WHERE email = 'neue.adresse@example.at'");
       assertThat(kept.get("n")).isEqualTo(1L);
       assertThat(Files.readString(dir.resolve("second.log")))

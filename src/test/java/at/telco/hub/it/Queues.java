@@ -14,9 +14,13 @@ public final class Queues {
 
   private Queues() {}
 
-  public static List<Message> browse(String queue, String selector) throws Exception {
-    ActiveMQConnectionFactory cf =
-        new ActiveMQConnectionFactory("tcp://127.0.0.1:" + TestServers.get().artemisPort());
+  public static List<Message> browse(String queue, String selector) {
+    return browse(TestServers.get().artemisPort(), queue, selector);
+  }
+
+  /** The same, on the Artemis broker at {@code port}. */
+  public static List<Message> browse(int port, String queue, String selector) {
+    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       c.start();
@@ -27,6 +31,15 @@ public final class Queues {
         messages.add((Message) e.nextElement());
       }
       return messages;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      cf.close();
     }
+  }
+
+  /** The messages of a dead letter on its queue. */
+  public static List<Message> ofDeadLetter(String target, String deadLetterId) {
+    return browse("DLQ." + target, "hubDeadLetterId = '" + deadLetterId + "'");
   }
 }

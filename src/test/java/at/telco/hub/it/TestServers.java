@@ -101,6 +101,10 @@ public final class TestServers {
     // a killed instance's partitions move on after 10 s, not the default 45 s
     p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
     p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");
+    // the management API's users: the bootstrap admin and one user per role (Api.java)
+    p.setProperty("hub.admin.password", Api.PASSWORD);
+    p.setProperty("hub.auth.users", Api.configuredUsers());
+    p.setProperty("hub.dead-letter.purge-interval-ms", "200");
     return p;
   }
 

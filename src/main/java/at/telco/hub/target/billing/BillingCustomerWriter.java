@@ -3,6 +3,7 @@ package at.telco.hub.target.billing;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.AppliedChanges;
 import at.telco.hub.target.ApplyOutcome;
 import at.telco.hub.target.SqlFailures;
 import at.telco.hub.target.TargetChange;
@@ -90,6 +91,7 @@ public final class BillingCustomerWriter {
   private final CustomerDbWriter customerdb;
   private final HubMetrics metrics;
   private final Clock clock;
+  private final AppliedChanges listener;
 
   public BillingCustomerWriter(
       DataSource billing,
@@ -97,13 +99,15 @@ public final class BillingCustomerWriter {
       IdentityRegistry registry,
       CustomerDbWriter customerdb,
       HubMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      AppliedChanges listener) {
     this.billing = billing;
     this.states = states;
     this.registry = registry;
     this.customerdb = customerdb;
     this.metrics = metrics;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** See {@link CustomerDbWriter#applyBatch}. */
@@ -229,6 +233,7 @@ public final class BillingCustomerWriter {
             change.event().entityVersion());
       }
     }
+    listener.applied(TARGET, changes);
     return Versions.failed(changes);
   }
 

@@ -5,6 +5,7 @@ import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.AppliedChanges;
 import at.telco.hub.target.ApplyOutcome;
 import at.telco.hub.target.SqlFailures;
 import at.telco.hub.target.TargetChange;
@@ -94,13 +95,19 @@ public final class CustomerDbWriter {
   private final IdentityRegistry registry;
   private final HubMetrics metrics;
   private final Clock clock;
+  private final AppliedChanges listener;
 
   public CustomerDbWriter(
-      DataSource customerdb, IdentityRegistry registry, HubMetrics metrics, Clock clock) {
+      DataSource customerdb,
+      IdentityRegistry registry,
+      HubMetrics metrics,
+      Clock clock,
+      AppliedChanges listener) {
     this.customerdb = customerdb;
     this.registry = registry;
     this.metrics = metrics;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /**
@@ -245,6 +252,7 @@ public final class CustomerDbWriter {
             change.event().entityVersion());
       }
     }
+    listener.applied(TARGET, changes);
     return Versions.failed(changes);
   }
 

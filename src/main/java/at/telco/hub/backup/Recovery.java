@@ -1,0 +1,196 @@
+package at.telco.hub.backup;
+
+import at.telco.hub.billing.BillingAccountIdentities;
+import at.telco.hub.identity.IdentityRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a restore of the hub's state: takes back from the systems what the hub learnt since the
+ * backup, before any route runs. customerdb holds every enterprise customer id the hub ever wrote,
+ * so identities assigned after the backup are adopted from there (never assigned anew: the same CRM
+ * account keeps its id); billing holds every customer number and billing account. Then a repairing
+ * reconciliation is requested for the next start, which re-sends whatever a target missed while the
+ * hub's queues and topics went back in time.
+ */
+public final class Recovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+  static final int CHUNK = 5000;
+
+  private Recovery() {}
+
+  /** What the recovery took back. */
+  public record Result(int identities, int custNos, int billingAccounts) {}
+
+  public static Result afterRestore(DataSource hub, DataSource customerdb, DataSource billing)
+      throws SQLException {
+    int identities = adoptIdentities(hub, customerdb);
+    int custNos = adoptCustNos(hub, billing);
+    int accounts = adoptBillingAccounts(hub, billing);
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO hub.maintenance_request (kind, reason) VALUES ('RECONCILE_REPAIR', ?)")) {
+      ps.setString(
+          1,
+          "restored from a backup: "
+              + identities
+              + " identities and "
+              + accounts
+              + " billing accounts taken back from the systems");
+      ps.executeUpdate();
+    }
+    LOG.info(
+        "recovery after restore: {} customer ids taken back from customerdb, {} billing customer"
+            + " numbers and {} billing accounts from billing; a repairing reconciliation runs at the"
+            + " next start",
+        identities,
+        custNos,
+        accounts);
+    return new Result(identities, custNos, accounts);
+  }
+
+  private static int adoptIdentities(DataSource hub, DataSource customerdb) throws SQLException {
+    int adopted = 0;
+    String after = "";
+    while (true) {
+      List<Object[]> rows = new ArrayList<>();
+      try (Connection c = customerdb.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT crm_account_id, customer_id, billing_cust_no FROM customerdb.customer"
+                      + " WHERE crm_account_id > ? ORDER BY crm_account_id LIMIT ?")) {
+        ps.setString(1, after);
+        ps.setInt(2, CHUNK);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(
+                new Object[] {
+                  rs.getString(1), rs.getObject(2, UUID.class), (Long) rs.getObject(3)
+                });
+          }
+        }
+      }
+      if (rows.isEmpty()) {
+        return adopted;
+      }
+      after = (String) rows.get(rows.size() - 1)[0];
+      try (Connection c = hub.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO hub.customer_identity (customer_id, crm_account_id,"
+                      + " billing_cust_no) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+        for (Object[] r : rows) {
+          ps.setObject(1, r[1]);
+          ps.setString(2, (String) r[0]);
+          ps.setObject(3, r[2]);
+          ps.addBatch();
+        }
+        for (int n : ps.executeBatch()) {
+          adopted += Math.max(n, 0);
+        }
+      }
+      if (rows.size() < CHUNK) {
+        return adopted;
+      }
+    }
+  }
+
+  private static int adoptCustNos(DataSource hub, DataSource billing) throws SQLException {
+    int n = 0;
+    String after = "";
+    while (true) {
+      Map<String, Long> custNos = new LinkedHashMap<>();
+      try (Connection c = billing.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT crm_account_id, cust_no FROM billing.customer"
+                      + " WHERE crm_account_id > ? ORDER BY crm_account_id LIMIT ?")) {
+        ps.setString(1, after);
+        ps.setInt(2, CHUNK);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            custNos.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      if (custNos.isEmpty()) {
+        return n;
+      }
+      after = new ArrayList<>(custNos.keySet()).get(custNos.size() - 1);
+      try (Connection c = hub.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hub.customer_identity SET billing_cust_no = ?, updated_at = now()"
+                      + " WHERE crm_account_id = ? AND billing_cust_no IS NULL")) {
+        for (Map.Entry<String, Long> e : custNos.entrySet()) {
+          ps.setLong(1, e.getValue());
+          ps.setString(2, e.getKey());
+          ps.addBatch();
+        }
+        for (int k : ps.executeBatch()) {
+          n += Math.max(k, 0);
+        }
+      }
+      if (custNos.size() < CHUNK) {
+        return n;
+      }
+    }
+  }
+
+  private static int adoptBillingAccounts(DataSource hub, DataSource billing) throws SQLException {
+    IdentityRegistry registry = new IdentityRegistry(hub);
+    BillingAccountIdentities identities = new BillingAccountIdentities(hub);
+    int n = 0;
+    String after = "";
+    while (true) {
+      List<Object[]> rows = new ArrayList<>();
+      try (Connection c = billing.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT a.ba_no, a.cust_no, c.crm_account_id FROM billing.billing_account a"
+                      + " JOIN billing.customer c ON c.cust_no = a.cust_no WHERE a.ba_no > ?"
+                      + " ORDER BY a.ba_no LIMIT ?")) {
+        ps.setString(1, after);
+        ps.setInt(2, CHUNK);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getString(3)});
+          }
+        }
+      }
+      if (rows.isEmpty()) {
+        return n;
+      }
+      after = (String) rows.get(rows.size() - 1)[0];
+      List<String> crmAccounts = new ArrayList<>();
+      for (Object[] r : rows) {
+        if (r[2] != null) {
+          crmAccounts.add((String) r[2]);
+        }
+      }
+      Map<String, UUID> ids = registry.identify(crmAccounts);
+      List<BillingAccountIdentities.Account> accounts = new ArrayList<>();
+      for (Object[] r : rows) {
+        accounts.add(
+            new BillingAccountIdentities.Account(
+                (String) r[0], (Long) r[1], (String) r[2], r[2] == null ? null : ids.get(r[2])));
+      }
+      n += identities.record(accounts).size();
+      if (rows.size() < CHUNK) {
+        return n;
+      }
+    }
+  }
+}

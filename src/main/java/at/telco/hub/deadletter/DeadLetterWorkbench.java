@@ -1,0 +1,608 @@
+package at.telco.hub.deadletter;
+
+import at.telco.hub.api.ApiException;
+import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.canonical.Json;
+import at.telco.hub.canonical.MalformedMessageException;
+import at.telco.hub.support.HubMetrics;
+import at.telco.hub.target.SqlFailures;
+import at.telco.hub.target.TargetChange;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What support does with one dead letter: replay it (as it is, or edited) straight into its
+ * target's route, resync its record from the master, or discard it. Every action is claimed first
+ * (two people cannot replay the same dead letter at once), its outcome is recorded together with
+ * the audit entry and the request to remove the replayed message from its queue, and only then is
+ * the message removed: a hub that crashes mid-replay leaves the dead letter in its queue, claimable
+ * again after {@code hub.dead-letter.replay-timeout-s}, and a second replay of something that was
+ * applied is skipped by the target's version check.
+ */
+public final class DeadLetterWorkbench {
+
+  /** What a replay or resync did. */
+  public enum Outcome {
+    /** The target now has it. */
+    APPLIED("applied"),
+    /** The target already had exactly this version: nothing written. */
+    SKIPPED_DUPLICATE("skipped-duplicate"),
+    /** The target has a newer version: nothing written. */
+    SKIPPED_STALE("skipped-stale"),
+    /** The target does not take this record (e.g. a PROSPECT in billing): nothing written. */
+    NOT_ELIGIBLE("not-eligible"),
+    /** The corrected master record was published to every target (canonical dead letters). */
+    PUBLISHED("published"),
+    /** It failed again: back in its queue with the new error. */
+    FAILED("failed"),
+    /** The target is away: nothing was tried, the dead letter is as it was. */
+    TARGET_UNAVAILABLE("target-unavailable");
+
+    private final String id;
+
+    Outcome(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public boolean resolves() {
+      return this != FAILED && this != TARGET_UNAVAILABLE;
+    }
+  }
+
+  /** Exchange property set by the replay routes when the target was away. */
+  public static final String TARGET_UNAVAILABLE = "hubTargetUnavailable";
+
+  /** Exchange property set by the CRM read route when the record cannot be mapped. */
+  public static final String MAPPING_FAILURE = "hubMappingFailure";
+
+  public static final String CANONICAL_CUSTOMER = "canonical-customer";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWorkbench.class);
+  private static final Set<String> IMMUTABLE =
+      Set.of("specversion", "id", "source", "type", "subject", "entityversion", "customerid");
+
+  private final CamelContext context;
+  private final DataSource hub;
+  private final CanonicalSchemas schemas;
+  private final Duration replayTimeout;
+  private final HubMetrics metrics;
+  private volatile ProducerTemplate template;
+
+  public DeadLetterWorkbench(
+      CamelContext context,
+      DataSource hub,
+      CanonicalSchemas schemas,
+      Duration replayTimeout,
+      HubMetrics metrics) {
+    this.context = context;
+    this.hub = hub;
+    this.schemas = schemas;
+    this.replayTimeout = replayTimeout;
+    this.metrics = metrics;
+  }
+
+  private ProducerTemplate template() {
+    ProducerTemplate t = template;
+    if (t == null) {
+      synchronized (this) {
+        if (template == null) {
+          template = context.createProducerTemplate();
+        }
+        t = template;
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Replays a dead letter into its target's route, as it is or with {@code editedBody} (validated
+   * against the canonical schema first; its identity and version cannot be edited).
+   */
+  public ObjectNode replay(UUID id, String editedBody, String actor, UUID jobId) {
+    DeadLetterSearch.Stored dl = load(id);
+    if (!replayable(dl.target())) {
+      throw ApiException.conflict(
+          "a dead letter of "
+              + dl.target()
+              + " is a source record, not a change for a target: resync it from the master");
+    }
+    String body = dl.body();
+    boolean edited = editedBody != null && !sameJson(editedBody, dl.body());
+    if (edited) {
+      validateEdit(dl, editedBody);
+      body = editedBody;
+    }
+    if (body == null) {
+      throw ApiException.conflict(
+          "this dead letter was recorded without its body: replay it from the queue");
+    }
+    claim(dl, actor);
+    TargetChange change = TargetChange.read(dl.target(), body, null);
+    Exchange ex = send(dl, change, actor);
+    String action = edited ? "replay-edited" : "replay";
+    return finish(dl, change, ex, body, action, actor, jobId);
+  }
+
+  /**
+   * Re-reads the dead letter's record from its master and sends it to the dead letter's target (a
+   * canonical dead letter: publishes it to every target), the usual fix once the source data has
+   * been corrected.
+   */
+  public ObjectNode resync(UUID id, String actor) {
+    DeadLetterSearch.Stored dl = load(id);
+    if (dl.crmAccountId() == null) {
+      throw ApiException.conflict("this dead letter names no CRM account: nothing to re-read");
+    }
+    claim(dl, actor);
+    Exchange read =
+        template().send("direct:crm-customer-read", e -> e.getMessage().setBody(dl.crmAccountId()));
+    if (read.getException() != null) {
+      release(dl);
+      Exception cause = read.getException();
+      if (cause instanceof at.telco.hub.target.TargetUnavailableException) {
+        audit(dl, "resync", actor, dl.body(), null, Outcome.TARGET_UNAVAILABLE, "crm", null);
+        return response(
+            dl,
+            Outcome.TARGET_UNAVAILABLE,
+            "the CRM is not reachable: nothing was changed",
+            currentStatus(dl));
+      }
+      throw unavailable("reading the CRM", cause);
+    }
+    Throwable mapping = read.getProperty(MAPPING_FAILURE, Throwable.class);
+    if (mapping != null) {
+      String reason = DeadLetters.reason(mapping);
+      if (CANONICAL_CUSTOMER.equals(dl.target())) {
+        // the master still cannot become a canonical event: back in its queue with the new
+        // reason, the old message removed once the new one is in
+        JsonNode snapshot = read.getMessage().getBody(JsonNode.class);
+        Exchange dead =
+            template()
+                .send(
+                    "direct:dead-letter",
+                    e -> {
+                      e.getMessage().setBody(snapshot);
+                      e.getMessage()
+                          .setHeader(DeadLetters.FIRST_FAILED_AT, dl.firstFailedAt().toString());
+                      e.setProperty(DeadLetters.TARGET, CANONICAL_CUSTOMER);
+                      e.setProperty(Exchange.EXCEPTION_CAUGHT, mapping);
+                      e.setProperty(DeadLetters.REPLAY_OF, dl.id().toString());
+                      e.setProperty(DeadLetters.REPLAYED_BY, actor);
+                    });
+        if (dead.getException() != null) {
+          release(dl);
+          throw unavailable("the dead-letter queue", dead.getException());
+        }
+        audit(dl, "resync", actor, dl.body(), null, Outcome.FAILED, reason, null);
+        ObjectNode r = response(dl, Outcome.FAILED, reason, "QUEUED");
+        r.put("reason", reason);
+        return r;
+      }
+      // a target's dead letter stays as it was: the master cannot be mapped yet
+      release(dl);
+      audit(dl, "resync", actor, dl.body(), null, Outcome.FAILED, reason, null);
+      ObjectNode r =
+          response(
+              dl,
+              Outcome.FAILED,
+              "the CRM record cannot be mapped yet: " + reason,
+              currentStatus(dl));
+      r.put("reason", reason);
+      return r;
+    }
+    String event = read.getMessage().getBody(String.class);
+    if (CANONICAL_CUSTOMER.equals(dl.target())) {
+      Exchange sent =
+          template()
+              .send(
+                  "direct:crm-customer-publish",
+                  e -> {
+                    e.getMessage().setBody(event);
+                    e.getMessage().setHeader("kafka.KEY", dl.crmAccountId());
+                  });
+      if (sent.getException() != null) {
+        release(dl);
+        audit(
+            dl,
+            "resync",
+            actor,
+            dl.body(),
+            DeadLetters.sha256(event),
+            Outcome.TARGET_UNAVAILABLE,
+            "Kafka",
+            null);
+        return response(
+            dl,
+            Outcome.TARGET_UNAVAILABLE,
+            "Kafka did not take the event: nothing was changed",
+            currentStatus(dl));
+      }
+      return result(
+          dl,
+          Outcome.PUBLISHED,
+          "published to every target",
+          "resync",
+          actor,
+          null,
+          dl.body(),
+          event);
+    }
+    TargetChange change = TargetChange.read(dl.target(), event, null);
+    Exchange ex = send(dl, change, actor);
+    return finish(dl, change, ex, event, "resync", actor, null);
+  }
+
+  /** Discards a dead letter, with a mandatory reason; it leaves its queue. */
+  public ObjectNode discard(UUID id, String reason, String actor) {
+    if (reason == null || reason.strip().length() < 3) {
+      throw ApiException.badRequest("a discard needs a reason (query parameter 'reason')");
+    }
+    if (reason.length() > 500) {
+      throw ApiException.badRequest("the reason is at most 500 characters");
+    }
+    DeadLetterSearch.Stored dl = load(id);
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, id, true);
+        if (!claimable(locked)) {
+          c.rollback();
+          throw notOpen(locked);
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.dead_letter SET status = 'DISCARDED', resolution = 'discarded',"
+                    + " resolved_at = now(), resolved_by = ?, replay_started_at = NULL,"
+                    + " replay_by = NULL WHERE id = ?")) {
+          ps.setString(1, actor);
+          ps.setObject(2, id);
+          ps.executeUpdate();
+        }
+        DeadLetterQueue.requestPurge(c, locked.messageId(), locked.target());
+        AuditTrail.record(
+            c,
+            new AuditTrail.Entry(
+                actor,
+                "discard",
+                id,
+                dl.target(),
+                sha(locked.body()),
+                null,
+                "discarded",
+                reason.strip(),
+                null));
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    metrics.deadLetterAction(dl.target(), "discard", "discarded");
+    LOG.info("dead letter {} of {} discarded by {}", id, dl.target(), actor);
+    return response(dl, null, "discarded", "DISCARDED");
+  }
+
+  private DeadLetterSearch.Stored load(UUID id) {
+    try (Connection c = hub.getConnection()) {
+      DeadLetterSearch.Stored dl = DeadLetterSearch.stored(c, id, false);
+      if (dl == null) {
+        throw ApiException.notFound("no dead letter " + id);
+      }
+      return dl;
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  /** A target whose dead letters are changes for a route {@code <target>-replay}. */
+  public boolean replayable(String target) {
+    return context.getRoute(target + "-replay") != null;
+  }
+
+  private static boolean sameJson(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    try {
+      return b != null && Json.parse(a).equals(Json.parse(b));
+    } catch (MalformedMessageException e) {
+      return false;
+    }
+  }
+
+  private void validateEdit(DeadLetterSearch.Stored dl, String editedBody) {
+    CanonicalEvent event;
+    try {
+      event = CanonicalEvent.parse(editedBody);
+    } catch (MalformedMessageException e) {
+      throw ApiException.invalid(
+          "the edited body is not a canonical event", List.of("$: " + e.getMessage()));
+    }
+    List<String> problems = new ArrayList<>(schemas.problems(event));
+    try {
+      JsonNode original = dl.body() == null ? null : Json.parse(dl.body());
+      if (original != null && original.isObject()) {
+        for (String field : IMMUTABLE) {
+          if (!Objects.equals(Json.text(original, field), Json.text(event.envelope(), field))) {
+            problems.add("$." + field + ": cannot be edited (it identifies the change)");
+          }
+        }
+      }
+    } catch (MalformedMessageException e) {
+      // the original was not JSON: nothing to keep
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.invalid("the edited body is not a valid canonical event", problems);
+    }
+  }
+
+  private boolean claimable(DeadLetterSearch.Stored dl) {
+    return dl != null
+        && ("QUEUED".equals(dl.status())
+            || "SUPERSEDED".equals(dl.status())
+            || ("REPLAYING".equals(dl.status())
+                && dl.replayStartedAt() != null
+                && dl.replayStartedAt().plus(replayTimeout).isBefore(java.time.Instant.now())));
+  }
+
+  private static ApiException notOpen(DeadLetterSearch.Stored dl) {
+    if ("REPLAYING".equals(dl.status())) {
+      return ApiException.conflict("this dead letter is being replayed by " + dl.replayBy());
+    }
+    return ApiException.conflict(
+        "this dead letter is "
+            + dl.status()
+            + (dl.resolution() == null ? "" : " (" + dl.resolution() + ")")
+            + ": there is nothing left to do with it");
+  }
+
+  private void claim(DeadLetterSearch.Stored dl, String actor) {
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, dl.id(), true);
+        if (!claimable(locked)) {
+          c.rollback();
+          throw notOpen(locked);
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.dead_letter SET status = 'REPLAYING', replay_started_at = now(),"
+                    + " replay_by = ? WHERE id = ?")) {
+          ps.setString(1, actor);
+          ps.setObject(2, dl.id());
+          ps.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  /** Gives a claimed dead letter back unchanged (nothing was tried, or the outcome is unknown). */
+  private void release(DeadLetterSearch.Stored dl) {
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.dead_letter SET status = CASE WHEN superseded_by_version IS NULL"
+                    + " THEN 'QUEUED' ELSE 'SUPERSEDED' END, replay_started_at = NULL,"
+                    + " replay_by = NULL WHERE id = ? AND status = 'REPLAYING'")) {
+      ps.setObject(1, dl.id());
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  private Exchange send(DeadLetterSearch.Stored dl, TargetChange change, String actor) {
+    return template()
+        .send(
+            "direct:" + dl.target() + "-replay",
+            e -> {
+              e.getMessage().setBody(change);
+              e.getMessage().setHeader(DeadLetters.FIRST_FAILED_AT, dl.firstFailedAt().toString());
+              e.setProperty(DeadLetters.TARGET, dl.target());
+              e.setProperty(DeadLetters.REPLAY_OF, dl.id().toString());
+              e.setProperty(DeadLetters.REPLAYED_BY, actor);
+            });
+  }
+
+  private ObjectNode finish(
+      DeadLetterSearch.Stored dl,
+      TargetChange change,
+      Exchange ex,
+      String body,
+      String action,
+      String actor,
+      UUID jobId) {
+    if (Boolean.TRUE.equals(ex.getProperty(TARGET_UNAVAILABLE, Boolean.class))) {
+      release(dl);
+      Throwable cause = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+      audit(
+          dl,
+          action,
+          actor,
+          dl.body(),
+          sha(body),
+          Outcome.TARGET_UNAVAILABLE,
+          cause == null ? null : cause.getMessage(),
+          jobId);
+      return response(
+          dl,
+          Outcome.TARGET_UNAVAILABLE,
+          dl.target() + " is not reachable: nothing was tried, the dead letter is as it was",
+          currentStatus(dl));
+    }
+    if (ex.getException() != null) {
+      // not even the dead-letter route could take the failure (Artemis or the hub database away)
+      release(dl);
+      throw unavailable("the dead-letter queue", ex.getException());
+    }
+    Throwable failure = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    if (failure != null) {
+      // the dead-letter route has queued the new message and scheduled the old one's removal
+      String reason = DeadLetters.reason(failure);
+      audit(dl, action, actor, dl.body(), sha(body), Outcome.FAILED, reason, jobId);
+      ObjectNode r = response(dl, Outcome.FAILED, reason, "QUEUED");
+      r.put("reason", reason);
+      return r;
+    }
+    Outcome outcome =
+        switch (change.outcome()) {
+          case APPLIED -> Outcome.APPLIED;
+          case DUPLICATE -> Outcome.SKIPPED_DUPLICATE;
+          case STALE, SUPERSEDED -> Outcome.SKIPPED_STALE;
+          case NOT_ELIGIBLE -> Outcome.NOT_ELIGIBLE;
+          case FAILED -> Outcome.FAILED;
+        };
+    String detail =
+        switch (outcome) {
+          case APPLIED -> dl.target() + " now has version " + versionOf(change);
+          case SKIPPED_DUPLICATE -> dl.target() + " already had this version: nothing written";
+          case SKIPPED_STALE -> dl.target() + " has a newer version: nothing written";
+          case NOT_ELIGIBLE -> dl.target() + " does not take this record: nothing written";
+          default -> outcome.id();
+        };
+    return result(dl, outcome, detail, action, actor, jobId, dl.body(), body);
+  }
+
+  private static String versionOf(TargetChange change) {
+    return change.readable() ? change.event().entityVersion() : "?";
+  }
+
+  /** Records a resolving outcome with its audit entry and the queue removal, in one transaction. */
+  private ObjectNode result(
+      DeadLetterSearch.Stored dl,
+      Outcome outcome,
+      String detail,
+      String action,
+      String actor,
+      UUID jobId,
+      String before,
+      String after) {
+    if (!outcome.resolves()) {
+      audit(dl, action, actor, before, sha(after), outcome, detail, jobId);
+      return response(dl, outcome, detail, currentStatus(dl));
+    }
+    String status = action.equals("resync") ? "RESOLVED" : "REPLAYED";
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.dead_letter SET status = ?, resolution = ?, resolved_at = now(),"
+                    + " resolved_by = ?, body = COALESCE(?, body), replay_started_at = NULL"
+                    + " WHERE id = ?")) {
+          ps.setString(1, status);
+          ps.setString(2, (action.equals("resync") ? "resynced: " : "") + outcome.id());
+          ps.setString(3, actor);
+          ps.setString(4, action.equals("replay-edited") ? after : null);
+          ps.setObject(5, dl.id());
+          ps.executeUpdate();
+        }
+        DeadLetterQueue.requestPurge(c, dl.messageId(), dl.target());
+        AuditTrail.record(
+            c,
+            new AuditTrail.Entry(
+                actor,
+                action,
+                dl.id(),
+                dl.target(),
+                sha(before),
+                sha(after),
+                outcome.id(),
+                detail,
+                jobId));
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    metrics.deadLetterAction(dl.target(), action, outcome.id());
+    LOG.info(
+        "dead letter {} of {} {} by {}: {}", dl.id(), dl.target(), action, actor, outcome.id());
+    return response(dl, outcome, detail, status);
+  }
+
+  private void audit(
+      DeadLetterSearch.Stored dl,
+      String action,
+      String actor,
+      String before,
+      String afterSha,
+      Outcome outcome,
+      String detail,
+      UUID jobId) {
+    metrics.deadLetterAction(dl.target(), action, outcome.id());
+    try (Connection c = hub.getConnection()) {
+      AuditTrail.record(
+          c,
+          new AuditTrail.Entry(
+              actor,
+              action,
+              dl.id(),
+              dl.target(),
+              sha(before),
+              afterSha,
+              outcome.id(),
+              detail,
+              jobId));
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  private String currentStatus(DeadLetterSearch.Stored dl) {
+    DeadLetterSearch.Stored now = load(dl.id());
+    return now.status();
+  }
+
+  private static ObjectNode response(
+      DeadLetterSearch.Stored dl, Outcome outcome, String detail, String status) {
+    ObjectNode r = Json.object();
+    r.put("id", dl.id().toString());
+    r.put("target", dl.target());
+    r.put("outcome", outcome == null ? "discarded" : outcome.id());
+    r.put("detail", detail);
+    r.put("status", status);
+    return r;
+  }
+
+  private static String sha(String body) {
+    return body == null ? null : DeadLetters.sha256(body);
+  }
+
+  private static ApiException unavailable(String what, Throwable cause) {
+    LOG.warn("{} is not available: {}", what, cause.toString());
+    return new ApiException(503, what + " is not available: nothing was changed, try again");
+  }
+}

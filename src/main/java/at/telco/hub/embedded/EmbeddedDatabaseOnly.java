@@ -1,0 +1,73 @@
+package at.telco.hub.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The embedded default's PostgreSQL alone, for maintenance while the hub is stopped (backup,
+ * restore): it takes the data directory's lock, so it refuses to run beside a hub, and leaves
+ * Artemis and Kafka stopped, so their files can be copied.
+ */
+public final class EmbeddedDatabaseOnly implements AutoCloseable {
+
+  private final Path dataDirectory;
+  private final DataDirectoryLock lock;
+  private final EmbeddedPostgresServer postgres;
+
+  private EmbeddedDatabaseOnly(
+      Path dataDirectory, DataDirectoryLock lock, EmbeddedPostgresServer postgres) {
+    this.dataDirectory = dataDirectory;
+    this.lock = lock;
+    this.postgres = postgres;
+  }
+
+  public static EmbeddedDatabaseOnly start(Function<String, Optional<String>> settings)
+      throws IOException {
+    Path dir = Path.of(settings.apply("hub.embedded.data-dir").orElse("data")).toAbsolutePath();
+    if (!Files.isDirectory(dir.resolve("postgres"))) {
+      throw new IllegalStateException(dir + " holds no embedded hub state (no postgres directory)");
+    }
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+    try {
+      int port =
+          Integer.parseInt(settings.apply("hub.embedded.postgres.port").orElse("54320").trim());
+      return new EmbeddedDatabaseOnly(
+          dir, lock, EmbeddedPostgresServer.start(dir.resolve("postgres"), port));
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** The Artemis journal's directory. */
+  public Path artemis() {
+    return dataDirectory.resolve("artemis");
+  }
+
+  /** The Kafka broker's log directory. */
+  public Path kafka() {
+    return dataDirectory.resolve("kafka");
+  }
+
+  /** A database as the given role. */
+  public DataSource database(String role, String database) {
+    return postgres.postgres().getDatabase(role, database);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      postgres.close();
+    } finally {
+      lock.close();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package at.telco.hub.launcher;
+
+import at.telco.hub.backup.HubBackup;
+import at.telco.hub.backup.Recovery;
+import at.telco.hub.config.DataSources;
+import at.telco.hub.config.HubConfiguration;
+import at.telco.hub.config.Settings;
+import at.telco.hub.embedded.EmbeddedDatabaseOnly;
+import at.telco.hub.embedded.SystemDatabases;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The launcher's maintenance commands, run while the hub is stopped:
+ *
+ * <pre>
+ * java -jar telco-integration-hub.jar backup --to=DIR   [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
+ * </pre>
+ *
+ * In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
+ * the data directory (its PostgreSQL is started alone for it); against external servers they cover
+ * the hub database, and Artemis and Kafka are backed up with their own tools (deploy/README.md).
+ */
+final class Maintenance {
+
+  private Maintenance() {}
+
+  static int run(String command, Path location, LaunchProperties props) throws Exception {
+    boolean embedded = props.getBoolean("hub.embedded.enabled", true);
+    if (embedded) {
+      try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(props::get)) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        dirs.put("artemis", db.artemis());
+        dirs.put("kafka", db.kafka());
+        return command.equals("backup")
+            ? backup(
+                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE), location, dirs)
+            : restore(
+                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE),
+                db.database("postgres", "customerdb"),
+                db.database("postgres", "billing"),
+                location,
+                dirs);
+      }
+    }
+    Settings settings = new Settings(props::get);
+    try (HikariDataSource hub = DataSources.create(settings, "hubdb", null)) {
+      if (command.equals("backup")) {
+        System.out.println(
+            "the hub's Artemis and Kafka are external: back them up with their own tools"
+                + " (deploy/README.md, Backup and restore)");
+        return backup(hub, location, Map.of());
+      }
+      try (HikariDataSource customerdb = DataSources.create(settings, "customerdb", null);
+          HikariDataSource billing = DataSources.create(settings, "billing", null)) {
+        return restore(hub, customerdb, billing, location, Map.of());
+      }
+    }
+  }
+
+  private static int backup(javax.sql.DataSource hub, Path to, Map<String, Path> dirs)
+      throws Exception {
+    HubBackup.Result r = HubBackup.backup(hub, to, dirs);
+    System.out.printf(
+        "backup of the hub's state in %s: hub database at schema version %s, %d rows in %d"
+            + " tables; directories %s%n",
+        r.location(),
+        r.schemaVersion(),
+        r.rows().values().stream().mapToLong(Long::longValue).sum(),
+        r.rows().size(),
+        r.directories());
+    return 0;
+  }
+
+  private static int restore(
+      javax.sql.DataSource hub,
+      javax.sql.DataSource customerdb,
+      javax.sql.DataSource billing,
+      Path from,
+      Map<String, Path> dirs)
+      throws Exception {
+    HubBackup.Result r =
+        HubBackup.restore(hub, from, dirs, version -> HubConfiguration.migrate(hub, version));
+    Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
+    System.out.printf(
+        "restored the hub's state from %s (schema version %s, %d rows; directories %s);"
+            + " taken back from the systems: %d customer ids, %d billing customer numbers,"
+            + " %d billing accounts; a repairing reconciliation runs at the next start%n",
+        r.location(),
+        r.schemaVersion(),
+        r.rows().values().stream().mapToLong(Long::longValue).sum(),
+        r.directories(),
+        rec.identities(),
+        rec.custNos(),
+        rec.billingAccounts());
+    return 0;
+  }
+}
