@@ -9,6 +9,10 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Component;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PackageScanResourceResolver;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -45,6 +49,7 @@ public final class HubRoutes extends RouteBuilder {
       ((CamelConfiguration) context.getInjector().newInstance(type)).configure(context);
     }
     bindComponentSettings(context);
+    installHttpServers(context);
     String location = context.resolvePropertyPlaceholders("{{hub.routes.location}}");
     PackageScanResourceResolver resolver = PluginHelper.getPackageScanResourceResolver(context);
     List<Resource> resources =
@@ -93,5 +98,53 @@ public final class HubRoutes extends RouteBuilder {
               .withMandatory(true)
               .bind();
         });
+  }
+
+  /**
+   * What Camel Main starts from {@code camel.server.*}, {@code camel.management.*} and {@code
+   * camel.metrics.*}: the business HTTP server (management API, console), the management server
+   * with {@code /observe/health} and {@code /observe/metrics}, and the Prometheus metrics.
+   */
+  static void installHttpServers(CamelContext context) throws Exception {
+    Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
+    if (settings.getBoolean("camel.server.enabled", true)
+        && context.hasService(MainHttpServer.class) == null) {
+      MainHttpServer server = new MainHttpServer();
+      server.setCamelContext(context);
+      server.setHost(settings.get("camel.server.host", "0.0.0.0"));
+      server.setPort(settings.getInt("camel.server.port", 8080));
+      server.setPath("/");
+      context.addService(server, true, false);
+    }
+    if (settings.getBoolean("camel.management.enabled", true)
+        && context.hasService(ManagementHttpServer.class) == null) {
+      ManagementHttpServer management = new ManagementHttpServer();
+      management.setCamelContext(context);
+      management.setHost(settings.get("camel.management.host", "0.0.0.0"));
+      management.setPort(settings.getInt("camel.management.port", 9876));
+      management.setPath("/");
+      management.setHealthCheckEnabled(true);
+      management.setHealthPath(settings.get("camel.management.health-path", "/observe/health"));
+      management.setMetricsEnabled(settings.getBoolean("camel.management.metrics-enabled", true));
+      management.setInfoEnabled(false);
+      management.setDevConsoleEnabled(false);
+      context.addService(management, true, false);
+    }
+    // after the management server: it serves its scrape on that server's router
+    if (settings.getBoolean("camel.metrics.enabled", true)
+        && context.hasService(MicrometerPrometheus.class) == null) {
+      MicrometerPrometheus metrics = new MicrometerPrometheus();
+      metrics.setCamelContext(context);
+      metrics.setPath(settings.get("camel.metrics.path", "/observe/metrics"));
+      metrics.setEnableRoutePolicy(settings.getBoolean("camel.metrics.enable-route-policy", true));
+      metrics.setEnableExchangeEventNotifier(
+          settings.getBoolean("camel.metrics.enable-exchange-event-notifier", true));
+      metrics.setEnableRouteEventNotifier(
+          settings.getBoolean("camel.metrics.enable-route-event-notifier", true));
+      metrics.setBinders(settings.get("camel.metrics.binders", ""));
+      context.addService(metrics, true, false);
+    }
+    HealthCheckRegistry health = HealthCheckRegistry.get(context);
+    health.setExposureLevel(settings.get("camel.health.exposure-level", "full"));
   }
 }

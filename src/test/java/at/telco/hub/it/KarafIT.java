@@ -211,7 +211,9 @@ class KarafIT {
       if (key.endsWith("jdbc-url")
           || key.equals("hub.kafka.brokers")
           || key.equals("hub.artemis.url")
-          || key.endsWith(".username")) {
+          || key.endsWith(".username")
+          || key.startsWith("camel.management.")
+          || key.startsWith("camel.server.")) {
         p.setProperty(key, test.getProperty(key));
       }
     }
@@ -253,6 +255,15 @@ class KarafIT {
       assertThat(topicConfig.value()).isEqualTo("1");
       assertThat(topicConfig.source())
           .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+      // the management server the Blueprint context would start, with the hub's health and metrics
+      String observe = "http://127.0.0.1:" + p.getProperty("camel.management.port") + "/observe";
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Http.get(observe + "/health/ready").status() == 200);
+      assertThat(Http.get(observe + "/health").body())
+          .contains("\"database-hub\"", "\"dead-letters\"");
+      assertThat(Http.get(observe + "/metrics").body())
+          .contains("hub_dead_letters_queued", "hub_consumer_lag_records", "camel_exchanges_total");
       String account = "ACC-O05-0001";
       new Crm(servers).person(account, "Leopold", "Eder", "ACTIVE");
       await()
