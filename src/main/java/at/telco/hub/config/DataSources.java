@@ -35,6 +35,9 @@ public final class DataSources {
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "telco-integration-hub");
     config.addDataSourceProperty("reWriteBatchedInserts", true);
+    // exception messages without the server's detail ("Failing row contains (...)" and other
+    // values of the statement): whatever logs an exception logs no personal data
+    config.addDataSourceProperty("logServerErrorDetail", false);
     if (initSql != null) {
       config.setConnectionInitSql(initSql);
     }

@@ -31,6 +31,10 @@ import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.network.NetworkInventory;
 import at.telco.hub.network.Parking;
+import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.Observations;
+import at.telco.hub.observe.PrometheusConventions;
+import at.telco.hub.observe.Tracing;
 import at.telco.hub.provisioning.Barring;
 import at.telco.hub.provisioning.ProvisioningCommands;
 import at.telco.hub.support.HubMetrics;
@@ -44,6 +48,7 @@ import at.telco.hub.target.customerdb.CustomerDbWriter;
 import at.telco.hub.target.customerdb.ServiceWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStreamReader;
@@ -90,8 +95,15 @@ public class HubConfiguration implements CamelConfiguration {
       meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       registry.bind("metricsRegistry", meters);
     }
+    // before any meter is registered: Camel's, the JVM's and the hub's alike
+    meters.config().meterFilter(new PrometheusConventions());
+    // bound here rather than through camel.metrics.binders, so the conventions apply to it
+    new ProcessorMetrics().bindTo(meters);
     HubMetrics metrics = new HubMetrics(meters);
     registry.bind("hubMetrics", metrics);
+
+    // spans over the route hops, only when an OTLP endpoint is configured
+    Tracing.install(context, settings);
 
     HikariDataSource hub = DataSources.create(settings, "hubdb", null);
     HikariDataSource crm = DataSources.create(settings, "crm", null);
@@ -138,7 +150,9 @@ public class HubConfiguration implements CamelConfiguration {
         "crmChangePoller",
         new CrmChangePoller(
             crm, identities, metrics, settings.getInt("hub.crm.poll.batch-size", 500)));
-    registry.bind("crmDataQuality", new CrmDataQuality(hub, metrics));
+    KeyHash keyHash = keyHash(settings);
+    registry.bind("keyHash", keyHash);
+    registry.bind("crmDataQuality", new CrmDataQuality(hub, metrics, keyHash));
     DeadLetterSupersession supersession = new DeadLetterSupersession(hub);
     CustomerDbWriter customerDbWriter =
         new CustomerDbWriter(customerdb, identities, metrics, clock, supersession);
@@ -185,7 +199,7 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("networkInventory", new NetworkInventory(billingAccounts, parking, clock));
     registry.bind("publishBatch", new PublishBatch());
     registry.bind("sourceOutages", new SourceOutages());
-    registry.bind("deadLetters", new DeadLetters(hub, metrics, clock));
+    registry.bind("deadLetters", new DeadLetters(hub, metrics, clock, keyHash));
     registry.bind("failureCounter", new FailureCounter(clock));
 
     registry.bind("artemisConnectionFactory", pooledArtemis(settings));
@@ -199,6 +213,7 @@ public class HubConfiguration implements CamelConfiguration {
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "telco-hub-admin");
     Admin admin = Admin.create(adminProps);
     registry.bind("kafkaAdmin", admin);
+    int replication = settings.getInt("hub.kafka.topics.replication-factor", 1);
     if (settings.getBoolean("hub.kafka.topics.create", true)) {
       KafkaTopics.ensure(
           admin,
@@ -207,7 +222,8 @@ public class HubConfiguration implements CamelConfiguration {
               settings.get("hub.kafka.topic.billing"),
               settings.get("hub.kafka.topic.service")),
           settings.getInt("hub.kafka.topics.partitions", 6),
-          (short) settings.getInt("hub.kafka.topics.replication-factor", 1),
+          (short) replication,
+          settings.getInt("hub.kafka.topics.min-insync-replicas", replication >= 3 ? 2 : 1),
           // the network keeps no state the hub can read: the canonical service topic is its
           // history, kept for a rebuild of customerdb.service (Resync.replayServices)
           java.util.Map.of(
@@ -224,6 +240,93 @@ public class HubConfiguration implements CamelConfiguration {
     health.register(new ArtemisHealthCheck(pooledArtemis(settings)));
     health.register(new ProvisioningHealthCheck(barring));
     health.register(new KafkaClusterHealthCheck(admin));
+
+    // what operations watch (metrics and health details); each flow registers what it owns
+    Observations observations =
+        new Observations(
+            context,
+            meters,
+            clock,
+            Duration.ofMillis(settings.getInt("hub.observe.interval-ms", 10000)));
+    registry.bind("hubObservations", observations);
+    context.addService(observations, true, false);
+    observations.healthAsMetrics();
+    List<String> deadLetterTargets =
+        List.of(
+            "canonical-customer",
+            "canonical-billing",
+            "canonical-service",
+            "customerdb",
+            "billing",
+            "customerdb.billing_account",
+            "customerdb.service",
+            "crm.activity",
+            "network-inventory",
+            "network-provisioning");
+    observations.deadLetters(
+        hub, deadLetterTargets, settings.getInt("hub.observe.dead-letters.attention-above", 10));
+    deadLetterTargets.forEach(metrics::declareDeadLetterTarget);
+    // the polled source tables
+    observations.backlog(
+        "crm.change_log",
+        crm,
+        "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
+    // billing writes local (Vienna) time: the age is computed in its session's time zone
+    observations.backlog(
+        "billing.event_out",
+        billing,
+        "SELECT count(*), coalesce(extract(epoch FROM localtimestamp - min(created_at)), 0)"
+            + " FROM billing.event_out WHERE picked_up_at IS NULL");
+    // every consumer group: the targets of the canonical topics, and the network's topics
+    String customerTopic = settings.get("hub.kafka.topic.customer");
+    String billingTopic = settings.get("hub.kafka.topic.billing");
+    String serviceTopic = settings.get("hub.kafka.topic.service");
+    observations.consumerLag(
+        admin, "customerdb", settings.get("hub.target.customerdb.group"), customerTopic);
+    observations.consumerLag(
+        admin, "billing", settings.get("hub.target.billing.group"), customerTopic);
+    observations.consumerLag(
+        admin,
+        "customerdb.billing_account",
+        settings.get("hub.target.billing-account.group"),
+        billingTopic);
+    observations.consumerLag(
+        admin, "crm.activity", settings.get("hub.target.crm-notes.group"), billingTopic);
+    observations.consumerLag(
+        admin, "network-provisioning", settings.get("hub.target.barring.group"), billingTopic);
+    observations.consumerLag(
+        admin, "customerdb.service", settings.get("hub.target.service.group"), serviceTopic);
+    observations.consumerLag(
+        admin,
+        "network-inventory",
+        settings.get("hub.network.inventory.group"),
+        settings.get("hub.network.topic.inventory"));
+    observations.consumerLag(
+        admin,
+        "provisioning-results",
+        settings.get("hub.network.results.group"),
+        settings.get("hub.network.topic.results"));
+    // network events whose billing account is not known yet, and the barring commands
+    observations.parkingQueue(
+        settings.get("hub.parking.queue", "PARK.network-inventory"), pooledArtemis(settings));
+    observations.provisioningCommands(barring::counts);
+  }
+
+  /**
+   * The secret of the business-key hashes in the logs: {@code hub.log.key-hash-secret} or {@code
+   * -file} (the embedded default keeps one in its data directory). Without one the hub makes up a
+   * secret for this run only, so the hashes cannot be compared across restarts.
+   */
+  private static KeyHash keyHash(Settings settings) {
+    String secret = settings.secret("hub.log.key-hash-secret");
+    if (secret.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(HubConfiguration.class)
+          .warn(
+              "hub.log.key-hash-secret(-file) is not set: business keys in the logs are hashed with"
+                  + " a secret of this run only");
+      secret = KeyHash.newSecret();
+    }
+    return KeyHash.of(secret);
   }
 
   private JmsPoolConnectionFactory artemis;

@@ -2,6 +2,7 @@ package at.telco.hub.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +20,23 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  public static void ensure(Admin admin, List<String> topics, int partitions, short replication) {
-    ensure(admin, topics, partitions, replication, java.util.Map.of());
+  public static void ensure(
+      Admin admin, List<String> topics, int partitions, short replication, int minInSyncReplicas) {
+    ensure(admin, topics, partitions, replication, minInSyncReplicas, Map.of());
   }
 
-  /** Creates the missing topics, each with its configuration in {@code configs} (if any). */
+  /**
+   * Creates the missing topics with {@code min.insync.replicas} (with {@code acks=all} an event is
+   * acknowledged only when that many replicas have it: 2 of 3 in production, see the README's High
+   * availability), each with its own configuration in {@code configs} (if any).
+   */
   public static void ensure(
       Admin admin,
       List<String> topics,
       int partitions,
       short replication,
-      java.util.Map<String, java.util.Map<String, String>> configs) {
+      int minInSyncReplicas,
+      Map<String, Map<String, String>> configs) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
@@ -37,7 +44,7 @@ public final class KafkaTopics {
         if (!existing.contains(t)) {
           missing.add(
               new NewTopic(t, partitions, replication)
-                  .configs(configs.getOrDefault(t, java.util.Map.of())));
+                  .configs(topicConfig(configs.getOrDefault(t, Map.of()), minInSyncReplicas)));
         }
       }
       if (missing.isEmpty()) {
@@ -45,9 +52,11 @@ public final class KafkaTopics {
       }
       admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       LOG.info(
-          "created Kafka topics {} ({} partitions)",
+          "created Kafka topics {} ({} partitions, replication factor {}, min.insync.replicas {})",
           missing.stream().map(NewTopic::name).toList(),
-          partitions);
+          partitions,
+          replication,
+          minInSyncReplicas);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         LOG.warn("could not create Kafka topics {}: {}", topics, e.getCause().toString());
@@ -57,5 +66,12 @@ public final class KafkaTopics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static Map<String, String> topicConfig(
+      Map<String, String> config, int minInSyncReplicas) {
+    Map<String, String> all = new java.util.HashMap<>(config);
+    all.putIfAbsent("min.insync.replicas", Integer.toString(minInSyncReplicas));
+    return all;
   }
 }

@@ -3,6 +3,8 @@ package at.telco.hub.crm;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.mapping.CrmSelection;
 import at.telco.hub.mapping.PhoneNumbers;
+import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.LogContext;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,9 +30,13 @@ public final class CrmDataQuality {
   private final DataSource hub;
   private final HubMetrics metrics;
 
-  public CrmDataQuality(DataSource hub, HubMetrics metrics) {
+  private final KeyHash keyHash;
+
+  public CrmDataQuality(DataSource hub, HubMetrics metrics, KeyHash keyHash) {
     this.hub = hub;
     this.metrics = metrics;
+    this.keyHash = keyHash;
+    metrics.declareDataQualityRule(SOURCE, PHONE);
   }
 
   /** Records the issues of a batch of account snapshots and resolves those that are gone. */
@@ -74,10 +80,15 @@ public final class CrmDataQuality {
             metrics.dataQualityIssue(SOURCE, PHONE);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
               boolean first = rs.next() && rs.getBoolean(1);
-              if (first) {
-                LOG.warn("CRM account {}: {}; kept out of customerdb", issue[0], issue[1]);
-              } else {
-                LOG.debug("CRM account {}: {} (known issue)", issue[0], issue[1]);
+              LogContext log = LogContext.of(null, null, keyHash.hash(issue[0]));
+              try {
+                if (first) {
+                  LOG.warn("CRM account: {}; kept out of customerdb", issue[1]);
+                } else {
+                  LOG.debug("CRM account: {} (known issue)", issue[1]);
+                }
+              } finally {
+                log.close();
               }
             }
           }

@@ -6,6 +6,8 @@ import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.mapping.MappingException;
+import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.LogContext;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.SqlFailures;
 import at.telco.hub.target.TargetChange;
@@ -71,11 +73,13 @@ public final class DeadLetters {
   private final DataSource hub;
   private final HubMetrics metrics;
   private final Clock clock;
+  private final KeyHash keyHash;
 
-  public DeadLetters(DataSource hub, HubMetrics metrics, Clock clock) {
+  public DeadLetters(DataSource hub, HubMetrics metrics, Clock clock, KeyHash keyHash) {
     this.hub = hub;
     this.metrics = metrics;
     this.clock = clock;
+    this.keyHash = keyHash;
   }
 
   /** Sets the dead letter's body (the message as received) and headers. */
@@ -262,14 +266,29 @@ public final class DeadLetters {
       throw SqlFailures.translate("hub database", e);
     }
     metrics.deadLettered(target(m));
-    LOG.warn(
-        "dead letter {} on {}{} after {} attempt(s){}: {}",
-        m.getHeader(ID),
-        target(m),
-        m.getHeader(EVENT_ID) == null ? "" : " (event " + m.getHeader(EVENT_ID) + ")",
-        m.getHeader(ATTEMPTS),
-        exchange.getProperty(REPLAY_OF) != null ? " (a replay failed again)" : "",
-        m.getHeader(REASON));
+    String businessKey = m.getHeader(CRM_ACCOUNT, String.class);
+    if (businessKey == null) {
+      businessKey = m.getHeader(BILLING_ACCOUNT, String.class);
+    }
+    if (businessKey == null) {
+      businessKey = m.getHeader(MSISDN, String.class);
+    }
+    LogContext log =
+        LogContext.of(
+            target(m), m.getHeader(CORRELATION_ID, String.class), keyHash.hash(businessKey));
+    try {
+      LOG.warn(
+          "dead letter {} on {} from route {}{} after {} attempt(s){}: {}",
+          m.getHeader(ID),
+          target(m),
+          m.getHeader(ROUTE),
+          m.getHeader(EVENT_ID) == null ? "" : " (event " + m.getHeader(EVENT_ID) + ")",
+          m.getHeader(ATTEMPTS),
+          exchange.getProperty(REPLAY_OF) != null ? " (a replay failed again)" : "",
+          m.getHeader(REASON));
+    } finally {
+      log.close();
+    }
   }
 
   private static final String UPSERT =

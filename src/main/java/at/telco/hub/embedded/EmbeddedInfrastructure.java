@@ -172,6 +172,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
     p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
     p.setProperty("hub.artemis.url", artemis.url());
+    // the secret of the business-key hashes in the logs, made once and kept with the data
+    Path secret = dataDirectory.resolve("log-key-hash.secret");
+    at.telco.hub.observe.KeyHash.secretInFile(secret);
+    p.setProperty("hub.log.key-hash-secret-file", secret.toString());
     return p;
   }
 

@@ -147,8 +147,13 @@ public final class HubMain {
         new MainListenerSupport() {
           @Override
           public void afterStart(BaseMainSupport m) {
-            System.out.println(
-                Banner.text(props::get, embedded, Duration.between(started, Instant.now())));
+            String banner =
+                Banner.text(props::get, embedded, Duration.between(started, Instant.now()));
+            if ("json".equals(System.getenv("HUB_LOG_FORMAT"))) {
+              LOG.info(banner); // stdout holds JSON lines only
+            } else {
+              System.out.println(banner);
+            }
             if (embedded != null) {
               embedded.startSimulators();
             }

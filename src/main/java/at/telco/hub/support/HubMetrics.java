@@ -82,6 +82,17 @@ public final class HubMetrics {
         .increment();
   }
 
+  /** Registers hub_data_quality_issues_total{source, field} at 0, so it exists before an issue. */
+  public void declareDataQualityRule(String source, String field) {
+    counter(
+        "hub.data.quality.issues",
+        "Source values the hub could not use as they are",
+        "source",
+        source,
+        "field",
+        field);
+  }
+
   /** hub_provisioning_commands_total{command, event}: sent, done, rejected, overdue. */
   public void provisioning(String command, String event) {
     counter(
@@ -92,6 +103,11 @@ public final class HubMetrics {
             "event",
             event)
         .increment();
+  }
+
+  /** Registers hub_dead_letters_total{target} at 0, so it exists before the first dead letter. */
+  public void declareDeadLetterTarget(String target) {
+    counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target);
   }
 
   /** hub_dead_letter_actions_total{target, action, outcome}: what support did with dead letters. */

@@ -34,6 +34,12 @@ public final class ChildHub implements AutoCloseable {
   }
 
   public static ChildHub start(String name, Properties properties) throws IOException {
+    return start(name, properties, java.util.Map.of());
+  }
+
+  /** The jar with extra environment variables (e.g. HUB_LOG_FORMAT=json). */
+  public static ChildHub start(
+      String name, Properties properties, java.util.Map<String, String> env) throws IOException {
     Path dir = TestServers.get().directory().resolve("child-" + name);
     Files.createDirectories(dir);
     Path config = dir.resolve("hub.properties");
@@ -48,8 +54,10 @@ public final class ChildHub implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.add("--config=" + config.toAbsolutePath());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     Process process =
-        new ProcessBuilder(command)
+        builder
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

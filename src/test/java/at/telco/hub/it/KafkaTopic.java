@@ -35,6 +35,17 @@ public final class KafkaTopic {
 
   /** Every value on the topic with this key, oldest first. */
   public List<String> values(String key) {
+    return read(key, null);
+  }
+
+  /**
+   * The value of a header of every record with this key, oldest first (null where it is absent).
+   */
+  public List<String> header(String key, String header) {
+    return read(key, header);
+  }
+
+  private List<String> read(String key, String header) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -51,7 +62,15 @@ public final class KafkaTopic {
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
           if (key.equals(r.key())) {
-            values.add(r.value());
+            if (header == null) {
+              values.add(r.value());
+            } else {
+              var h = r.headers().lastHeader(header);
+              values.add(
+                  h == null
+                      ? null
+                      : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));
+            }
           }
         }
       }

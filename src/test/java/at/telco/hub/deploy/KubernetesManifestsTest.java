@@ -1,0 +1,293 @@
+package at.telco.hub.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests, the Dockerfile and the compose file cannot be run on the build machines
+ * (no container engine, no cluster). This test reads them and checks that what they point at is
+ * what the application serves and reads: probe paths and ports, the metrics annotation, the mounts
+ * of routes/, transformers/, configuration and secrets, the settings' names, the ConfigMaps'
+ * content, non-root and read-only root filesystem, resources, the disruption budget.
+ * (DistributionIT requests the probe paths from a running hub.)
+ */
+@SuppressWarnings("unchecked")
+class KubernetesManifestsTest {
+
+  static Properties defaults() throws IOException {
+    Properties p = new Properties();
+    try (var in = KubernetesManifestsTest.class.getResourceAsStream("/application.properties")) {
+      p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    return p;
+  }
+
+  static Map<String, Object> kind(String file, String kind) {
+    return DeployFiles.yaml("kubernetes/" + file).stream()
+        .map(d -> (Map<String, Object>) d)
+        .filter(d -> kind.equals(d.get("kind")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(file + " has no " + kind));
+  }
+
+  static Object at(Object node, String... path) {
+    Object n = node;
+    for (String p : path) {
+      n =
+          p.matches("\\d+")
+              ? ((List<Object>) n).get(Integer.parseInt(p))
+              : ((Map<String, Object>) n).get(p);
+      if (n == null) {
+        throw new AssertionError("no " + String.join(".", path));
+      }
+    }
+    return n;
+  }
+
+  static Map<String, Object> container() {
+    return (Map<String, Object>)
+        at(kind("deployment.yaml", "Deployment"), "spec", "template", "spec", "containers", "0");
+  }
+
+  static Properties hubProperties() throws IOException {
+    Properties p = new Properties();
+    p.load(
+        new StringReader(
+            (String) at(kind("configmap-config.yaml", "ConfigMap"), "data", "hub.properties")));
+    return p;
+  }
+
+  static int port(String name) {
+    for (Object o : (List<Object>) container().get("ports")) {
+      Map<String, Object> p = (Map<String, Object>) o;
+      if (name.equals(p.get("name"))) {
+        return ((Number) p.get("containerPort")).intValue();
+      }
+    }
+    throw new AssertionError("no container port " + name);
+  }
+
+  static String mountPath(String volume) {
+    for (Object o : (List<Object>) container().get("volumeMounts")) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      if (volume.equals(m.get("name"))) {
+        return (String) m.get("mountPath");
+      }
+    }
+    throw new AssertionError("no mount of volume " + volume);
+  }
+
+  static Map<String, Object> volume(String name) {
+    for (Object o :
+        (List<Object>)
+            at(kind("deployment.yaml", "Deployment"), "spec", "template", "spec", "volumes")) {
+      Map<String, Object> v = (Map<String, Object>) o;
+      if (name.equals(v.get("name"))) {
+        return v;
+      }
+    }
+    throw new AssertionError("no volume " + name);
+  }
+
+  static String env(String name) {
+    for (Object o : (List<Object>) container().get("env")) {
+      Map<String, Object> e = (Map<String, Object>) o;
+      if (name.equals(e.get("name"))) {
+        return (String) e.get("value");
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void probesAndTheMetricsAnnotationPointAtTheManagementServer() throws IOException {
+    Properties app = defaults();
+    Properties hub = hubProperties();
+    String health = app.getProperty("camel.management.health-path");
+    assertThat(health).isEqualTo("/observe/health");
+    Map<String, Object> c = container();
+    assertThat(at(c, "livenessProbe", "httpGet", "path")).isEqualTo(health + "/live");
+    assertThat(at(c, "readinessProbe", "httpGet", "path")).isEqualTo(health + "/ready");
+    assertThat(at(c, "startupProbe", "httpGet", "path")).isEqualTo(health + "/live");
+    for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+      assertThat(port((String) at(c, probe, "httpGet", "port")))
+          .as(probe + " port")
+          .isEqualTo(Integer.parseInt(hub.getProperty("camel.management.port")))
+          .isEqualTo(Integer.parseInt(app.getProperty("camel.management.port")));
+    }
+    assertThat(port("http")).isEqualTo(Integer.parseInt(hub.getProperty("camel.server.port")));
+    Map<String, Object> annotations =
+        (Map<String, Object>)
+            at(
+                kind("deployment.yaml", "Deployment"),
+                "spec",
+                "template",
+                "metadata",
+                "annotations");
+    assertThat(annotations.get("prometheus.io/path"))
+        .isEqualTo(app.getProperty("camel.metrics.path"));
+    assertThat(annotations.get("prometheus.io/port"))
+        .isEqualTo(Integer.toString(port("management")));
+    // readiness takes longer than liveness may (it asks every server); liveness tolerates a minute
+    assertThat(
+            ((Number) at(c, "livenessProbe", "failureThreshold")).intValue()
+                * ((Number) at(c, "livenessProbe", "periodSeconds")).intValue())
+        .isGreaterThanOrEqualTo(60);
+    // the Service routes to named ports that exist
+    for (Object o : (List<Object>) at(kind("service.yaml", "Service"), "spec", "ports")) {
+      port((String) ((Map<String, Object>) o).get("targetPort"));
+    }
+  }
+
+  @Test
+  void routesTransformersConfigurationAndSecretsAreMountedWhereTheHubReadsThem()
+      throws IOException {
+    String dockerfile = DeployFiles.read("containers/Dockerfile");
+    assertThat(dockerfile).contains("COPY --from=build /dist /opt/telco-hub");
+    assertThat(dockerfile).contains("ENTRYPOINT [\"/opt/telco-hub/bin/telco-hub\"]");
+    // bin/telco-hub reads routes and transformers beside itself
+    String script = DeployFiles.read("standalone/bin/telco-hub");
+    assertThat(script).contains("HUB_ROUTES_LOCATION:=file:$HUB_HOME/routes");
+    assertThat(script).contains("HUB_TRANSFORMERS_LOCATION:=file:$HUB_HOME/transformers");
+    assertThat(mountPath("routes")).isEqualTo("/opt/telco-hub/routes");
+    assertThat(mountPath("transformers")).isEqualTo("/opt/telco-hub/transformers");
+    assertThat(env("HUB_ROUTES_LOCATION")).isNull();
+
+    // the configuration file is the ConfigMap's key, where HUB_CONFIG says
+    String config = env("HUB_CONFIG");
+    assertThat(Path.of(config).getParent().toString()).isEqualTo(mountPath("config"));
+    assertThat(at(volume("config"), "configMap", "name")).isEqualTo("telco-hub-config");
+    assertThat((Map<String, Object>) at(kind("configmap-config.yaml", "ConfigMap"), "data"))
+        .containsKey(Path.of(config).getFileName().toString());
+
+    // every secret file the configuration names is a key of the mounted Secret
+    Map<String, Object> secret =
+        (Map<String, Object>) at(kind("secret.yaml", "Secret"), "stringData");
+    assertThat(at(volume("credentials"), "secret", "secretName"))
+        .isEqualTo(at(kind("secret.yaml", "Secret"), "metadata", "name"));
+    Properties hub = hubProperties();
+    Set<String> named = new TreeSet<>();
+    for (String key : hub.stringPropertyNames()) {
+      if (key.endsWith("-file")) {
+        Path file = Path.of(hub.getProperty(key));
+        assertThat(file.getParent().toString()).as(key).isEqualTo(mountPath("credentials"));
+        named.add(file.getFileName().toString());
+      }
+    }
+    assertThat(secret.keySet()).containsExactlyInAnyOrderElementsOf(named);
+    assertThat(secret.values()).as("no secret values in the repository").allMatch(""::equals);
+  }
+
+  @Test
+  void theConfigMapsHoldExactlyTheRepositorysRoutesAndTransformers() throws IOException {
+    Map<String, String> expected = new HashMap<>();
+    try (Stream<Path> files = Files.list(Path.of("routes"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+        expected.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    try (Stream<Path> files = Files.list(Path.of("routes/_config"))) {
+      for (Path f : files.toList()) {
+        expected.put("_config." + f.getFileName(), Files.readString(f));
+      }
+    }
+    assertThat((Map<String, Object>) at(kind("configmap-routes.yaml", "ConfigMap"), "data"))
+        .as("run deploy/kubernetes/generate-configmaps.py")
+        .isEqualTo(expected);
+    // mounted back into the layout the hub reads (routes/*.camel.yaml, routes/_config/*.yaml)
+    List<String> paths = new ArrayList<>();
+    for (Object o : (List<Object>) at(volume("routes"), "configMap", "items")) {
+      Map<String, Object> item = (Map<String, Object>) o;
+      assertThat(expected).containsKey((String) item.get("key"));
+      paths.add((String) item.get("path"));
+    }
+    assertThat(paths)
+        .containsExactlyInAnyOrderElementsOf(
+            expected.keySet().stream().map(k -> k.replace("_config.", "_config/")).toList());
+
+    Map<String, String> mappings = new HashMap<>();
+    try (Stream<Path> files = Files.list(Path.of("transformers"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".jslt")).toList()) {
+        mappings.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    assertThat((Map<String, Object>) at(kind("configmap-transformers.yaml", "ConfigMap"), "data"))
+        .as("run deploy/kubernetes/generate-configmaps.py")
+        .isEqualTo(mappings);
+  }
+
+  @Test
+  void everySettingTheManifestsAndExamplesUseIsOneTheHubKnows() throws IOException {
+    Set<String> known = new TreeSet<>(defaults().stringPropertyNames());
+    for (String k : Set.copyOf(known)) {
+      known.add(k + "-file");
+    }
+    List<Properties> configs = new ArrayList<>();
+    configs.add(hubProperties());
+    for (String file : List.of("containers/hub.properties", "standalone/hub.properties.example")) {
+      Properties p = new Properties();
+      p.load(new StringReader(DeployFiles.read(file)));
+      configs.add(p);
+    }
+    for (Properties p : configs) {
+      assertThat(known).containsAll(p.stringPropertyNames());
+      assertThat(p.getProperty("hub.embedded.enabled")).isEqualTo("false");
+      assertThat(p.stringPropertyNames())
+          .as("secrets come from files or the environment")
+          .noneMatch(k -> k.endsWith("password") || k.endsWith("secret"));
+    }
+  }
+
+  @Test
+  void nonRootReadOnlyBoundedAndAtMostOneInstanceAwayAtATime() {
+    Map<String, Object> c = container();
+    assertThat(at(c, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+    assertThat(at(c, "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+    Map<String, Object> pod =
+        (Map<String, Object>) at(kind("deployment.yaml", "Deployment"), "spec", "template", "spec");
+    assertThat(at(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
+    assertThat(at(pod, "securityContext", "runAsUser")).isEqualTo(10001);
+    assertThat(DeployFiles.read("containers/Dockerfile")).contains("USER 10001:10001");
+    assertThat(mountPath("tmp")).isEqualTo("/tmp");
+    assertThat((Map<String, Object>) at(c, "resources", "limits")).containsKeys("cpu", "memory");
+    assertThat((Map<String, Object>) at(c, "resources", "requests")).containsKeys("cpu", "memory");
+    Object labels =
+        at(kind("deployment.yaml", "Deployment"), "spec", "template", "metadata", "labels");
+    assertThat(
+            at(
+                kind("poddisruptionbudget.yaml", "PodDisruptionBudget"),
+                "spec",
+                "selector",
+                "matchLabels"))
+        .isEqualTo(labels);
+    assertThat(at(kind("service.yaml", "Service"), "spec", "selector")).isEqualTo(labels);
+    assertThat(at(kind("poddisruptionbudget.yaml", "PodDisruptionBudget"), "spec", "minAvailable"))
+        .isEqualTo(1);
+    // the compose file runs the same image the same way
+    Map<String, Object> compose =
+        (Map<String, Object>)
+            at(DeployFiles.yaml("containers/compose.yaml").get(0), "services", "telco-hub");
+    assertThat(compose.get("read_only")).isEqualTo(true);
+    assertThat((List<Object>) compose.get("volumes"))
+        .contains(
+            "../../routes:/opt/telco-hub/routes:ro",
+            "../../transformers:/opt/telco-hub/transformers:ro");
+    assertThat(at(DeployFiles.yaml("containers/compose.yaml").get(0), "services"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsKeys("postgres", "kafka", "artemis");
+  }
+}
