@@ -46,7 +46,20 @@ class ScheduleIT {
           .failFast("an instance died", () -> !first.isAlive() || !second.isAlive())
           .until(() -> Http.ready(portA) && Http.ready(portB));
       from = Instant.now();
-      Thread.sleep(12_000);
+      Instant since = from;
+      // runs never overlap, so how many fit in a time depends on how long one takes on this machine
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  Crm.rows(
+                              hub,
+                              "SELECT 1 FROM hub.reconciliation_run WHERE trigger = 'schedule'"
+                                  + " AND started_at >= ? AND finished_at IS NOT NULL",
+                              Timestamp.from(since))
+                          .size()
+                      >= 3);
       to = Instant.now();
       assertThat(
               Crm.rows(
