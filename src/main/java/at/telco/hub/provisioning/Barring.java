@@ -101,9 +101,10 @@ public final class Barring {
         out.add(message(exchange, cmd));
         metrics.provisioning(cmd.command(), "sent");
         // the billing account only as its keyed hash (the line's keyHash), like every business key
-        try (LogContext log =
+        LogContext log =
             LogContext.of(
-                "network-provisioning", null, keyHash == null ? null : keyHash.hash(baNo))) {
+                "network-provisioning", null, keyHash == null ? null : keyHash.hash(baNo));
+        try {
           LOG.info(
               "{} for service {} (dunning {} -> {}), command {}",
               cmd.command(),
@@ -111,6 +112,8 @@ public final class Barring {
               from,
               to,
               cmd.commandId());
+        } finally {
+          log.close();
         }
       }
     }
