@@ -64,6 +64,18 @@ public final class HubCli {
         (400, e.g. an edited body that does not match the canonical schema: the fields are named)
       """;
 
+  static final String ERASURE_USAGE_TEXT =
+      """
+      usage: java -jar telco-integration-hub.jar erasure <command> [options]
+
+        list [--status=PENDING|HELD|DONE] [--limit=N]  erasure requests, newest first
+        show <id | customer id | CRM account id>       one request: every system reached and when,
+                                                       a legal hold and its reason (the DPO's report)
+
+      options: --url=URL (HUB_API_URL), --user=NAME (HUB_API_USER), HUB_API_PASSWORD or
+               --password-file=FILE, --format=tsv (lists)
+      """;
+
   static final String CONSISTENCY_USAGE_TEXT =
       """
       usage: java -jar telco-integration-hub.jar consistency <command> [options]
@@ -123,8 +135,18 @@ public final class HubCli {
     return new HubCli("consistency", env, out, err).execute(args);
   }
 
+  /** {@code erasure ...}: the right to erasure's requests and the DPO's report. */
+  public static int runErasure(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return new HubCli("erasure", env, out, err).execute(args);
+  }
+
   private String usage() {
-    return group.equals("dlq") ? USAGE_TEXT : CONSISTENCY_USAGE_TEXT;
+    return switch (group) {
+      case "dlq" -> USAGE_TEXT;
+      case "erasure" -> ERASURE_USAGE_TEXT;
+      default -> CONSISTENCY_USAGE_TEXT;
+    };
   }
 
   private int execute(String[] args) {
@@ -149,7 +171,11 @@ public final class HubCli {
     }
     try {
       connect(options);
-      return group.equals("dlq") ? command(positional, options) : consistency(positional, options);
+      return switch (group) {
+        case "dlq" -> command(positional, options);
+        case "erasure" -> erasure(positional, options);
+        default -> consistency(positional, options);
+      };
     } catch (UsageException e) {
       err.println(group + ": " + e.getMessage());
       err.print(usage());
@@ -282,6 +308,29 @@ public final class HubCli {
         return print(a);
       }
       default -> throw new UsageException("unknown command '" + cmd + "'");
+    }
+  }
+
+  private int erasure(List<String> p, Map<String, String> o)
+      throws IOException, InterruptedException {
+    switch (p.get(0)) {
+      case "list" -> {
+        Answer a = send("GET", "/api/v1/erasures" + query(o, "status", "limit"), null);
+        if (a.ok() && tsv) {
+          for (JsonNode e : a.json().path("items")) {
+            out.println(
+                tabs(e, "id", "crmAccountId", "customerId", "status", "requestedAt", "completedAt")
+                    + "\t"
+                    + e.path("legalHold").path("reason").asText(""));
+          }
+          return OK;
+        }
+        return print(a);
+      }
+      case "show" -> {
+        return print(send("GET", "/api/v1/erasures/" + id(p), null));
+      }
+      default -> throw new UsageException("unknown command " + p.get(0));
     }
   }
 

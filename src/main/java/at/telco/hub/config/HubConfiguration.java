@@ -19,6 +19,10 @@ import at.telco.hub.deadletter.DeadLetterSupersession;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.deadletter.FailureCounter;
+import at.telco.hub.erasure.DeadLetterRetention;
+import at.telco.hub.erasure.ErasureQueues;
+import at.telco.hub.erasure.Erasures;
+import at.telco.hub.erasure.Tombstones;
 import at.telco.hub.health.ArtemisHealthCheck;
 import at.telco.hub.health.DatabaseHealthCheck;
 import at.telco.hub.health.KafkaClusterHealthCheck;
@@ -195,6 +199,7 @@ public class HubConfiguration implements CamelConfiguration {
             metrics,
             clock,
             Duration.parse(settings.get("hub.provisioning.overdue-after", "PT10M")));
+    barring.keyHash(keyHash);
     registry.bind("barring", barring);
     registry.bind("networkInventory", new NetworkInventory(billingAccounts, parking, clock));
     registry.bind("publishBatch", new PublishBatch());
@@ -229,7 +234,14 @@ public class HubConfiguration implements CamelConfiguration {
           java.util.Map.of(
               settings.get("hub.kafka.topic.service"),
               java.util.Map.of(
-                  "retention.ms", settings.get("hub.kafka.topic.service.retention-ms", "-1"))));
+                  "retention.ms", settings.get("hub.kafka.topic.service.retention-ms", "-1")),
+              settings.get("hub.kafka.topic.customer"),
+              customerTopicConfig(settings)));
+      // also a customer topic created before it was compacted
+      KafkaTopics.align(
+          admin,
+          java.util.Map.of(
+              settings.get("hub.kafka.topic.customer"), customerTopicConfig(settings)));
     }
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
@@ -310,6 +322,51 @@ public class HubConfiguration implements CamelConfiguration {
     observations.parkingQueue(
         settings.get("hub.parking.queue", "PARK.network-inventory"), pooledArtemis(settings));
     observations.provisioningCommands(barring::counts);
+
+    // flow 5: the right to erasure
+    ErasureQueues erasureQueues =
+        new ErasureQueues(
+            pooledArtemis(settings),
+            settings.get("hub.dead-letter.queue-prefix", "DLQ."),
+            settings.get("hub.parking.queue", "PARK.network-inventory"));
+    Erasures erasures =
+        new Erasures(
+            hub,
+            customerdb,
+            billing,
+            erasureQueues,
+            new Tombstones(context, "direct:erasure-tombstone"),
+            clock,
+            settings.getInt("hub.erasure.batch-size", 50));
+    registry.bind("erasures", erasures);
+    registry.bind("erasureApi", new at.telco.hub.api.ErasureApi(erasures));
+    registry.bind(
+        "deadLetterRetention",
+        new DeadLetterRetention(
+            hub,
+            Duration.parse(settings.get("hub.dead-letter.retention", "P30D")),
+            settings.getInt("hub.dead-letter.purge-batch-size", 500),
+            clock));
+  }
+
+  /**
+   * The canonical customer topic is compacted (flow 5): its events are customer states keyed by CRM
+   * account, so the newest per key is all a consumer needs; an erasure publishes a tombstone for
+   * the key, and compaction removes every earlier event of the customer within the maximum
+   * compaction lag (segments roll at least that often), the tombstone itself after the delete
+   * retention.
+   */
+  private static java.util.Map<String, String> customerTopicConfig(Settings settings) {
+    String lag = settings.get("hub.kafka.topic.customer.max-compaction-lag-ms", "86400000");
+    return java.util.Map.of(
+        "cleanup.policy",
+        "compact",
+        "max.compaction.lag.ms",
+        lag,
+        "segment.ms",
+        lag,
+        "delete.retention.ms",
+        settings.get("hub.kafka.topic.customer.delete-retention-ms", "86400000"));
   }
 
   /**

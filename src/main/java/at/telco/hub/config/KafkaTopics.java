@@ -8,7 +8,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +66,37 @@ public final class KafkaTopics {
       }
     } catch (TimeoutException e) {
       LOG.warn("Kafka did not answer while creating topics {}; the routes retry", topics);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Sets these configurations on existing topics (e.g. a topic created before the hub made it
+   * compacted); a topic that is missing or a broker that refuses is reported and left alone.
+   */
+  public static void align(Admin admin, Map<String, Map<String, String>> configs) {
+    Map<ConfigResource, java.util.Collection<AlterConfigOp>> ops = new java.util.HashMap<>();
+    configs.forEach(
+        (topic, config) ->
+            ops.put(
+                new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                config.entrySet().stream()
+                    .map(
+                        e ->
+                            new AlterConfigOp(
+                                new ConfigEntry(e.getKey(), e.getValue()),
+                                AlterConfigOp.OpType.SET))
+                    .toList()));
+    try {
+      admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      LOG.warn(
+          "could not set the configuration of Kafka topics {}: {}",
+          configs.keySet(),
+          e.getCause().toString());
+    } catch (TimeoutException e) {
+      LOG.warn("Kafka did not answer while configuring topics {}", configs.keySet());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -185,7 +185,12 @@ public final class CustomerComparison {
   private Difference compareBilling(
       String key, boolean inCrm, CanonicalEvent event, JsonNode actual) {
     if (actual != null && actual.path("anonymized").asBoolean(false)) {
-      return null; // erased: billing keeps an anonymised customer for its invoices
+      // erased: billing keeps an anonymised customer for its invoices, CLOSED (a repair closes it
+      // again and anonymises it again: Erasures.reapplyBilling)
+      return "CLOSED".equals(Json.text(actual, "status"))
+          ? null
+          : new Difference(
+              Pair.CRM_BILLING, key, inCrm ? Kind.DIFFERENT : Kind.EXTRA, List.of("status"), null);
     }
     JsonNode mapped;
     try {

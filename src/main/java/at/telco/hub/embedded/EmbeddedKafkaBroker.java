@@ -53,6 +53,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "true");
     p.put("log.retention.hours", "168");
+    // the compacted customer topic (erasure, flow 5) is looked at every few seconds, not 15
+    p.put("log.cleaner.backoff.ms", "2000");
     p.put("num.network.threads", "2");
     p.put("num.io.threads", "4");
     KafkaConfig config = new KafkaConfig(p);

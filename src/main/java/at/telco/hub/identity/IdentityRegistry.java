@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -73,6 +75,33 @@ public final class IdentityRegistry {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           result.put(rs.getObject(1, UUID.class), rs.getLong(2));
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  /**
+   * The customers among these that are erased (right to erasure, flow 5): no target takes a change
+   * of theirs any more. A writer asks while it holds its lock of the customers, so an erasure
+   * registered before the answer is seen, and one registered after it erases what was written.
+   */
+  public Set<UUID> erased(Collection<UUID> customerIds) {
+    if (customerIds.isEmpty()) {
+      return Set.of();
+    }
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT customer_id FROM hub.customer_identity"
+                    + " WHERE customer_id = ANY(?::uuid[]) AND erased_at IS NOT NULL")) {
+      ps.setArray(1, c.createArrayOf("uuid", customerIds.toArray()));
+      Set<UUID> result = new HashSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.add(rs.getObject(1, UUID.class));
         }
       }
       return result;

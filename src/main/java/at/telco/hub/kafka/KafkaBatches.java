@@ -56,7 +56,13 @@ public final class KafkaBatches {
     for (Object r : records) {
       Exchange record = (Exchange) r;
       kept.add(record);
-      changes.add(TargetChange.read(target, record.getMessage().getBody(String.class), record));
+      String body = record.getMessage().getBody(String.class);
+      if (body == null) {
+        // a tombstone (an erased customer's key on a compacted topic): nothing to apply, its
+        // offset is committed with the batch
+        continue;
+      }
+      changes.add(TargetChange.read(target, body, record));
     }
     exchange.setProperty(RECORDS, kept);
     return changes;

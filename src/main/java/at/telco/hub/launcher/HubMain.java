@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar recover            [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
  * java -jar telco-integration-hub.jar consistency COMMAND ... (reconciliation, drift, resync)
+ * java -jar telco-integration-hub.jar erasure COMMAND ...     (erasure requests, the DPO's report)
  * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
  * </pre>
  */
@@ -53,6 +54,15 @@ public final class HubMain {
     if (args.length > 0 && args[0].equals("consistency")) {
       System.exit(
           HubCli.runConsistency(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("erasure")) {
+      System.exit(
+          HubCli.runErasure(
               java.util.Arrays.copyOfRange(args, 1, args.length),
               System.getenv(),
               System.out,
@@ -95,6 +105,7 @@ public final class HubMain {
                 + "                  journal and Kafka data), with the hub stopped; see README\n"
                 + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
                 + "       java -jar telco-integration-hub.jar consistency COMMAND ...  (consistency --help)\n"
+                + "       java -jar telco-integration-hub.jar erasure COMMAND ...  (erasure --help)\n"
                 + "       java -jar telco-integration-hub.jar hash-password");
         return;
       } else {

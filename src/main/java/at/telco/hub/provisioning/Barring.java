@@ -4,6 +4,8 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.deadletter.DeadLetters;
+import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.LogContext;
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.TargetChange;
 import at.telco.hub.target.TargetRejectedException;
@@ -56,6 +58,14 @@ public final class Barring {
     this.overdueAfter = overdueAfter;
   }
 
+  private KeyHash keyHash;
+
+  /** The keyed hash of business keys in this flow's log lines. */
+  public Barring keyHash(KeyHash keyHash) {
+    this.keyHash = keyHash;
+    return this;
+  }
+
   /**
    * The provisioning commands (Kafka messages keyed by MSISDN) for a batch of canonical billing
    * events, recorded before they are sent.
@@ -90,14 +100,21 @@ public final class Barring {
       for (DunningPolicy.Command cmd : commands.record(decided)) {
         out.add(message(exchange, cmd));
         metrics.provisioning(cmd.command(), "sent");
-        LOG.info(
-            "{} for service {} of billing account {} (dunning {} -> {}), command {}",
-            cmd.command(),
-            cmd.serviceId(),
-            baNo,
-            from,
-            to,
-            cmd.commandId());
+        // the billing account only as its keyed hash (the line's keyHash), like every business key
+        LogContext log =
+            LogContext.of(
+                "network-provisioning", null, keyHash == null ? null : keyHash.hash(baNo));
+        try {
+          LOG.info(
+              "{} for service {} (dunning {} -> {}), command {}",
+              cmd.command(),
+              cmd.serviceId(),
+              from,
+              to,
+              cmd.commandId());
+        } finally {
+          log.close();
+        }
       }
     }
     return out;

@@ -252,11 +252,12 @@ class CustomerSyncIT {
   }
 
   @Test
-  void aDeletedAccountIsHandledLikeInactiveUntilErasureLands() {
+  void aDeletedAccountIsErasedInCustomerdbAndAnonymisedInBilling() {
     String a = "ACC-T01-0006";
     crm.person(a, "Felix", "Wagner", "ACTIVE");
     await().atMost(within()).until(() -> billingCustomer(a) != null && customer(a) != null);
 
+    // a deleted account is an erasure request (flow 5; ErasureIT has the whole of it)
     crm.update("UPDATE crm.account SET gdpr_erasure_requested = true WHERE account_id = ?", a);
     crm.update("DELETE FROM crm.account WHERE account_id = ?", a);
     await()
@@ -264,7 +265,10 @@ class CustomerSyncIT {
         .until(
             () ->
                 "CLOSED".equals(billingCustomer(a).get("status"))
-                    && "INACTIVE".equals(customer(a).get("status")));
+                    && Boolean.TRUE.equals(billingCustomer(a).get("anonymized"))
+                    && "ERASED".equals(customer(a).get("status")));
+    assertThat(customer(a)).containsEntry("family_name", null);
+    assertThat(billingCustomer(a)).containsEntry("name_line1", "ANONYMISED");
   }
 
   @Test

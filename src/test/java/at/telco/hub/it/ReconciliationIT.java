@@ -88,7 +88,7 @@ class ReconciliationIT {
     for (String n : new String[] {"01", "02", "03", "04", "05", "06", "07"}) {
       synced(p + n);
     }
-    // 07 is deleted in the CRM: customerdb shows it INACTIVE, billing CLOSED
+    // 07 is deleted in the CRM (an erasure): customerdb shows it ERASED, billing CLOSED
     fx.crm.update("DELETE FROM crm.account WHERE account_id = ?", p + "07");
     await()
         .atMost(Duration.ofSeconds(20))
@@ -228,7 +228,7 @@ class ReconciliationIT {
                 customerdb,
                 "SELECT status FROM customerdb.customer WHERE crm_account_id = ?",
                 p + "07"))
-        .containsEntry("status", "INACTIVE");
+        .containsEntry("status", "ERASED");
     assertThat(fx.billingAccount(ba2)).isNotNull();
   }
 

@@ -105,6 +105,8 @@ public final class TestServers {
     p.setProperty("hub.admin.password", Api.PASSWORD);
     p.setProperty("hub.auth.users", Api.configuredUsers());
     p.setProperty("hub.dead-letter.purge-interval-ms", "200");
+    // erasure requests and legal holds looked at twice a second
+    p.setProperty("hub.erasure.interval-ms", "500");
     return p;
   }
 

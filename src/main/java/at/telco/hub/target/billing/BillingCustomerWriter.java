@@ -192,6 +192,37 @@ public final class BillingCustomerWriter {
         c.setAutoCommit(false);
         try {
           lock(c, proceed.keySet());
+          // erased customers (flow 5), asked while they are locked: see IdentityRegistry.erased
+          java.util.Set<UUID> erased =
+              registry.erased(
+                  proceed.values().stream()
+                      .map(ch -> ch.event().customerId())
+                      .filter(java.util.Objects::nonNull)
+                      .map(UUID::fromString)
+                      .toList());
+          if (!erased.isEmpty()) {
+            proceed
+                .entrySet()
+                .removeIf(
+                    e -> {
+                      String id = e.getValue().event().customerId();
+                      if (id != null && erased.contains(UUID.fromString(id))) {
+                        e.getValue().outcome(ApplyOutcome.NOT_ELIGIBLE);
+                        pending.remove(e.getKey());
+                        return true;
+                      }
+                      return false;
+                    });
+            for (TargetChange change : changes) {
+              if (change.outcome() == ApplyOutcome.NOT_ELIGIBLE
+                  && change.event().isDelete()
+                  && change.event().isResync()
+                  && at.telco.hub.erasure.Erasures.reapplyBilling(c, change.event().subject())) {
+                // a repair of an erased customer's record changed behind the hub's back
+                change.outcome(ApplyOutcome.APPLIED);
+              }
+            }
+          }
           states.markPending(TARGET, pending);
           Map<String, Current> current = current(c, proceed.keySet());
           for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {

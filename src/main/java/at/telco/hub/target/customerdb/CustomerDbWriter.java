@@ -159,15 +159,29 @@ public final class CustomerDbWriter {
     List<TargetChange> upserts = new ArrayList<>();
     List<TargetChange> deactivations = new ArrayList<>();
     List<TargetChange> unchanged = new ArrayList<>();
+    List<TargetChange> reErased = new ArrayList<>();
     try (Connection c = customerdb.getConnection()) {
       c.setAutoCommit(false);
       try {
         lock(c, newest.keySet());
+        // asked while the customers are locked: see IdentityRegistry.erased
+        java.util.Set<UUID> erased = registry.erased(newest.keySet());
         Map<UUID, String[]> current = current(c, newest.keySet());
         for (Map.Entry<UUID, TargetChange> e : newest.entrySet()) {
           TargetChange change = e.getValue();
           String[] row = current.get(e.getKey());
-          if (row != null && "ERASED".equals(row[0])) {
+          if (erased.contains(e.getKey())
+              && row != null
+              && !"ERASED".equals(row[0])
+              && change.event().isDelete()
+              && change.event().isResync()) {
+            // a repair of an erased customer's row changed behind the hub's back: erased again
+            at.telco.hub.erasure.Erasures.eraseCustomerRow(c, e.getKey());
+            reErased.add(change);
+            continue;
+          }
+          if (erased.contains(e.getKey()) || (row != null && "ERASED".equals(row[0]))) {
+            // erased (flow 5): the erasure itself writes what customerdb keeps of the customer
             change.outcome(ApplyOutcome.NOT_ELIGIBLE);
             continue;
           }
@@ -235,7 +249,7 @@ public final class CustomerDbWriter {
         withoutCustNo.add(customerId(change));
       }
     }
-    for (List<TargetChange> applied : List.of(upserts, deactivations)) {
+    for (List<TargetChange> applied : List.of(upserts, deactivations, reErased)) {
       for (TargetChange change : applied) {
         change.outcome(ApplyOutcome.APPLIED);
         metrics.endToEnd(FLOW, TARGET, change.event().sourceChangedAt(), committed);

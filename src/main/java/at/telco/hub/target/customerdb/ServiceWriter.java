@@ -26,7 +26,11 @@ public final class ServiceWriter extends HubVersionedWriter {
       """
       INSERT INTO customerdb.service AS s (service_id, customer_id, ba_no, msisdn, iccid, imsi,
         product_code, status, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())
+      VALUES (?,
+        -- a service of an erased customer stays detached (flow 5)
+        (SELECT CASE WHEN x.status = 'ERASED' THEN NULL ELSE v.id END
+           FROM (SELECT ?::uuid AS id) v LEFT JOIN customerdb.customer x ON x.customer_id = v.id),
+        ?, ?, ?, ?, ?, ?, now())
       ON CONFLICT (service_id) DO UPDATE SET customer_id = EXCLUDED.customer_id,
         ba_no = EXCLUDED.ba_no, msisdn = EXCLUDED.msisdn, iccid = EXCLUDED.iccid,
         imsi = EXCLUDED.imsi, product_code = EXCLUDED.product_code, status = EXCLUDED.status,

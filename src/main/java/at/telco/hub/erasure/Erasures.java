@@ -1,0 +1,695 @@
+package at.telco.hub.erasure;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.deadletter.AuditTrail;
+import at.telco.hub.target.SqlFailures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The right to erasure (flow 5 of FLOWS.md). A CRM account that is gone when the hub reads it was
+ * deleted by the CRM's erasure job, so it is an erasure request: {@link #registerDeleted} records
+ * it (hub.erasure_request) and marks the customer erased in the identity registry, so no target
+ * takes a change of that customer any more. {@link #process} then reaches every system, each step
+ * once and idempotent (a step whose system is away is retried at the next run):
+ *
+ * <ul>
+ *   <li>customerdb: the customer row keeps its ids, status ERASED and timestamps; contact media are
+ *       deleted; services are detached;
+ *   <li>the hub's own stores: the customer's messages on the dead-letter and parking queues
+ *       (Artemis), its dead letters in hub.dead_letter, its data-quality records;
+ *   <li>Kafka: a tombstone for the customer's key on the compacted canonical customer topic, so
+ *       compaction removes every earlier event of the customer;
+ *   <li>billing: the customer anonymised (invoices are billing's and stay), unless one of its
+ *       billing accounts has an open balance: then the billing part is a recorded legal hold, and
+ *       is completed once the balance is settled.
+ * </ul>
+ *
+ * <p>Each step's system and time are recorded on the request; the audit trail gets an entry when a
+ * legal hold starts and the evidence when the erasure is complete. Neither holds personal data.
+ */
+public final class Erasures {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Erasures.class);
+
+  /** What billing's name, street and city lines read after anonymisation. */
+  public static final String PLACEHOLDER = "ANONYMISED";
+
+  /** What billing's zip reads after anonymisation. */
+  public static final String ZIP_PLACEHOLDER = "0000";
+
+  static final String CUSTOMERDB = "customerdb";
+  static final String BILLING = "billing";
+  static final String HUB = "hub";
+  static final String QUEUES = "artemis";
+  static final String KAFKA = "kafka";
+
+  private final DataSource hub;
+  private final DataSource customerdb;
+  private final DataSource billing;
+  private final ErasureQueues queues;
+  private final Consumer<String> tombstone;
+  private final Clock clock;
+  private final int batchSize;
+
+  public Erasures(
+      DataSource hub,
+      DataSource customerdb,
+      DataSource billing,
+      ErasureQueues queues,
+      Consumer<String> tombstone,
+      Clock clock,
+      int batchSize) {
+    this.hub = hub;
+    this.customerdb = customerdb;
+    this.billing = billing;
+    this.queues = queues;
+    this.tombstone = tombstone;
+    this.clock = clock;
+    this.batchSize = batchSize;
+  }
+
+  // ---- requests
+  // ----------------------------------------------------------------------------------
+
+  /**
+   * A step of the CRM source route, after the claim: every account read as deleted is an erasure
+   * request. Returns the snapshots unchanged (a deleted account is still published, as its identity
+   * only, so every target hears of it).
+   */
+  public List<JsonNode> registerDeleted(List<JsonNode> snapshots) {
+    Map<String, UUID> deleted = new TreeMap<>();
+    for (JsonNode doc : snapshots) {
+      if (!doc.hasNonNull("account") && doc.hasNonNull("customerId")) {
+        deleted.put(Json.text(doc, "accountId"), UUID.fromString(Json.text(doc, "customerId")));
+      }
+    }
+    if (!deleted.isEmpty()) {
+      request(deleted, "crm-account-deleted");
+    }
+    return snapshots;
+  }
+
+  /** Records erasure requests (a customer's second request is the same one). */
+  public void request(Map<String, UUID> customersByCrmAccount, String trigger) {
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement insert =
+              c.prepareStatement(
+                  "INSERT INTO hub.erasure_request (id, customer_id, crm_account_id, trigger)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING");
+          PreparedStatement mark =
+              c.prepareStatement(
+                  "UPDATE hub.customer_identity SET erased_at = now(), updated_at = now()"
+                      + " WHERE customer_id = ? AND erased_at IS NULL")) {
+        for (Map.Entry<String, UUID> e : customersByCrmAccount.entrySet()) {
+          insert.setObject(1, UUID.randomUUID());
+          insert.setObject(2, e.getValue());
+          insert.setString(3, e.getKey());
+          insert.setString(4, trigger);
+          insert.addBatch();
+          mark.setObject(1, e.getValue());
+          mark.addBatch();
+        }
+        int added = 0;
+        for (int n : insert.executeBatch()) {
+          added += Math.max(n, 0);
+        }
+        mark.executeBatch();
+        c.commit();
+        if (added > 0) {
+          LOG.info("erasure requested for {} customer(s) ({})", added, trigger);
+        }
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  // ---- processing
+  // --------------------------------------------------------------------------------
+
+  /**
+   * Works off the open requests (pending, or held for billing); returns how many were completed.
+   */
+  public int process() {
+    List<UUID> open = new ArrayList<>();
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM hub.erasure_request WHERE status <> 'DONE'"
+                    + " ORDER BY requested_at LIMIT ?")) {
+      ps.setInt(1, batchSize);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          open.add(rs.getObject(1, UUID.class));
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warn("erasure requests not read now: {}", SqlFailures.translate("hub database", e));
+      return 0;
+    }
+    int done = 0;
+    for (UUID id : open) {
+      try {
+        if (processOne(id)) {
+          done++;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("erasure {} postponed: {}", id, e.getMessage());
+        failed(id, e);
+      }
+    }
+    return done;
+  }
+
+  private record Request(
+      UUID id,
+      UUID customerId,
+      String crmAccountId,
+      String status,
+      Instant requestedAt,
+      ObjectNode steps) {}
+
+  /** Takes one request as far as it can go now; true when it is complete. */
+  boolean processOne(UUID id) {
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        Request r = lock(c, id);
+        if (r == null || "DONE".equals(r.status())) {
+          c.rollback();
+          return false;
+        }
+        ObjectNode steps = r.steps();
+        if (!steps.has(CUSTOMERDB)) {
+          steps.set(CUSTOMERDB, eraseCustomerDb(r.customerId()));
+        }
+        List<String> billingAccounts = billingAccounts(c, r.customerId());
+        if (!steps.has(QUEUES)) {
+          int removed = queues.remove(r.customerId(), r.crmAccountId(), billingAccounts);
+          steps.set(QUEUES, step("removed", removed));
+        }
+        if (!steps.has(HUB)) {
+          steps.set(HUB, purgeHub(c, r.customerId(), r.crmAccountId(), billingAccounts));
+        }
+        if (!steps.has(KAFKA)) {
+          tombstone.accept(r.crmAccountId());
+          steps.set(KAFKA, step("tombstone", 1));
+        }
+        String status = "PENDING";
+        if (!steps.has(BILLING)) {
+          ObjectNode outcome = anonymiseBilling(r.crmAccountId());
+          if (outcome.has("hold")) {
+            status = "HELD";
+            if (!"HELD".equals(r.status())) {
+              steps.set("billingHold", outcome);
+              hold(c, r, outcome);
+            }
+          } else {
+            steps.set(BILLING, outcome);
+          }
+        }
+        boolean complete = steps.has(BILLING);
+        if (complete) {
+          status = "DONE";
+          AuditTrail.record(
+              c,
+              new AuditTrail.Entry(
+                  "hub",
+                  "erasure",
+                  null,
+                  "erasure",
+                  null,
+                  null,
+                  "completed",
+                  evidence(r, steps),
+                  r.id()));
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.erasure_request SET steps = ?::jsonb, status = ?, attempts = attempts"
+                    + " + 1, last_error = NULL, completed_at = CASE WHEN ? THEN clock_timestamp() END"
+                    + " WHERE id = ?")) {
+          ps.setString(1, Json.write(steps));
+          ps.setString(2, status);
+          ps.setBoolean(3, complete);
+          ps.setObject(4, id);
+          ps.executeUpdate();
+        }
+        c.commit();
+        if (complete) {
+          LOG.info("erasure {} complete: every system reached", id);
+        }
+        return complete;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  private static Request lock(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT customer_id, crm_account_id, status, requested_at, steps::text"
+                + " FROM hub.erasure_request WHERE id = ? FOR UPDATE SKIP LOCKED")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        return new Request(
+            id,
+            rs.getObject(1, UUID.class),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getTimestamp(4).toInstant(),
+            (ObjectNode) Json.parse(rs.getString(5)));
+      }
+    }
+  }
+
+  private void hold(Connection c, Request r, ObjectNode outcome) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.erasure_request SET hold_reason = ?, held_since = clock_timestamp() WHERE id = ?")) {
+      ps.setString(1, Json.text(outcome, "hold"));
+      ps.setObject(2, r.id());
+      ps.executeUpdate();
+    }
+    AuditTrail.record(
+        c,
+        new AuditTrail.Entry(
+            "hub",
+            "erasure-legal-hold",
+            null,
+            "billing",
+            null,
+            null,
+            "held",
+            "erasure "
+                + r.id()
+                + " of customer "
+                + r.customerId()
+                + ": billing part held (GDPR Art. 17(3)(b),(e)): "
+                + Json.text(outcome, "hold")
+                + "; every other system reached",
+            r.id()));
+    LOG.info("erasure {}: billing part held ({})", r.id(), Json.text(outcome, "hold"));
+  }
+
+  private void failed(UUID id, RuntimeException e) {
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.erasure_request SET attempts = attempts + 1, last_error = ?"
+                    + " WHERE id = ?")) {
+      ps.setString(1, e.getClass().getSimpleName() + ": " + e.getMessage());
+      ps.setObject(2, id);
+      ps.executeUpdate();
+    } catch (SQLException ignored) {
+      // the hub database is away: the next run tries again
+    }
+  }
+
+  private ObjectNode step(String outcome, int count) {
+    ObjectNode n = Json.object();
+    n.put("at", clock.instant().toString());
+    n.put("outcome", outcome);
+    n.put("count", count);
+    return n;
+  }
+
+  /** The evidence: each system reached and when; ids, counts and outcomes only. */
+  static String evidence(Request r, ObjectNode steps) {
+    StringBuilder s =
+        new StringBuilder("erasure ")
+            .append(r.id())
+            .append(" of customer ")
+            .append(r.customerId())
+            .append(" requested ")
+            .append(r.requestedAt())
+            .append(":");
+    for (String system : new String[] {CUSTOMERDB, QUEUES, HUB, KAFKA, BILLING}) {
+      JsonNode step = steps.path(system);
+      s.append(' ')
+          .append(system)
+          .append(' ')
+          .append(Json.text(step, "outcome"))
+          .append(" (")
+          .append(step.path("count").asInt())
+          .append(") at ")
+          .append(Json.text(step, "at"))
+          .append(';');
+    }
+    if (steps.has("billingHold")) {
+      s.append(" billing was held from ").append(Json.text(steps.path("billingHold"), "at"));
+    }
+    return s.toString();
+  }
+
+  // ---- the systems
+  // -------------------------------------------------------------------------------
+
+  private static final String ERASE_CUSTOMER =
+      """
+      UPDATE customerdb.customer SET billing_cust_no = NULL, given_name = NULL, family_name = NULL,
+        organization_name = NULL, vat_id = NULL, birth_date = NULL, language = NULL, segment = NULL,
+        marketing_opt_in = false, status = 'ERASED', source_versions = '{}', updated_at = now()
+      WHERE customer_id = ?
+      """;
+
+  /** customerdb: personal columns nulled, status ERASED, contact media gone, services detached. */
+  ObjectNode eraseCustomerDb(UUID customerId) {
+    try (Connection c = customerdb.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        // the customerdb writer's lock of this customer
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+          ps.setLong(1, customerId.getMostSignificantBits() ^ customerId.getLeastSignificantBits());
+          ps.executeQuery().close();
+        }
+        int[] n = eraseCustomerRow(c, customerId);
+        int customers = n[0];
+        int media = n[1];
+        int services = n[2];
+        c.commit();
+        ObjectNode step = step(customers == 0 ? "no record" : "erased", customers);
+        step.put("contactMedia", media);
+        step.put("servicesDetached", services);
+        return step;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("customerdb", e);
+    }
+  }
+
+  /**
+   * customerdb's part of an erasure in the caller's transaction (which holds the customer's lock):
+   * the customer row, its contact media, its services' link; returns how many of each.
+   */
+  public static int[] eraseCustomerRow(Connection c, UUID customerId) throws SQLException {
+    int customers = update(c, ERASE_CUSTOMER, customerId);
+    int media =
+        update(c, "DELETE FROM customerdb.contact_medium WHERE customer_id = ?", customerId);
+    int services =
+        update(
+            c,
+            "UPDATE customerdb.service SET customer_id = NULL, updated_at = now()"
+                + " WHERE customer_id = ?",
+            customerId);
+    return new int[] {customers, media, services};
+  }
+
+  /**
+   * A repair of an erased customer's billing record (reconciliation found it changed behind the
+   * hub's back), in the caller's transaction holding the customer's lock: CLOSED again, and
+   * anonymised again if it was anonymised (a customer still under a legal hold keeps its data).
+   * Returns whether billing has the customer.
+   */
+  public static boolean reapplyBilling(Connection c, String crmAccountId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE billing.customer SET name_line1 = CASE WHEN anonymized THEN ? ELSE name_line1"
+                + " END, name_line2 = CASE WHEN anonymized THEN NULL ELSE name_line2 END,"
+                + " street_line = CASE WHEN anonymized THEN ? ELSE street_line END,"
+                + " zip = CASE WHEN anonymized THEN ? ELSE zip END,"
+                + " city = CASE WHEN anonymized THEN ? ELSE city END,"
+                + " email_invoice = CASE WHEN anonymized THEN NULL ELSE email_invoice END,"
+                + " vat_id = CASE WHEN anonymized THEN NULL ELSE vat_id END,"
+                + " status = 'CLOSED', updated_at = localtimestamp WHERE crm_account_id = ?")) {
+      ps.setString(1, PLACEHOLDER);
+      ps.setString(2, PLACEHOLDER);
+      ps.setString(3, ZIP_PLACEHOLDER);
+      ps.setString(4, PLACEHOLDER);
+      ps.setString(5, crmAccountId);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  private static int update(Connection c, String sql, Object key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, key);
+      return ps.executeUpdate();
+    }
+  }
+
+  /**
+   * billing: the customer anonymised, unless a billing account has an open balance (then {@code
+   * hold} names why). Billing accounts and invoices are billing's; their IBAN is billing's to
+   * clear.
+   */
+  ObjectNode anonymiseBilling(String crmAccountId) {
+    try (Connection c = billing.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        // the billing writer's lock of this customer
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended('hub:billing.customer:' || ?, 0))")) {
+          ps.setString(1, crmAccountId);
+          ps.executeQuery().close();
+        }
+        Long custNo = null;
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT cust_no FROM billing.customer WHERE crm_account_id = ? FOR UPDATE")) {
+          ps.setString(1, crmAccountId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              custNo = rs.getLong(1);
+            }
+          }
+        }
+        if (custNo == null) {
+          c.rollback();
+          return step("no record", 0);
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM billing.billing_account WHERE cust_no = ? AND balance_cents > 0")) {
+          ps.setLong(1, custNo);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            int open = rs.getInt(1);
+            if (open > 0) {
+              c.rollback();
+              ObjectNode hold = step("held", open);
+              hold.put("hold", "open balance on " + open + " billing account(s)");
+              return hold;
+            }
+          }
+        }
+        int n;
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE billing.customer SET name_line1 = ?, name_line2 = NULL, street_line = ?,"
+                    + " zip = ?, city = ?, email_invoice = NULL, vat_id = NULL, anonymized = true,"
+                    + " status = 'CLOSED', updated_at = localtimestamp WHERE cust_no = ?")) {
+          ps.setString(1, PLACEHOLDER);
+          ps.setString(2, PLACEHOLDER);
+          ps.setString(3, ZIP_PLACEHOLDER);
+          ps.setString(4, PLACEHOLDER);
+          ps.setLong(5, custNo);
+          n = ps.executeUpdate();
+        }
+        c.commit();
+        return step("anonymised", n);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("billing", e);
+    }
+  }
+
+  private static List<String> billingAccounts(Connection c, UUID customerId) throws SQLException {
+    List<String> baNos = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT ba_no FROM hub.billing_account_identity WHERE customer_id = ? ORDER BY ba_no")) {
+      ps.setObject(1, customerId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          baNos.add(rs.getString(1));
+        }
+      }
+    }
+    return baNos;
+  }
+
+  /** The hub database's copies: dead letters (with their history) and data-quality records. */
+  private ObjectNode purgeHub(
+      Connection c, UUID customerId, String crmAccountId, List<String> billingAccounts)
+      throws SQLException {
+    int deadLetters;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM hub.dead_letter WHERE customer_id = ? OR crm_account_id = ?"
+                + " OR billing_account = ANY(?::varchar[])")) {
+      ps.setObject(1, customerId);
+      ps.setString(2, crmAccountId);
+      ps.setArray(3, c.createArrayOf("varchar", billingAccounts.toArray()));
+      deadLetters = ps.executeUpdate();
+    }
+    int issues;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "DELETE FROM hub.data_quality_issue WHERE source = 'crm' AND entity_key = ?")) {
+      ps.setString(1, crmAccountId);
+      issues = ps.executeUpdate();
+    }
+    ObjectNode step = step("purged", deadLetters);
+    step.put("deadLetters", deadLetters);
+    step.put("dataQualityIssues", issues);
+    return step;
+  }
+
+  // ---- the report
+  // --------------------------------------------------------------------------------
+
+  /** The requests, newest first (optionally of one status): what the DPO reads. */
+  public ArrayNode list(String status, int limit) {
+    String sql =
+        SELECT
+            + (status == null ? "" : " WHERE status = ?")
+            + " ORDER BY requested_at DESC, id LIMIT ?";
+    ArrayNode items = Json.MAPPER.createArrayNode();
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (status != null) {
+        ps.setString(i++, status);
+      }
+      ps.setInt(i, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items.add(report(rs));
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    return items;
+  }
+
+  /** One request by its id, customer id or CRM account id; null when there is none. */
+  public ObjectNode show(String key) {
+    UUID uuid = null;
+    try {
+      uuid = UUID.fromString(key);
+    } catch (IllegalArgumentException e) {
+      // a CRM account id
+    }
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                SELECT
+                    + (uuid == null
+                        ? " WHERE crm_account_id = ?"
+                        : " WHERE id = ? OR customer_id = ?")
+                    + " ORDER BY requested_at DESC LIMIT 1")) {
+      if (uuid == null) {
+        ps.setString(1, key);
+      } else {
+        ps.setObject(1, uuid);
+        ps.setObject(2, uuid);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? report(rs) : null;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  private static final String SELECT =
+      "SELECT id, customer_id, crm_account_id, trigger, requested_at, status, hold_reason,"
+          + " held_since, completed_at, attempts, last_error, steps::text FROM hub.erasure_request";
+
+  private static ObjectNode report(ResultSet rs) throws SQLException {
+    ObjectNode n = Json.object();
+    n.put("id", rs.getString(1));
+    n.put("customerId", rs.getString(2));
+    n.put("crmAccountId", rs.getString(3));
+    n.put("trigger", rs.getString(4));
+    n.put("requestedAt", instant(rs.getTimestamp(5)));
+    n.put("status", rs.getString(6));
+    if (rs.getString(7) != null) {
+      ObjectNode hold = n.putObject("legalHold");
+      hold.put("reason", rs.getString(7));
+      hold.put("since", instant(rs.getTimestamp(8)));
+      hold.put("basis", "GDPR Art. 17(3)(b) and (e): legal obligation, legal claims");
+      hold.put("active", !"DONE".equals(rs.getString(6)));
+    }
+    n.put("completedAt", instant(rs.getTimestamp(9)));
+    n.put("attempts", rs.getInt(10));
+    n.put("lastError", rs.getString(11));
+    JsonNode steps = Json.parse(rs.getString(12));
+    ArrayNode systems = n.putArray("systems");
+    for (String system : new String[] {CUSTOMERDB, QUEUES, HUB, KAFKA, BILLING}) {
+      ObjectNode s = systems.addObject();
+      s.put("system", system);
+      s.put("what", WHAT.get(system));
+      JsonNode step = steps.path(system);
+      if (step.isMissingNode()) {
+        s.put("reached", false);
+        continue;
+      }
+      s.put("reached", true);
+      step.properties().forEach(f -> s.set(f.getKey(), f.getValue()));
+    }
+    ArrayNode notReached = n.putArray("notTouched");
+    notReached.add("network: services end through normal ordering, not through the hub");
+    notReached.add("crm: the CRM's own erasure job deleted the account; its notes are the CRM's");
+    notReached.add("billing accounts, invoices and payments: billing's (IBAN: billing's to clear)");
+    return n;
+  }
+
+  private static final Map<String, String> WHAT =
+      Map.of(
+          CUSTOMERDB,
+              "customer ERASED (personal columns nulled), contact media deleted, services"
+                  + " detached",
+          QUEUES, "the customer's messages removed from the dead-letter and parking queues",
+          HUB,
+              "the customer's dead letters (bodies, headers, history) and data-quality records"
+                  + " deleted from the hub database",
+          KAFKA,
+              "tombstone on the compacted canonical customer topic: compaction removes every"
+                  + " earlier event of the customer",
+          BILLING,
+              "customer anonymised (name, address, e-bill email, VAT id), status CLOSED;"
+                  + " invoices kept");
+
+  private static String instant(Timestamp t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+}
