@@ -59,6 +59,15 @@ public final class HubMain {
               System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("audit")) {
+      System.exit(
+          HubCli.runAudit(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("hash-password")) {
       System.exit(HashPassword.run());
       return;
