@@ -1,6 +1,8 @@
 package at.telco.hub.api;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.deadletter.AuditTrail;
+import at.telco.hub.observe.KeyHash;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +41,41 @@ public final class ApiSecurity {
   private static final Logger LOG = LoggerFactory.getLogger(ApiSecurity.class);
 
   /** One endpoint of the API: its method, its path as a pattern, and the role it needs. */
-  public record Endpoint(String method, String path, Pattern pattern, Role role, String routeId) {}
+  public record Endpoint(
+      String method, String path, Pattern pattern, Role role, String routeId, String rateLimit) {}
 
   private final CamelContext context;
   private final ApiUsers users;
   private volatile List<Endpoint> endpoints;
 
+  private volatile AuditTrail audit;
+  private volatile OidcTokens oidc;
+  private volatile RateLimits rateLimits;
+
+  /** Limits replays and bulk operations per user (429 with Retry-After). */
+  public void limitRates(RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
+  }
+
+  /** Accepts bearer JWTs of the identity provider besides users and sessions. */
+  public void acceptJwts(OidcTokens oidc) {
+    this.oidc = oidc;
+  }
+
+  private volatile KeyHash keyHash;
+
   public ApiSecurity(CamelContext context, ApiUsers users) {
     this.context = context;
     this.users = users;
+  }
+
+  /**
+   * Records failed sign-ins and refused requests in {@code audit}; names and addresses in them are
+   * hashed with {@code keyHash}.
+   */
+  public void auditWith(AuditTrail audit, KeyHash keyHash) {
+    this.audit = audit;
+    this.keyHash = keyHash;
   }
 
   private boolean installed;
@@ -92,9 +120,15 @@ public final class ApiSecurity {
         String path =
             "/" + join(contextPath, trimSlashes(rest.getPath()), trimSlashes(verb.getPath()));
         Role role = Role.ADMIN;
+        String rateLimit = null;
         List<SecurityDefinition> security = verb.getSecurity();
         if (security != null && !security.isEmpty() && security.get(0).getScopes() != null) {
-          role = Role.parse(security.get(0).getScopes().split(",")[0]);
+          // scopes: the role, then optionally the rate-limit class (replay, bulk)
+          String[] scopes = security.get(0).getScopes().split(",");
+          role = Role.parse(scopes[0]);
+          if (scopes.length > 1) {
+            rateLimit = scopes[1].strip();
+          }
         }
         String regex = Pattern.quote(path).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q");
         list.add(
@@ -103,7 +137,8 @@ public final class ApiSecurity {
                 path,
                 Pattern.compile(regex),
                 role,
-                verb.getRouteId()));
+                verb.getRouteId(),
+                rateLimit));
       }
     }
     return List.copyOf(list);
@@ -129,14 +164,22 @@ public final class ApiSecurity {
     return s.replaceAll("^/+|/+$", "");
   }
 
-  /** The role a request needs: the endpoint's, viewer for the OpenAPI document, else admin. */
-  public Role required(String method, String path) {
+  private Optional<Endpoint> endpoint(String method, String path) {
     String m = method.toUpperCase(Locale.ROOT);
     for (Endpoint e : endpoints()) {
       if ((e.method().equals(m) || (m.equals("HEAD") && e.method().equals("GET")))
           && e.pattern().matcher(path).matches()) {
-        return e.role();
+        return Optional.of(e);
       }
+    }
+    return Optional.empty();
+  }
+
+  /** The role a request needs: the endpoint's, viewer for the OpenAPI document, else admin. */
+  public Role required(String method, String path) {
+    Optional<Endpoint> e = endpoint(method, path);
+    if (e.isPresent()) {
+      return e.get().role();
     }
     if (path.endsWith("/openapi.json")) {
       return Role.VIEWER;
@@ -144,17 +187,22 @@ public final class ApiSecurity {
     return Role.ADMIN;
   }
 
+  /** What the gate decided about one request. */
+  private record Decision(Optional<ApiPrincipal> principal, Role required, long retryAfter) {}
+
   private void handle(RoutingContext ctx) {
     ctx.request().headers().remove(USER_HEADER);
     ctx.request().headers().remove(ROLE_HEADER);
     String authorization = ctx.request().getHeader("Authorization");
     String method = ctx.request().method().name();
     String path = ctx.normalizedPath();
+    String client =
+        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     boolean console = ctx.request().getHeader("X-Requested-With") != null;
     // the body is read by the route's body handler after the gate: hold it until then
     ctx.request().pause();
     ctx.vertx()
-        .executeBlocking(() -> authenticate(authorization), false)
+        .executeBlocking(() -> decide(authorization, method, path, client), false)
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -163,7 +211,7 @@ public final class ApiSecurity {
                     ctx, new ApiException(503, "authentication is not available right now"), false);
                 return;
               }
-              Optional<ApiPrincipal> principal = ar.result();
+              Optional<ApiPrincipal> principal = ar.result().principal();
               if (principal.isEmpty()) {
                 deny(
                     ctx,
@@ -172,7 +220,7 @@ public final class ApiSecurity {
                     !console);
                 return;
               }
-              Role required = required(method, path);
+              Role required = ar.result().required();
               if (!principal.get().has(required)) {
                 deny(
                     ctx,
@@ -187,6 +235,20 @@ public final class ApiSecurity {
                     false);
                 return;
               }
+              if (ar.result().retryAfter() > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(ar.result().retryAfter()));
+                deny(
+                    ctx,
+                    new ApiException(
+                        429,
+                        "too many requests of this kind for user "
+                            + principal.get().name()
+                            + ": try again in "
+                            + ar.result().retryAfter()
+                            + " s"),
+                    false);
+                return;
+              }
               // the gate is the only one that sets these: whatever a client sent is replaced
               ctx.request().headers().set(USER_HEADER, principal.get().name());
               ctx.request().headers().set(ROLE_HEADER, principal.get().role().id());
@@ -194,12 +256,102 @@ public final class ApiSecurity {
             });
   }
 
+  /**
+   * Authenticates (blocking: bcrypt, the hub database) and records in the audit trail every failed
+   * sign-in (the user name and the client address only as keyed hashes) and every request refused
+   * for a missing role.
+   */
+  private Decision decide(String authorization, String method, String path, String client) {
+    Optional<ApiPrincipal> principal = authenticate(authorization);
+    Role required = required(method, path);
+    long retryAfter = 0;
+    RateLimits limits = rateLimits;
+    if (limits != null && principal.isPresent() && principal.get().has(required)) {
+      String kind = endpoint(method, path).map(Endpoint::rateLimit).orElse(null);
+      if (kind != null) {
+        retryAfter = limits.take(principal.get().name(), kind).orElse(0);
+      }
+    }
+    AuditTrail trail = audit;
+    if (trail != null) {
+      try {
+        if (principal.isEmpty() && authorization != null) {
+          trail.record(
+              AuditTrail.Entry.action(
+                  "-",
+                  null,
+                  "login-failed",
+                  attemptedUser(authorization),
+                  "denied",
+                  method + " " + path + ", client " + hashed(client)));
+        } else if (retryAfter > 0) {
+          trail.record(
+              AuditTrail.Entry.action(
+                  principal.get().name(),
+                  principal.get().role().id(),
+                  "rate-limited",
+                  method + " " + path,
+                  "denied",
+                  "retry after " + retryAfter + " s"));
+        } else if (principal.isPresent() && !principal.get().has(required)) {
+          trail.record(
+              AuditTrail.Entry.action(
+                  principal.get().name(),
+                  principal.get().role().id(),
+                  "forbidden",
+                  method + " " + path,
+                  "denied",
+                  "needs the role " + required.id()));
+        }
+      } catch (RuntimeException e) {
+        // the answer stays what it is (401 or 403); the failure to record it is logged
+        LOG.warn("could not record a refused request in the audit trail: {}", e.toString());
+      }
+    }
+    return new Decision(principal, required, retryAfter);
+  }
+
+  /** Who a failed sign-in claimed to be, as a keyed hash (it may be a mistyped password). */
+  private String attemptedUser(String authorization) {
+    if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String decoded =
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).strip()),
+                StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        return "user#" + hashed(colon < 0 ? decoded : decoded.substring(0, colon));
+      } catch (IllegalArgumentException e) {
+        return "basic:malformed";
+      }
+    }
+    if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return OidcTokens.looksLikeJwt(authorization.substring(7).strip())
+          ? "bearer-jwt"
+          : "bearer-token";
+    }
+    return "unknown-scheme";
+  }
+
+  private String hashed(String value) {
+    if (value == null) {
+      return "-";
+    }
+    KeyHash h = keyHash;
+    return h == null ? "(unhashed: no key)" : h.hash(value);
+  }
+
   Optional<ApiPrincipal> authenticate(String authorization) {
     if (authorization == null) {
       return Optional.empty();
     }
     if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return users.session(authorization.substring(7).strip());
+      String token = authorization.substring(7).strip();
+      OidcTokens jwts = oidc;
+      if (jwts != null && OidcTokens.looksLikeJwt(token)) {
+        return jwts.authenticate(token);
+      }
+      return users.session(token);
     }
     if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       String decoded;

@@ -1,6 +1,7 @@
 package at.telco.hub.api;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.deadletter.AuditChain;
 import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.deadletter.BulkReplays;
 import at.telco.hub.deadletter.DeadLetterFilter;
@@ -36,6 +37,7 @@ public final class ManagementApi {
   private final DeadLetterWorkbench workbench;
   private final BulkReplays bulk;
   private final AuditTrail audit;
+  private final AuditChain chain;
 
   public ManagementApi(
       ApiUsers users,
@@ -43,7 +45,9 @@ public final class ManagementApi {
       DeadLetterSearch search,
       DeadLetterWorkbench workbench,
       BulkReplays bulk,
-      AuditTrail audit) {
+      AuditTrail audit,
+      AuditChain chain) {
+    this.chain = chain;
     this.users = users;
     this.security = security;
     this.search = search;
@@ -94,17 +98,10 @@ public final class ManagementApi {
               ApiSecurity.principal(ex).name(),
               Json.text(body, "currentPassword"),
               Json.text(body, "newPassword"));
+          ApiPrincipal p = ApiSecurity.principal(ex);
           audit.record(
-              new AuditTrail.Entry(
-                  ApiSecurity.principal(ex).name(),
-                  "change-password",
-                  null,
-                  null,
-                  null,
-                  null,
-                  "changed",
-                  null,
-                  null));
+              AuditTrail.Entry.action(
+                  p.name(), p.role().id(), "change-password", "user:" + p.name(), "changed", null));
           return null;
         });
   }
@@ -254,16 +251,52 @@ public final class ManagementApi {
           String dl = param(ex, "deadLetterId");
           String before = param(ex, "before");
           ObjectNode n = Json.object();
+          Instant from = instant(param(ex, "from"), "from");
+          if (from == null) {
+            from = instant(param(ex, "since"), "since");
+          }
+          long beforeId;
+          try {
+            beforeId = before == null ? 0 : Long.parseLong(before);
+          } catch (NumberFormatException e) {
+            throw ApiException.badRequest("before must be an entry id");
+          }
           n.set(
               "items",
               audit.search(
-                  dl == null ? null : uuid(dl, "deadLetterId"),
-                  param(ex, "actor"),
-                  param(ex, "action"),
-                  instant(param(ex, "since"), "since"),
-                  before == null ? null : Long.parseLong(before),
-                  intParam(ex, "limit", 100, 1, 1000)));
+                  new AuditTrail.Filter(
+                      dl == null ? null : uuid(dl, "deadLetterId"),
+                      param(ex, "actor"),
+                      param(ex, "action"),
+                      param(ex, "object"),
+                      from,
+                      instant(param(ex, "to"), "to"),
+                      before == null ? null : beforeId,
+                      intParam(ex, "limit", 100, 1, 1000))));
           return n;
+        });
+  }
+
+  /** Verifies every chain and seal of the audit trail; the verification is itself recorded. */
+  public void auditVerify(Exchange ex) {
+    respond(
+        ex,
+        200,
+        () -> {
+          ObjectNode report = chain.verify();
+          ApiPrincipal p = ApiSecurity.principal(ex);
+          audit.record(
+              AuditTrail.Entry.action(
+                  p.name(),
+                  p.role().id(),
+                  "audit-verify",
+                  "audit-trail",
+                  report.get("ok").asBoolean() ? "ok" : "problems",
+                  report.get("problems").size()
+                      + " problems in "
+                      + report.get("entries").asLong()
+                      + " entries"));
+          return report;
         });
   }
 
@@ -290,17 +323,10 @@ public final class ManagementApi {
             throw ApiException.badRequest("role is required (viewer, support, operator, admin)");
           }
           users.put(name, Json.text(b, "password"), Role.parse(role));
+          ApiPrincipal p = ApiSecurity.principal(ex);
           audit.record(
-              new AuditTrail.Entry(
-                  ApiSecurity.principal(ex).name(),
-                  "put-user",
-                  null,
-                  null,
-                  null,
-                  null,
-                  "saved",
-                  name + ": " + role,
-                  null));
+              AuditTrail.Entry.action(
+                  p.name(), p.role().id(), "put-user", "user:" + name, "saved", "role " + role));
           return null;
         });
   }
@@ -317,17 +343,10 @@ public final class ManagementApi {
           if (!users.delete(name)) {
             throw ApiException.notFound("no user " + name + " in the hub database");
           }
+          ApiPrincipal p = ApiSecurity.principal(ex);
           audit.record(
-              new AuditTrail.Entry(
-                  ApiSecurity.principal(ex).name(),
-                  "delete-user",
-                  null,
-                  null,
-                  null,
-                  null,
-                  "deleted",
-                  name,
-                  null));
+              AuditTrail.Entry.action(
+                  p.name(), p.role().id(), "delete-user", "user:" + name, "deleted", null));
           return null;
         });
   }

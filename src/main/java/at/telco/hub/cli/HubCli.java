@@ -101,6 +101,21 @@ public final class HubCli {
         enabled); 6 the hub or a system unavailable; 7 invalid request
       """;
 
+  static final String AUDIT_USAGE_TEXT =
+      """
+      usage: java -jar telco-integration-hub.jar audit <command> [options]
+
+        verify                                         check every entry, chain and seal of the
+                                                       audit trail (role admin)
+        list [--actor=NAME] [--action=A] [--object=O] [--from=ISO] [--to=ISO] [--limit=N]
+                                                       audit entries, newest first
+
+      connection: as for dlq (--url, --user, HUB_API_PASSWORD or --password-file, --format)
+
+      exit codes: 0 done (verify: the trail is intact); 1 verify found problems (each on standard
+        error: kind, segment, sequence number, entry); 2 usage; 3 not allowed; 6 hub unavailable
+      """;
+
   private final String group;
   private final Map<String, String> env;
   private final PrintStream out;
@@ -141,10 +156,17 @@ public final class HubCli {
     return new HubCli("erasure", env, out, err).execute(args);
   }
 
+  /** {@code audit ...}: verify the audit trail, list entries. */
+  public static int runAudit(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return new HubCli("audit", env, out, err).execute(args);
+  }
+
   private String usage() {
     return switch (group) {
       case "dlq" -> USAGE_TEXT;
       case "erasure" -> ERASURE_USAGE_TEXT;
+      case "audit" -> AUDIT_USAGE_TEXT;
       default -> CONSISTENCY_USAGE_TEXT;
     };
   }
@@ -174,6 +196,7 @@ public final class HubCli {
       return switch (group) {
         case "dlq" -> command(positional, options);
         case "erasure" -> erasure(positional, options);
+        case "audit" -> audit(positional, options);
         default -> consistency(positional, options);
       };
     } catch (UsageException e) {
@@ -331,6 +354,51 @@ public final class HubCli {
         return print(send("GET", "/api/v1/erasures/" + id(p), null));
       }
       default -> throw new UsageException("unknown command " + p.get(0));
+    }
+  }
+
+  private int audit(List<String> p, Map<String, String> o)
+      throws IOException, InterruptedException {
+    String cmd = p.get(0);
+    switch (cmd) {
+      case "verify" -> {
+        Answer a = send("GET", "/api/v1/audit/verify", null);
+        int code = print(a);
+        if (code != OK) {
+          return code;
+        }
+        JsonNode problems = a.json().path("problems");
+        for (JsonNode q : problems) {
+          err.println(
+              "audit: "
+                  + q.path("kind").asText()
+                  + " segment "
+                  + q.path("segment").asText("-")
+                  + " seq "
+                  + q.path("seq").asText("-")
+                  + (q.has("seqTo") ? ".." + q.path("seqTo").asText() : "")
+                  + " entry "
+                  + q.path("entry").asText("-")
+                  + ": "
+                  + q.path("detail").asText());
+        }
+        return problems.isEmpty() ? OK : FAILED;
+      }
+      case "list" -> {
+        Answer a =
+            send(
+                "GET",
+                "/api/v1/audit" + query(o, "actor", "action", "object", "from", "to", "limit"),
+                null);
+        if (a.ok() && tsv) {
+          for (JsonNode e : a.json().path("items")) {
+            out.println(tabs(e, "at", "actor", "role", "action", "object", "outcome", "detail"));
+          }
+          return OK;
+        }
+        return print(a);
+      }
+      default -> throw new UsageException("unknown command '" + cmd + "'");
     }
   }
 

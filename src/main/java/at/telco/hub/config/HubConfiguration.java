@@ -4,6 +4,8 @@ import at.telco.hub.api.ApiSecurity;
 import at.telco.hub.api.ApiUsers;
 import at.telco.hub.api.ConsoleResources;
 import at.telco.hub.api.ManagementApi;
+import at.telco.hub.api.OidcTokens;
+import at.telco.hub.api.RateLimits;
 import at.telco.hub.billing.BillingAccountIdentities;
 import at.telco.hub.billing.BillingEventPoller;
 import at.telco.hub.billing.BillingEvents;
@@ -11,6 +13,8 @@ import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.crm.CrmChangePoller;
 import at.telco.hub.crm.CrmDataQuality;
+import at.telco.hub.deadletter.AuditChain;
+import at.telco.hub.deadletter.AuditMaintenance;
 import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.deadletter.BulkReplays;
 import at.telco.hub.deadletter.DeadLetterQueue;
@@ -59,6 +63,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Period;
 import java.util.List;
 import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -109,7 +114,10 @@ public class HubConfiguration implements CamelConfiguration {
     // spans over the route hops, only when an OTLP endpoint is configured
     Tracing.install(context, settings);
 
-    HikariDataSource hub = DataSources.create(settings, "hubdb", null);
+    // every hub connection names its writer: the audit trail's segments are per writer and day
+    HikariDataSource hub =
+        DataSources.create(
+            settings, "hubdb", "SET hub.audit_writer = '" + auditWriter(settings) + "'");
     HikariDataSource crm = DataSources.create(settings, "crm", null);
     // billing's sessions run in Vienna local time; so must every session that writes there
     HikariDataSource billing =
@@ -431,6 +439,8 @@ public class HubConfiguration implements CamelConfiguration {
                         + " hub.api_user)\n"));
     ApiSecurity security = new ApiSecurity(context, users);
     registry.bind("apiSecurity", security);
+    OidcTokens.fromSettings(settings).ifPresent(security::acceptJwts);
+    security.limitRates(RateLimits.fromSettings(settings));
     if (settings.getBoolean("camel.server.enabled", true)) {
       int port = settings.getInt("camel.server.port", 8080);
       // platform-http consumers must find the business server's router; with a second server
@@ -478,6 +488,23 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("deadLetterWorkbench", workbench);
     registry.bind("bulkReplays", bulk);
     registry.bind("auditTrail", audit);
+    security.auditWith(audit, registry.lookupByNameAndType("keyHash", KeyHash.class));
+    HikariDataSource auditMaintenance =
+        settings.optional("hub.audit.maintenance.username").isPresent()
+            ? DataSources.create(settings, "audit.maintenance", null)
+            : null;
+    AuditChain chain = new AuditChain(hub, auditMaintenance);
+    registry.bind("auditChain", chain);
+    String retention = settings.get("hub.audit.retention", "");
+    context.addService(
+        new AuditMaintenance(
+            context,
+            chain,
+            audit,
+            retention.isBlank() ? null : Period.parse(retention),
+            Duration.ofMillis(settings.getInt("hub.audit.maintenance-interval-ms", 3_600_000))),
+        true,
+        false);
     registry.bind(
         "deadLetterQueue",
         new DeadLetterQueue(
@@ -486,8 +513,18 @@ public class HubConfiguration implements CamelConfiguration {
             settings.get("hub.dead-letter.queue-prefix", "DLQ."),
             settings.getInt("hub.dead-letter.purge-batch-size", 500)));
     registry.bind(
-        "managementApi", new ManagementApi(users, security, search, workbench, bulk, audit));
+        "managementApi", new ManagementApi(users, security, search, workbench, bulk, audit, chain));
     registry.bind("consoleResources", new ConsoleResources());
+  }
+
+  /** The audit trail's writer: the instance id (quotes removed, it goes into a SET). */
+  static String auditWriter(Settings settings) {
+    String id =
+        settings.get(
+            "hub.instance.id",
+            settings.get(
+                "hub.instance-id", hostName() + ":" + settings.get("camel.server.port", "8080")));
+    return id.replaceAll("[^A-Za-z0-9._:@-]", "_");
   }
 
   private static String hostName() {

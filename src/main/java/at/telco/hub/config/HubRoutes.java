@@ -17,7 +17,11 @@ import org.apache.camel.spi.PackageScanResourceResolver;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.PropertyBindingSupport;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.util.StringHelper;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, where a
@@ -105,16 +109,54 @@ public final class HubRoutes extends RouteBuilder {
    * camel.metrics.*}: the business HTTP server (management API, console), the management server
    * with {@code /observe/health} and {@code /observe/metrics}, and the Prometheus metrics.
    */
+  /**
+   * TLS for the business HTTP port when {@code hub.server.tls.keystore} names a key store (PKCS12
+   * by default, {@code hub.server.tls.keystore-type}); its password from {@code
+   * hub.server.tls.keystore-password} or {@code -password-file} (the key's, if different, from
+   * {@code hub.server.tls.key-password(-file)}). Null without a key store.
+   */
+  static SSLContextParameters businessTls(Settings settings) {
+    String keystore = settings.get("hub.server.tls.keystore", "");
+    if (keystore.isBlank()) {
+      return null;
+    }
+    String password = settings.secret("hub.server.tls.keystore-password");
+    String keyPassword = settings.secret("hub.server.tls.key-password");
+    KeyStoreParameters store = new KeyStoreParameters();
+    store.setResource(keystore.contains(":") ? keystore : "file:" + keystore);
+    store.setType(settings.get("hub.server.tls.keystore-type", "PKCS12"));
+    store.setPassword(password);
+    KeyManagersParameters keys = new KeyManagersParameters();
+    keys.setKeyStore(store);
+    keys.setKeyPassword(keyPassword.isEmpty() ? password : keyPassword);
+    SSLContextParameters tls = new SSLContextParameters();
+    tls.setKeyManagers(keys);
+    tls.setSecureSocketProtocol("TLS");
+    LoggerFactory.getLogger(HubRoutes.class)
+        .info("business HTTP port: TLS with the key store {}", keystore);
+    return tls;
+  }
+
   static void installHttpServers(CamelContext context) throws Exception {
     Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
-    if (settings.getBoolean("camel.server.enabled", true)
-        && context.hasService(MainHttpServer.class) == null) {
+    SSLContextParameters tls = businessTls(settings);
+    MainHttpServer existing = context.hasService(MainHttpServer.class);
+    if (settings.getBoolean("camel.server.enabled", true) && existing == null) {
       MainHttpServer server = new MainHttpServer();
       server.setCamelContext(context);
       server.setHost(settings.get("camel.server.host", "0.0.0.0"));
       server.setPort(settings.getInt("camel.server.port", 8080));
       server.setPath("/");
+      if (tls != null) {
+        server.setSslContextParameters(tls);
+      }
       context.addService(server, true, false);
+    } else if (existing != null && tls != null) {
+      if (existing.isStarted()) {
+        throw new IllegalStateException(
+            "hub.server.tls.keystore is set, but the business HTTP server is already running");
+      }
+      existing.setSslContextParameters(tls);
     }
     if (settings.getBoolean("camel.management.enabled", true)
         && context.hasService(ManagementHttpServer.class) == null) {

@@ -22,21 +22,71 @@ import javax.sql.DataSource;
  */
 public final class AuditTrail {
 
-  /** One entry. */
+  /**
+   * One entry: who (actor, and the role they acted in when known), what (action), on what (object:
+   * e.g. {@code user:night-shift}, {@code route:billing}; or the dead letter and target), and the
+   * result (outcome). No personal data: bodies and keys only as hashes.
+   */
   public record Entry(
       String actor,
+      String role,
       String action,
+      String object,
       UUID deadLetterId,
       String target,
       String beforeSha256,
       String afterSha256,
       String outcome,
       String detail,
-      UUID jobId) {}
+      UUID jobId) {
+
+    /** An entry without role and object (what the dead-letter workbench has recorded since V20). */
+    public Entry(
+        String actor,
+        String action,
+        UUID deadLetterId,
+        String target,
+        String beforeSha256,
+        String afterSha256,
+        String outcome,
+        String detail,
+        UUID jobId) {
+      this(
+          actor,
+          null,
+          action,
+          null,
+          deadLetterId,
+          target,
+          beforeSha256,
+          afterSha256,
+          outcome,
+          detail,
+          jobId);
+    }
+
+    /** An operator action: user, role, action, object, result. */
+    public static Entry action(
+        String actor, String role, String action, String object, String outcome, String detail) {
+      return new Entry(actor, role, action, object, null, null, null, null, outcome, detail, null);
+    }
+  }
+
+  /** The search filters of {@link #search(Filter)}; null means any. */
+  public record Filter(
+      UUID deadLetterId,
+      String actor,
+      String action,
+      String object,
+      Instant from,
+      Instant to,
+      Long before,
+      int limit) {}
 
   private static final String INSERT =
       "INSERT INTO hub.audit_entry (actor, action, dead_letter_id, target, before_sha256,"
-          + " after_sha256, outcome, detail, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " after_sha256, outcome, detail, job_id, role, object)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource hub;
 
@@ -70,38 +120,54 @@ public final class AuditTrail {
     ps.setString(7, e.outcome());
     ps.setString(8, e.detail());
     ps.setObject(9, e.jobId());
+    ps.setString(10, e.role());
+    ps.setString(11, e.object());
   }
 
   /** Entries, newest first, by dead letter, actor, action and time; at most {@code limit}. */
   public ArrayNode search(
       UUID deadLetterId, String actor, String action, Instant since, Long before, int limit) {
+    return search(new Filter(deadLetterId, actor, action, null, since, null, before, limit));
+  }
+
+  /** Entries, newest first, matching every filter that is set; at most {@code limit}. */
+  public ArrayNode search(Filter f) {
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, at, actor, action, dead_letter_id, target, before_sha256, after_sha256,"
-                + " outcome, detail, job_id FROM hub.audit_entry WHERE true");
+                + " outcome, detail, job_id, role, object, writer, segment_id, seq, hash"
+                + " FROM hub.audit_entry WHERE true");
     List<Object> params = new ArrayList<>();
-    if (deadLetterId != null) {
+    if (f.deadLetterId() != null) {
       sql.append(" AND dead_letter_id = ?");
-      params.add(deadLetterId);
+      params.add(f.deadLetterId());
     }
-    if (actor != null) {
+    if (f.actor() != null) {
       sql.append(" AND actor = ?");
-      params.add(actor);
+      params.add(f.actor());
     }
-    if (action != null) {
+    if (f.action() != null) {
       sql.append(" AND action = ?");
-      params.add(action);
+      params.add(f.action());
     }
-    if (since != null) {
+    if (f.object() != null) {
+      sql.append(" AND object = ?");
+      params.add(f.object());
+    }
+    if (f.from() != null) {
       sql.append(" AND at >= ?");
-      params.add(Timestamp.from(since));
+      params.add(Timestamp.from(f.from()));
     }
-    if (before != null) {
+    if (f.to() != null) {
+      sql.append(" AND at < ?");
+      params.add(Timestamp.from(f.to()));
+    }
+    if (f.before() != null) {
       sql.append(" AND id < ?");
-      params.add(before);
+      params.add(f.before());
     }
     sql.append(" ORDER BY id DESC LIMIT ?");
-    params.add(limit);
+    params.add(f.limit());
     ArrayNode entries = Json.MAPPER.createArrayNode();
     try (Connection c = hub.getConnection();
         PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -122,6 +188,12 @@ public final class AuditTrail {
           n.put("outcome", rs.getString(9));
           n.put("detail", rs.getString(10));
           n.put("jobId", rs.getString(11));
+          n.put("role", rs.getString(12));
+          n.put("object", rs.getString(13));
+          n.put("writer", rs.getString(14));
+          n.put("segment", rs.getLong(15));
+          n.put("seq", rs.getLong(16));
+          n.put("hash", rs.getString(17));
         }
       }
     } catch (SQLException e) {

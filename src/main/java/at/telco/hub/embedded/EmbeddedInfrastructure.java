@@ -170,6 +170,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
     p.setProperty("hub.hubdb.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
     p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
+    p.setProperty("hub.audit.maintenance.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
+    p.setProperty("hub.audit.maintenance.username", SystemDatabases.AUDIT_MAINTENANCE_ROLE);
+    p.setProperty("hub.audit.maintenance.pool-size", "1");
     p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
     p.setProperty("hub.artemis.url", artemis.url());
     // the secret of the business-key hashes in the logs, made once and kept with the data

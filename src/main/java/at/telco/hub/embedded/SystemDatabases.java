@@ -25,6 +25,9 @@ public final class SystemDatabases {
   public static final String HUB_DATABASE = "hub";
   public static final String HUB_ROLE = "hub_app";
 
+  /** The role that alone may drop expired sealed audit segments (retention). */
+  public static final String AUDIT_MAINTENANCE_ROLE = "hub_audit_maintenance";
+
   /** The network simulator's own inventory (embedded default only; the real network is Kafka). */
   public static final String NETWORK_DATABASE = "network";
 
@@ -39,6 +42,9 @@ public final class SystemDatabases {
         Statement s = c.createStatement()) {
       if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + HUB_ROLE + "'")) {
         s.execute("CREATE ROLE " + HUB_ROLE + " LOGIN");
+      }
+      if (!exists(s, "SELECT 1 FROM pg_roles WHERE rolname = '" + AUDIT_MAINTENANCE_ROLE + "'")) {
+        s.execute("CREATE ROLE " + AUDIT_MAINTENANCE_ROLE + " LOGIN");
       }
       for (String db : SYSTEMS) {
         if (!exists(s, "SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
  * java -jar telco-integration-hub.jar consistency COMMAND ... (reconciliation, drift, resync)
  * java -jar telco-integration-hub.jar erasure COMMAND ...     (erasure requests, the DPO's report)
+ * java -jar telco-integration-hub.jar audit COMMAND ...       (verify the audit trail, list entries)
  * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
  * </pre>
  */
@@ -63,6 +64,15 @@ public final class HubMain {
     if (args.length > 0 && args[0].equals("erasure")) {
       System.exit(
           HubCli.runErasure(
+              java.util.Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.out,
+              System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("audit")) {
+      System.exit(
+          HubCli.runAudit(
               java.util.Arrays.copyOfRange(args, 1, args.length),
               System.getenv(),
               System.out,
@@ -106,6 +116,7 @@ public final class HubMain {
                 + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
                 + "       java -jar telco-integration-hub.jar consistency COMMAND ...  (consistency --help)\n"
                 + "       java -jar telco-integration-hub.jar erasure COMMAND ...  (erasure --help)\n"
+                + "       java -jar telco-integration-hub.jar audit COMMAND ...  (audit --help)\n"
                 + "       java -jar telco-integration-hub.jar hash-password");
         return;
       } else {

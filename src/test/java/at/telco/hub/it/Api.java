@@ -24,6 +24,9 @@ public final class Api {
   public static final String OPERATOR = "operator1";
   public static final String ADMIN = "admin";
 
+  /** A support user with tight rate limits (hub.rate-limit.users of the test hubs). */
+  public static final String HASTY = "hasty1";
+
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static String users;
@@ -68,7 +71,11 @@ public final class Api {
               + OPERATOR
               + ":"
               + hash
-              + ":operator";
+              + ":operator;"
+              + HASTY
+              + ":"
+              + hash
+              + ":support";
     }
     return users;
   }

@@ -1,5 +1,6 @@
 package at.telco.hub.it;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.api.ApiSecurity;
@@ -8,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
@@ -48,11 +53,111 @@ class ApiSecurityIT {
         String role =
             verb.getSecurity() == null || verb.getSecurity().isEmpty()
                 ? null
-                : verb.getSecurity().get(0).getScopes();
+                // the role, then optionally the rate-limit class
+                : verb.getSecurity().get(0).getScopes().split(",")[0];
         list.add(new Endpoint(verb.asVerb().toUpperCase(Locale.ROOT), path, role));
       }
     }
     return list;
+  }
+
+  /**
+   * The role each endpoint needs, as reviewed: an endpoint the hub defines that is missing here, or
+   * whose role differs, fails the build (add it here deliberately, with its role).
+   */
+  static final Map<String, String> ROLE_TABLE =
+      Map.ofEntries(
+          entry("GET /api/v1/session", "viewer"),
+          entry("POST /api/v1/session", "viewer"),
+          entry("PUT /api/v1/session/password", "viewer"),
+          entry("DELETE /api/v1/session", "viewer"),
+          entry("GET /api/v1/dead-letters", "viewer"),
+          entry("GET /api/v1/dead-letters/summary", "viewer"),
+          entry("GET /api/v1/dead-letters/{id}", "viewer"),
+          entry("GET /api/v1/dead-letters/{id}/audit", "viewer"),
+          entry("POST /api/v1/dead-letters/replay", "support"),
+          entry("POST /api/v1/dead-letters/{id}/replay", "support"),
+          entry("POST /api/v1/dead-letters/{id}/resync", "support"),
+          entry("DELETE /api/v1/dead-letters/{id}", "support"),
+          entry("GET /api/v1/replay-jobs", "viewer"),
+          entry("GET /api/v1/replay-jobs/{id}", "viewer"),
+          entry("POST /api/v1/replay-jobs/{id}/stop", "support"),
+          entry("GET /api/v1/audit", "viewer"),
+          entry("GET /api/v1/audit/verify", "admin"),
+          entry("GET /api/v1/users", "admin"),
+          entry("PUT /api/v1/users/{name}", "admin"),
+          entry("DELETE /api/v1/users/{name}", "admin"),
+          entry("GET /api/v1/endpoints", "viewer"),
+          entry("GET /api/v1/reconciliations", "viewer"),
+          entry("GET /api/v1/reconciliations/{id}", "viewer"),
+          entry("POST /api/v1/reconciliations", "operator"),
+          entry("GET /api/v1/schema-drift", "viewer"),
+          entry("POST /api/v1/schema-drift/check", "operator"),
+          entry("POST /api/v1/resync", "operator"),
+          entry("POST /api/v1/resync/customerdb/rebuild", "admin"),
+          entry("GET /api/v1/consistency-jobs/{id}", "viewer"),
+          entry("GET /api/v1/erasures", "viewer"),
+          entry("GET /api/v1/erasures/{id}", "viewer"));
+
+  /** Paths on the business port that answer without credentials: the console's static files. */
+  static final Set<String> PUBLIC = Set.of("/console", "/");
+
+  @Test
+  void everyDefinedEndpointIsInTheRoleTableWithItsRole() {
+    Map<String, String> defined = new TreeMap<>();
+    for (Endpoint e : defined()) {
+      defined.put(e.method() + " " + e.path(), e.role());
+    }
+    assertThat(defined).isEqualTo(new TreeMap<>(ROLE_TABLE));
+  }
+
+  /**
+   * Every HTTP endpoint registered on the business port at run time (REST DSL or a plain
+   * platform-http route) is either behind the gate (under /api/, and then a REST endpoint with a
+   * role) or one of the console's public paths; and the public ones hand out no data.
+   */
+  @Test
+  void everyRegisteredHttpEndpointIsProtectedOrDeliberatelyPublic() {
+    PlatformHttpComponent http =
+        hub.context().getComponent("platform-http", PlatformHttpComponent.class);
+    Set<HttpEndpointModel> registered = http.getHttpEndpoints();
+    Set<String> restPaths = new TreeSet<>();
+    defined().forEach(e -> restPaths.add(e.path()));
+    Set<String> registeredApi = new TreeSet<>();
+    Api anonymous = Api.as(port, null);
+    for (HttpEndpointModel m : registered) {
+      String uri = m.getUri();
+      if (uri.equals("/api/v1/openapi.json")) {
+        // the generated document: behind the gate (viewer), not a REST verb of its own
+        assertThat(anonymous.get(uri).status()).isEqualTo(401);
+      } else if (uri.startsWith("/api/")) {
+        assertThat(restPaths).as("%s is a REST endpoint with a role", uri).contains(uri);
+        assertThat(m.getVerbs()).as("verbs of %s", uri).isNotBlank();
+        for (String verb : m.getVerbs().split(",")) {
+          String v = verb.strip().toUpperCase(Locale.ROOT);
+          registeredApi.add(v + " " + uri);
+          String concrete = uri.replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+          assertThat(anonymous.send(v, concrete, null).status())
+              .as("%s %s without credentials", v, uri)
+              .isEqualTo(401);
+        }
+      } else {
+        assertThat(PUBLIC).as("%s answers without credentials: is it meant to?", uri).contains(uri);
+        Api.Answer a = anonymous.get(uri);
+        assertThat(a.status()).as("public %s", uri).isIn(200, 301, 302, 303, 307, 308);
+        assertThat(a.body()).doesNotContain("deadLetterId").doesNotContain("\"actor\"");
+      }
+    }
+    // what answers is in the role table, and every path of the table answers (Camel's registry
+    // keeps some verbs of a path only once, so verbs are compared one way)
+    assertThat(ROLE_TABLE.keySet()).containsAll(registeredApi);
+    Set<String> registeredPaths = new TreeSet<>();
+    registeredApi.forEach(k -> registeredPaths.add(k.substring(k.indexOf(' ') + 1)));
+    Set<String> tablePaths = new TreeSet<>();
+    ROLE_TABLE.keySet().forEach(k -> tablePaths.add(k.substring(k.indexOf(' ') + 1)));
+    assertThat(registeredPaths).isEqualTo(tablePaths);
+    // nothing public under a path that looks like the API
+    assertThat(anonymous.get("/api").status()).isIn(401, 404);
   }
 
   @Test
@@ -101,10 +206,46 @@ class ApiSecurityIT {
         } else {
           assertThat(a.status())
               .as("%s %s as %s: %s", e.method(), e.path(), order.get(i), a.body())
-              .isNotIn(401, 403);
+              .isNotIn(401, 403)
+              .isLessThan(500);
         }
       }
     }
+  }
+
+  /** Replays and bulk operations are limited per user: 429 with Retry-After, then allowed again. */
+  @Test
+  void replaysAndBulkOperationsAreRateLimitedPerUser() {
+    // the test hubs limit hasty1 (support) to 3 replays and 1 bulk operation a minute
+    Api hasty = Api.as(port, Api.HASTY);
+    for (int i = 0; i < 3; i++) {
+      Api.Answer a = hasty.post("/api/v1/dead-letters/" + UUID.randomUUID() + "/replay", "{}");
+      assertThat(a.status()).as(a.body()).isEqualTo(404);
+    }
+    Api.Answer limited = hasty.post("/api/v1/dead-letters/" + UUID.randomUUID() + "/resync", "{}");
+    assertThat(limited.status()).isEqualTo(429);
+    assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 20L);
+    assertThat(limited.json().get("detail").asText()).contains("too many requests");
+    // reading is not limited, nor is another user
+    assertThat(hasty.get("/api/v1/dead-letters/summary").status()).isEqualTo(200);
+    assertThat(
+            Api.as(port, Api.SUPPORT)
+                .post("/api/v1/dead-letters/" + UUID.randomUUID() + "/replay", "{}")
+                .status())
+        .isEqualTo(404);
+    // bulk: a separate allowance
+    String dryRun = "{\"reason\":\"no such reason " + UUID.randomUUID() + "\",\"dryRun\":true}";
+    assertThat(hasty.post("/api/v1/dead-letters/replay", dryRun).status()).isEqualTo(200);
+    Api.Answer bulk = hasty.post("/api/v1/dead-letters/replay", dryRun);
+    assertThat(bulk.status()).isEqualTo(429);
+    assertThat(Long.parseLong(bulk.header("Retry-After"))).isBetween(1L, 60L);
+    // recorded
+    assertThat(
+            Api.as(port, Api.VIEWER)
+                .get("/api/v1/audit?action=rate-limited&actor=" + Api.HASTY)
+                .json()
+                .get("items"))
+        .hasSize(2);
   }
 
   @Test

@@ -104,6 +104,11 @@ public final class TestServers {
     // the management API's users: the bootstrap admin and one user per role (Api.java)
     p.setProperty("hub.admin.password", Api.PASSWORD);
     p.setProperty("hub.auth.users", Api.configuredUsers());
+    TestIdentityProvider.get().configure(p);
+    // the other tests replay and reconcile as fast as they like; hasty1 is the one limited
+    p.setProperty("hub.rate-limit.replay-per-minute", "0");
+    p.setProperty("hub.rate-limit.bulk-per-minute", "0");
+    p.setProperty("hub.rate-limit.users", Api.HASTY + "=3/1");
     p.setProperty("hub.dead-letter.purge-interval-ms", "200");
     // erasure requests and legal holds looked at twice a second
     p.setProperty("hub.erasure.interval-ms", "500");
