@@ -63,6 +63,9 @@ public final class BillingXml {
     return f;
   }
 
+  /** The longest payload that is parsed at all. */
+  public static final int MAX_PAYLOAD_CHARS = 64 * 1024;
+
   /**
    * Parses one event.
    *
@@ -146,6 +149,17 @@ public final class BillingXml {
   private static Element root(long eventSeq, String xml) {
     if (xml == null || xml.isBlank()) {
       throw new MalformedMessageException("billing event " + eventSeq + ": payload is empty");
+    }
+    if (xml.length() > MAX_PAYLOAD_CHARS) {
+      // a billing event is a few hundred characters: a huge one is never parsed (memory)
+      throw new MalformedMessageException(
+          "billing event "
+              + eventSeq
+              + ": payload is "
+              + xml.length()
+              + " characters, more than the "
+              + MAX_PAYLOAD_CHARS
+              + " a billing event may have");
     }
     try {
       DocumentBuilder builder = FACTORY.newDocumentBuilder();

@@ -173,7 +173,7 @@ public class HubConfiguration implements CamelConfiguration {
         "billingCustomerWriter",
         new BillingCustomerWriter(
             billing, states, identities, customerDbWriter, metrics, clock, supersession));
-    registry.bind("kafkaBatches", new KafkaBatches(context));
+    registry.bind("kafkaBatches", new KafkaBatches(context, metrics));
 
     // flows 2-4: billing accounts and bills, dunning to barring, network inventory
     BillingAccountIdentities billingAccounts = new BillingAccountIdentities(hub);

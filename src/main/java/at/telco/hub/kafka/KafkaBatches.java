@@ -1,5 +1,6 @@
 package at.telco.hub.kafka;
 
+import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.TargetChange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
@@ -23,8 +25,13 @@ import org.slf4j.LoggerFactory;
  * the route did not handle, offsets are no longer committed for that route and its consumer is
  * restarted, so it resumes from the last committed offset: nothing behind the failed batch is
  * committed past it, and the repeats are absorbed by the targets' version check.
+ *
+ * <p>It is also the Kafka consumers' exception handler ({@code exceptionHandler: "#kafkaBatches"}):
+ * a batch that failed past every error handler of its route (for example a dead letter that could
+ * not be stored for a reason the dead-letter route does not retry) is rewound the same way instead
+ * of being logged and skipped, which would let the next batch commit past it.
  */
-public final class KafkaBatches {
+public final class KafkaBatches implements ExceptionHandler {
 
   /** Exchange property: the records of the batch, for the commit. */
   public static final String RECORDS = "hubKafkaRecords";
@@ -35,11 +42,13 @@ public final class KafkaBatches {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBatches.class);
 
   private final CamelContext context;
+  private final HubMetrics metrics;
   private final ExecutorService restarter;
   private final Set<String> fenced = ConcurrentHashMap.newKeySet();
 
-  public KafkaBatches(CamelContext context) {
+  public KafkaBatches(CamelContext context, HubMetrics metrics) {
     this.context = context;
+    this.metrics = metrics;
     this.restarter =
         context.getExecutorServiceManager().newSingleThreadExecutor(this, "kafka-batch-rewind");
   }
@@ -115,15 +124,44 @@ public final class KafkaBatches {
    * the last committed offsets.
    */
   public void rewind(Exchange exchange) {
-    String route = exchange.getFromRouteId();
-    Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    if (!fenced.add(route)) {
+    rewind(
+        exchange.getFromRouteId(),
+        exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+        "a batch failed unexpectedly");
+  }
+
+  /** A batch failed and nothing in its route handled it (the consumer's exception handler). */
+  @Override
+  public void handleException(String message, Exchange exchange, Throwable exception) {
+    if (exchange == null || exchange.getFromRouteId() == null) {
+      // not a batch (the consumer itself failed, e.g. polling): the consumer retries by itself
+      LOG.warn("kafka consumer: {} ({})", message, exception == null ? "unknown" : exception);
+      return;
+    }
+    rewind(exchange.getFromRouteId(), exception, "a batch failed past the route's error handling");
+  }
+
+  @Override
+  public void handleException(String message, Throwable exception) {
+    handleException(message, null, exception);
+  }
+
+  @Override
+  public void handleException(Throwable exception) {
+    handleException("failure", null, exception);
+  }
+
+  private void rewind(String route, Throwable cause, String what) {
+    // counted before the fence: every failed batch, also one that fails while the route restarts
+    metrics.batchRewound(route);
+    if (route == null || !fenced.add(route)) {
       return;
     }
     LOG.error(
-        "route {}: a batch failed unexpectedly ({}); restarting its consumer from the last committed"
-            + " offsets",
+        "route {}: {} ({}); nothing of it is committed, its consumer restarts from the last"
+            + " committed offsets",
         route,
+        what,
         cause == null ? "unknown" : cause.toString());
     restarter.submit(
         () -> {

@@ -130,6 +130,19 @@ public final class HubMetrics {
         .increment();
   }
 
+  /**
+   * hub_kafka_batch_rewinds_total{route}: batches that failed unexpectedly; nothing of them is
+   * committed and the route's consumer resumes from its last committed offset.
+   */
+  public void batchRewound(String route) {
+    counter(
+            "hub.kafka.batch.rewinds",
+            "Kafka batches that failed unexpectedly and were rewound to the last committed offset",
+            "route",
+            route == null ? "unknown" : route)
+        .increment();
+  }
+
   private Counter counter(String name, String description, String... tags) {
     String key = name + String.join("|", tags);
     return counters.computeIfAbsent(

@@ -150,7 +150,7 @@ public abstract class HubVersionedWriter {
           write(c, new ArrayList<>(proceed.values()));
           c.commit();
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          SqlFailures.rollback(c, e);
           throw e;
         }
       } catch (SQLException e) {

@@ -72,6 +72,20 @@ public final class SqlFailures {
     return message.strip() + (state == null ? "" : " (SQLState " + state + ")");
   }
 
+  /**
+   * Rolls back after {@code cause} failed a transaction. A rollback that fails too (the connection
+   * was closed by the failure: a server shutting down, a commit cut off) must not replace the
+   * cause, which says whether to wait for the server or to dead-letter the change; it is attached
+   * to the cause instead.
+   */
+  public static void rollback(java.sql.Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
   /** Rethrows {@code e} as {@link TargetUnavailableException} when the database is away. */
   public static RuntimeException translate(String target, SQLException e) {
     if (isUnavailable(e)) {

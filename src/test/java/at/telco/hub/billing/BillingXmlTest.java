@@ -122,4 +122,18 @@ class BillingXmlTest {
         .isInstanceOf(MalformedMessageException.class)
         .hasMessage("billing event 77: payload is empty");
   }
+
+  @Test
+  void anOversizedPayloadIsMalformedWithoutBeingParsed() {
+    String huge =
+        PLAIN.replace(
+            "<BillingEvent",
+            "<!-- " + "x".repeat(BillingXml.MAX_PAYLOAD_CHARS) + " --><BillingEvent");
+    assertThatThrownBy(() -> BillingXml.parse(77, null, huge))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessage(
+            "billing event 77: payload is "
+                + huge.length()
+                + " characters, more than the 65536 a billing event may have");
+  }
 }

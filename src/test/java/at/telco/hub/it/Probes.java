@@ -50,6 +50,36 @@ public final class Probes {
   }
 
   /**
+   * A write probe on customerdb.service (installed on first use): every write the hub makes to a
+   * service row, so a scenario can count them per service.
+   */
+  static synchronized void installServiceProbe(TestServers servers) {
+    servers.execute(
+        "customerdb",
+        "CREATE TABLE IF NOT EXISTS public.hub_probe_service (id bigserial PRIMARY KEY, key text,"
+            + " op text, status text, at timestamptz DEFAULT clock_timestamp())",
+        """
+        CREATE OR REPLACE FUNCTION public.hub_probe_service() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER AS $$
+        BEGIN
+          INSERT INTO public.hub_probe_service (key, op, status)
+          VALUES (NEW.service_id, TG_OP, NEW.status);
+          RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS hub_probe_service ON customerdb.service",
+        "CREATE TRIGGER hub_probe_service AFTER INSERT OR UPDATE ON customerdb.service"
+            + " FOR EACH ROW EXECUTE FUNCTION public.hub_probe_service()");
+  }
+
+  /** Writes to customerdb.service rows whose service_id matches (installServiceProbe first). */
+  static long serviceWrites(TestServers servers, String keyPattern) {
+    return count(
+        servers,
+        "customerdb",
+        "SELECT count(*) FROM public.hub_probe_service WHERE key LIKE '" + keyPattern + "'");
+  }
+
+  /**
    * Changes applied twice to customerdb for accounts matching {@code keyPattern} (SQL LIKE): writes
    * that changed nothing, plus the same row versions written more than once.
    */

@@ -240,7 +240,7 @@ public final class BillingCustomerWriter {
           }
           c.commit();
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          SqlFailures.rollback(c, e);
           throw e;
         }
       } catch (SQLException e) {

@@ -236,7 +236,7 @@ public final class CustomerDbWriter {
         setBillingCustNos(c, unchanged, custNos);
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        SqlFailures.rollback(c, e);
         throw e;
       }
     } catch (SQLException e) {
