@@ -52,6 +52,7 @@ class HubBench {
   static final int ACCOUNTS = Integer.getInteger("bench.accounts", QUICK ? 10_000 : 40_000);
   static final int RATE_SECONDS = Integer.getInteger("bench.rate-seconds", QUICK ? 20 : 120);
   static final String RATES = System.getProperty("bench.rates", "500,1000");
+  static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 10);
   static final int REFERENCE_RATE = Integer.getInteger("bench.reference-rate", 500);
   static final String HUB_HEAP = System.getProperty("bench.hub-heap", "512m");
   static final int BASELINE_THREADS = Integer.getInteger("bench.baseline.threads", 2);
@@ -288,9 +289,9 @@ class HubBench {
    * Open loop: change i is sent at start + i/rate whatever happened to the ones before (a sender
    * that falls behind sends at once, and the delay counts: latency from the intended time).
    */
-  Phase openLoop(String engine, char e, int rate) throws Exception {
-    String tag = Character.toLowerCase(e) + "r" + rate;
-    long n = (long) rate * RATE_SECONDS;
+  Phase openLoop(String engine, char e, int rate, String kind, int seconds) throws Exception {
+    String tag = Character.toLowerCase(e) + kind + rate;
+    long n = (long) rate * seconds;
     long[] intended = new long[(int) n];
     long interval = 1_000_000_000L / rate;
     try (Connection c = crm.getConnection();
@@ -352,14 +353,14 @@ class HubBench {
     if (missing > 0) {
       System.out.printf("%s %d/s: %d changes never applied%n", engine, rate, missing);
     }
-    double seconds = (last - intended[0]) / 1e6;
+    double took = (last - intended[0]) / 1e6;
     return new Phase(
         engine,
         "open loop " + rate + "/s",
         rate,
         n - missing,
-        seconds,
-        (n - missing) / seconds,
+        took,
+        (n - missing) / took,
         fromCommit,
         fromIntended,
         backlog,
@@ -403,8 +404,10 @@ class HubBench {
     committed = changeAll(e, upd);
     phases.add(drain(engine, "saturation: changes", upd, committed, ACCOUNTS));
     settle();
+    // not measured: the first seconds after the backlogs (the server still writing them out)
+    openLoop(engine, e, REFERENCE_RATE, "w", WARMUP_SECONDS);
     for (String r : RATES.split(",")) {
-      phases.add(openLoop(engine, e, Integer.parseInt(r.trim())));
+      phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
     }
     verify(e);
   }
@@ -427,6 +430,7 @@ class HubBench {
         }) {
       s.execute(t[0], "VACUUM ANALYZE " + t[1]);
     }
+    s.execute("crm", "CHECKPOINT");
   }
 
   /** Nothing lost, nothing applied twice, nothing older over newer: the final states agree. */
