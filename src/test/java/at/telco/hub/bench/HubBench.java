@@ -633,6 +633,36 @@ class HubBench {
       letter++;
     }
     report(hubPeakMb, oldFirstMb, oldLastMb, (System.nanoTime() - t0) / 1e9);
+    cleanUp();
+  }
+
+  /**
+   * The bench's accounts go from every database again (the CRM's triggers off), so the benchmarks
+   * after it (ReconciliationBench counts every customer) find the databases as they were.
+   */
+  void cleanUp() {
+    s.execute(
+        "crm",
+        "SET session_replication_role = replica",
+        "DELETE FROM crm.account WHERE account_id LIKE 'BEN-%'",
+        "DELETE FROM crm.change_log WHERE account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "customerdb",
+        "DELETE FROM customerdb.contact_medium WHERE customer_id IN (SELECT customer_id FROM"
+            + " customerdb.customer WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM customerdb.customer WHERE crm_account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "billing",
+        "DELETE FROM billing.customer WHERE crm_account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "hub",
+        "DELETE FROM hub.target_state WHERE entity_key LIKE 'BEN-%' OR entity_key IN (SELECT"
+            + " customer_id::text FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%'");
+    settle();
   }
 
   Phase find(String engine, String name) {
