@@ -40,6 +40,16 @@ public final class ChildHub implements AutoCloseable {
   /** The jar with extra environment variables (e.g. HUB_LOG_FORMAT=json). */
   public static ChildHub start(
       String name, Properties properties, java.util.Map<String, String> env) throws IOException {
+    return start(name, properties, env, List.of("-Xmx384m", "-XX:+UseSerialGC"));
+  }
+
+  /** The jar with these JVM options (a bounded heap among them) instead of the default ones. */
+  public static ChildHub start(
+      String name,
+      Properties properties,
+      java.util.Map<String, String> env,
+      List<String> jvmOptions)
+      throws IOException {
     Path dir = TestServers.get().directory().resolve("child-" + name);
     Files.createDirectories(dir);
     Path config = dir.resolve("hub.properties");
@@ -49,8 +59,7 @@ public final class ChildHub implements AutoCloseable {
     Path log = dir.resolve("hub-" + System.nanoTime() + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx384m");
-    command.add("-XX:+UseSerialGC");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toAbsolutePath().toString());
     command.add("--config=" + config.toAbsolutePath());
@@ -86,6 +95,10 @@ public final class ChildHub implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  public Path logFile() {
+    return log;
   }
 
   public String log() {

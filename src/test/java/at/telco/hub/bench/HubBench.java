@@ -1,0 +1,758 @@
+package at.telco.hub.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.config.HubConfiguration;
+import at.telco.hub.it.ChildHub;
+import at.telco.hub.it.Http;
+import at.telco.hub.it.Scrape;
+import at.telco.hub.it.TestServers;
+import at.telco.hub.mapping.Languages;
+import at.telco.hub.mapping.MappingFunctions;
+import at.telco.hub.mapping.Mappings;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flow 1 (CRM -> customerdb and billing) under load: the hub (the built jar in its own JVM, heap
+ * capped by {@code bench.hub-heap}) against a plain-Java {@link Baseline} doing the same work in
+ * this JVM, on the same databases, one after the other. For each: a backlog of new accounts and a
+ * backlog of changes drained at saturation (throughput: changes fully applied to both targets per
+ * second), then open-loop changes at fixed rates (end-to-end latency from the CRM's commit to the
+ * later of the two targets' writes, database timestamps, HdrHistogram; measured from the intended
+ * send time as well, which corrects for coordinated omission). Prints a table, writes {@code
+ * target/bench/hub-bench.json} and, last, a RESULT line. Run with {@code mvn -B -Pbench verify}
+ * ({@code -Dbench.quick=true}: a reduced run); options: see the README's Performance section.
+ */
+class HubBench {
+
+  static final boolean QUICK = Boolean.getBoolean("bench.quick");
+  static final int ACCOUNTS = Integer.getInteger("bench.accounts", QUICK ? 10_000 : 40_000);
+  static final int RATE_SECONDS = Integer.getInteger("bench.rate-seconds", QUICK ? 20 : 120);
+  static final String RATES = System.getProperty("bench.rates", "500,1000");
+  static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 10);
+  static final int REFERENCE_RATE = Integer.getInteger("bench.reference-rate", 500);
+  static final String HUB_HEAP = System.getProperty("bench.hub-heap", "512m");
+  static final int BASELINE_THREADS = Integer.getInteger("bench.baseline.threads", 2);
+  static final int BATCH = Integer.getInteger("bench.batch", 500);
+  static final boolean JFR = Boolean.getBoolean("bench.jfr");
+  static final String ENGINES = System.getProperty("bench.engines", "baseline,hub");
+
+  /**
+   * More hubs to run after "hub", each with its own settings, for a before/after in one run: {@code
+   * name:key=value,key=value;name2:...} (e.g. {@code before:hub.target.batching-interval-ms=100}).
+   */
+  static final String VARIANTS = System.getProperty("bench.hub.variants", "");
+
+  static Mappings mappings() {
+    return new Mappings(
+        name ->
+            Files.newBufferedReader(
+                Path.of("transformers").resolve(name + ".jslt"), StandardCharsets.UTF_8),
+        MappingFunctions.all(Languages.defaults()));
+  }
+
+  /** What one engine did in one phase. */
+  record Phase(
+      String engine,
+      String name,
+      int offeredRate,
+      long changes,
+      double seconds,
+      double throughput,
+      Histogram fromCommit,
+      Histogram fromIntended,
+      long backlogAtEnd,
+      double drainSeconds) {
+
+    double p(Histogram h, double percentile) {
+      return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    double max(Histogram h) {
+      return h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1000.0;
+    }
+  }
+
+  /** Timestamps recorded by triggers, so every figure comes from the databases' own clocks. */
+  static void installProbes(TestServers s) {
+    String table =
+        "CREATE TABLE IF NOT EXISTS public.bench_probe (email text, at timestamptz DEFAULT"
+            + " clock_timestamp())";
+    String index =
+        "CREATE INDEX IF NOT EXISTS bench_probe_email ON public.bench_probe (email text_pattern_ops)";
+    s.execute(
+        "crm",
+        table,
+        index,
+        """
+        CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER AS $$
+        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email); RETURN NULL; END $$""",
+        "DROP TRIGGER IF EXISTS bench_probe ON crm.contact",
+        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE OF email ON crm.contact FOR EACH ROW"
+            + " WHEN (NEW.email LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
+    s.execute(
+        "customerdb",
+        table,
+        index,
+        """
+        CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER AS $$
+        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email); RETURN NULL; END $$""",
+        "DROP TRIGGER IF EXISTS bench_probe ON customerdb.contact_medium",
+        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE ON customerdb.contact_medium FOR EACH"
+            + " ROW WHEN (NEW.email LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
+    s.execute(
+        "billing",
+        table,
+        index,
+        """
+        CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER AS $$
+        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email_invoice); RETURN NULL; END $$""",
+        "DROP TRIGGER IF EXISTS bench_probe ON billing.customer",
+        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE ON billing.customer FOR EACH ROW"
+            + " WHEN (NEW.email_invoice LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
+  }
+
+  /** email -> first write (epoch microseconds), for the emails starting with {@code prefix}. */
+  static Map<String, Long> probes(DataSource db, String prefix) throws SQLException {
+    Map<String, Long> at = new HashMap<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT email, (extract(epoch FROM min(at)) * 1000000)::bigint FROM"
+                    + " public.bench_probe WHERE email LIKE ? GROUP BY email")) {
+      ps.setString(1, prefix + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          at.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return at;
+  }
+
+  static long count(DataSource db, String prefix) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(DISTINCT email) FROM public.bench_probe WHERE email LIKE ?")) {
+      ps.setString(1, prefix + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static long micros(Instant i) {
+    return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
+  }
+
+  static String account(char engine, int i) {
+    return String.format("BEN-%c%08d", engine, i);
+  }
+
+  static String email(String tag, long n) {
+    return "bench-" + tag + "." + n + "@example.at";
+  }
+
+  final TestServers s = TestServers.get();
+  final DataSource crm = s.owner("crm");
+  final DataSource customerdb = s.owner("customerdb");
+  final DataSource billing = s.owner("billing");
+  final List<Phase> phases = new ArrayList<>();
+
+  /** Accounts, each with a primary contact and a billing address, in one CRM transaction. */
+  Instant createAccounts(char engine, String tag) throws SQLException {
+    try (Connection c = crm.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        String id = "'BEN-" + engine + "' || lpad(g::text, 8, '0')";
+        String range = " FROM generate_series(0, " + (ACCOUNTS - 1) + ") AS g";
+        st.execute(
+            "INSERT INTO crm.account (account_id, account_type, name, status, segment) SELECT "
+                + id
+                + ", 'B2C', 'Kundin Nummer' || g, 'ACTIVE', 'CONSUMER'"
+                + range);
+        st.execute(
+            "INSERT INTO crm.contact (contact_id, account_id, is_primary, salutation, first_name,"
+                + " last_name, birth_date, email, phone, language) SELECT "
+                + id
+                + " || '-C1', "
+                + id
+                + ", true, 'Frau', 'Kundin', 'Nummer' || g, DATE '1980-02-29', 'bench-"
+                + tag
+                + ".' || g || '@example.at', '+43664' || lpad(g::text, 7, '0'), 'de'"
+                + range);
+        st.execute(
+            "INSERT INTO crm.address (address_id, account_id, address_type, street, house_number,"
+                + " postal_code, city) SELECT "
+                + id
+                + " || '-A1', "
+                + id
+                + ", 'BILLING', 'Lassallestraße', (1 + g % 200)::text, '1020', 'Wien'"
+                + range);
+      }
+      c.commit();
+      return Instant.now();
+    }
+  }
+
+  /** Every account's email changed, in one CRM transaction: a backlog of ACCOUNTS changes. */
+  Instant changeAll(char engine, String tag) throws SQLException {
+    try (Connection c = crm.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE crm.contact SET email = 'bench-' || ? || '.' || substr(account_id, 6)::int"
+                  + " || '@example.at' WHERE contact_id LIKE ?")) {
+        ps.setString(1, tag);
+        ps.setString(2, "BEN-" + engine + "%");
+        assertThat(ps.executeUpdate()).isEqualTo(ACCOUNTS);
+      }
+      c.commit();
+      return Instant.now();
+    }
+  }
+
+  /** Waits until both targets hold every email of the tag; false on timeout. */
+  boolean awaitApplied(String tag, long expected, long timeoutMs) throws Exception {
+    String prefix = "bench-" + tag + ".";
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (count(billing, prefix) >= expected && count(customerdb, prefix) >= expected) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  /**
+   * Saturation: a backlog committed at once, drained by the engine; changes per second from the
+   * backlog's commit to the last change applied to both targets.
+   */
+  Phase drain(String engine, String name, String tag, Instant committed, long changes)
+      throws Exception {
+    boolean done = awaitApplied(tag, changes, Math.max(120_000, changes * 20));
+    String prefix = "bench-" + tag + ".";
+    Map<String, Long> a = probes(customerdb, prefix);
+    Map<String, Long> b = probes(billing, prefix);
+    Histogram h = new Histogram(3_600_000_000L, 3);
+    long start = micros(committed);
+    long last = start;
+    for (Map.Entry<String, Long> e : a.entrySet()) {
+      Long other = b.get(e.getKey());
+      if (other != null) {
+        long applied = Math.max(e.getValue(), other);
+        last = Math.max(last, applied);
+        h.recordValue(Math.max(0, applied - start));
+      }
+    }
+    long applied = h.getTotalCount();
+    double seconds = (last - start) / 1e6;
+    Phase p =
+        new Phase(engine, name, 0, applied, seconds, applied / seconds, h, h, changes - applied, 0);
+    if (!done) {
+      System.out.printf(
+          "%s %s: only %d of %d applied before the timeout%n", engine, name, applied, changes);
+    }
+    return p;
+  }
+
+  /**
+   * Open loop: change i is sent at start + i/rate whatever happened to the ones before (a sender
+   * that falls behind sends at once, and the delay counts: latency from the intended time).
+   */
+  Phase openLoop(String engine, char e, int rate, String kind, int seconds) throws Exception {
+    String tag = Character.toLowerCase(e) + kind + rate;
+    long n = (long) rate * seconds;
+    long[] intended = new long[(int) n];
+    long interval = 1_000_000_000L / rate;
+    try (Connection c = crm.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("UPDATE crm.contact SET email = ? WHERE contact_id = ?")) {
+      c.setAutoCommit(true);
+      long t0 = System.nanoTime();
+      long epoch0 = micros(Instant.now());
+      for (int i = 0; i < n; i++) {
+        long due = t0 + i * interval;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        intended[i] = epoch0 + (i * interval) / 1000;
+        ps.setString(1, email(tag, i));
+        ps.setString(2, account(e, i % ACCOUNTS) + "-C1");
+        ps.executeUpdate();
+      }
+    }
+    long sentEnd = micros(Instant.now());
+    String prefix = "bench-" + tag + ".";
+    // a change superseded by the next change of its account before the engine read it is applied
+    // when that next one is
+    awaitLastPerAccount(tag, e, n);
+    Map<String, Long> src = probes(crm, prefix);
+    Map<String, Long> a = probes(customerdb, prefix);
+    Map<String, Long> b = probes(billing, prefix);
+    long[] applied = new long[(int) n];
+    long[] next = new long[ACCOUNTS];
+    java.util.Arrays.fill(next, Long.MAX_VALUE);
+    for (int i = (int) n - 1; i >= 0; i--) {
+      String mail = email(tag, i);
+      Long x = a.get(mail);
+      Long y = b.get(mail);
+      int acc = i % ACCOUNTS;
+      applied[i] = x != null && y != null ? Math.max(x, y) : next[acc];
+      next[acc] = applied[i];
+    }
+    Histogram fromCommit = new Histogram(3_600_000_000L, 3);
+    Histogram fromIntended = new Histogram(3_600_000_000L, 3);
+    long backlog = 0;
+    long last = 0;
+    long missing = 0;
+    for (int i = 0; i < n; i++) {
+      if (applied[i] == Long.MAX_VALUE) {
+        missing++;
+        continue;
+      }
+      Long committed = src.get(email(tag, i));
+      fromCommit.recordValue(
+          Math.max(0, applied[i] - (committed == null ? intended[i] : committed)));
+      fromIntended.recordValue(Math.max(0, applied[i] - intended[i]));
+      if (applied[i] > sentEnd) {
+        backlog++;
+      }
+      last = Math.max(last, applied[i]);
+    }
+    if (missing > 0) {
+      System.out.printf("%s %d/s: %d changes never applied%n", engine, rate, missing);
+    }
+    double took = (last - intended[0]) / 1e6;
+    return new Phase(
+        engine,
+        "open loop " + rate + "/s",
+        rate,
+        n - missing,
+        took,
+        (n - missing) / took,
+        fromCommit,
+        fromIntended,
+        backlog,
+        Math.max(0, (last - sentEnd) / 1e6));
+  }
+
+  /** Waits until the last change of every account is in both targets. */
+  void awaitLastPerAccount(String tag, char e, long n) throws Exception {
+    long deadline = System.currentTimeMillis() + Math.max(120_000, n * 10);
+    String sql = "SELECT count(*) FROM public.bench_probe WHERE email = ANY(?::text[])";
+    List<String> lastEmails = new ArrayList<>();
+    for (long i = Math.max(0, n - ACCOUNTS); i < n; i++) {
+      lastEmails.add(email(tag, i));
+    }
+    while (System.currentTimeMillis() < deadline) {
+      boolean all = true;
+      for (DataSource db : List.of(customerdb, billing)) {
+        try (Connection c = db.getConnection();
+            PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setArray(1, c.createArrayOf("text", lastEmails.toArray()));
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            all &= rs.getLong(1) >= lastEmails.size();
+          }
+        }
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    System.out.printf("%s: the last changes of %s were not all applied in time%n", e, tag);
+  }
+
+  /** The phases every engine runs, the engine already started. */
+  void run(String engine, char e) throws Exception {
+    String ins = Character.toLowerCase(e) + "ins";
+    Instant committed = createAccounts(e, ins);
+    phases.add(drain(engine, "saturation: new accounts", ins, committed, ACCOUNTS));
+    String upd = Character.toLowerCase(e) + "upd";
+    committed = changeAll(e, upd);
+    phases.add(drain(engine, "saturation: changes", upd, committed, ACCOUNTS));
+    settle();
+    // not measured: the first seconds after the backlogs (the server still writing them out)
+    openLoop(engine, e, REFERENCE_RATE, "w", WARMUP_SECONDS);
+    for (String r : RATES.split(",")) {
+      phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
+    }
+    verify(e);
+  }
+
+  /**
+   * After a backlog: the dead rows it left vacuumed away (the CRM's contact and address scans of
+   * every snapshot read would otherwise pay for them in the next phase), for either engine alike.
+   */
+  void settle() {
+    for (String[] t :
+        new String[][] {
+          {"crm", "crm.account"},
+          {"crm", "crm.contact"},
+          {"crm", "crm.address"},
+          {"crm", "crm.change_log"},
+          {"customerdb", "customerdb.customer"},
+          {"customerdb", "customerdb.contact_medium"},
+          {"billing", "billing.customer"},
+          {"hub", "hub.target_state"}
+        }) {
+      s.execute(t[0], "VACUUM ANALYZE " + t[1]);
+    }
+    s.execute("crm", "CHECKPOINT");
+  }
+
+  /** Nothing lost, nothing applied twice, nothing older over newer: the final states agree. */
+  void verify(char e) throws SQLException {
+    String like = "BEN-" + e + "%";
+    Map<String, String> source =
+        emails(crm, "SELECT account_id, email FROM crm.contact WHERE account_id LIKE ?", like);
+    Map<String, String> a =
+        emails(
+            customerdb,
+            "SELECT c.crm_account_id, m.email FROM customerdb.customer c JOIN"
+                + " customerdb.contact_medium m USING (customer_id) WHERE c.crm_account_id LIKE ?"
+                + " AND m.medium_type = 'EMAIL'",
+            like);
+    Map<String, String> b =
+        emails(
+            billing,
+            "SELECT crm_account_id, email_invoice FROM billing.customer WHERE crm_account_id LIKE ?",
+            like);
+    long unprocessed;
+    try (Connection c = crm.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM crm.change_log WHERE account_id LIKE ? AND processed_at IS NULL")) {
+      ps.setString(1, like);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        unprocessed = rs.getLong(1);
+      }
+    }
+    assertThat(source).hasSize(ACCOUNTS);
+    assertThat(a).as("customerdb agrees with the CRM").isEqualTo(source);
+    assertThat(b).as("billing agrees with the CRM").isEqualTo(source);
+    assertThat(unprocessed).as("unprocessed change rows").isZero();
+  }
+
+  static Map<String, String> emails(DataSource db, String sql, String like) throws SQLException {
+    Map<String, String> m = new HashMap<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, like);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          m.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return m;
+  }
+
+  /** The baseline's CRM rows go (no change rows: the CRM's triggers off), so both see one CRM. */
+  void forgetInCrm(char e) throws SQLException {
+    try (Connection c = crm.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("SET session_replication_role = replica");
+      st.execute("DELETE FROM crm.account WHERE account_id LIKE 'BEN-" + e + "%'");
+      st.execute("VACUUM ANALYZE crm.account");
+      st.execute("VACUUM ANALYZE crm.contact");
+      st.execute("VACUUM ANALYZE crm.address");
+    }
+  }
+
+  /** The hub's heap in use (all heap pools), sampled every second from its metrics. */
+  static final class HeapSampler implements AutoCloseable {
+    final AtomicLong peak = new AtomicLong();
+    final AtomicLong oldGenFirst = new AtomicLong(-1);
+    final AtomicLong oldGenLast = new AtomicLong(-1);
+    final Thread thread;
+    volatile boolean running = true;
+
+    HeapSampler(int port) {
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    Scrape sc = Scrape.of(port);
+                    double heap = 0;
+                    double old = 0;
+                    for (Scrape.Sample x : sc.find("jvm_memory_used_bytes", "area", "heap")) {
+                      heap += x.value();
+                      if (x.labels().getOrDefault("id", "").contains("Tenured")
+                          || x.labels().getOrDefault("id", "").contains("Old")) {
+                        old += x.value();
+                      }
+                    }
+                    peak.accumulateAndGet((long) heap, Math::max);
+                    oldGenFirst.compareAndSet(-1, (long) old);
+                    oldGenLast.set((long) old);
+                  } catch (RuntimeException ignored) {
+                    // not up yet, or going down
+                  }
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException ex) {
+                    return;
+                  }
+                }
+              },
+              "hub-heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
+  }
+
+  @Test
+  void hubAgainstPlainBaseline() throws Exception {
+    long t0 = System.nanoTime();
+    try (HikariDataSource hub = new HikariDataSource()) {
+      hub.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + s.postgresPort() + "/hub");
+      hub.setUsername("hub_app");
+      hub.setMaximumPoolSize(4);
+      HubConfiguration.migrate(hub, null); // the hub's tables, as at its start
+    }
+    installProbes(s);
+    Properties props = s.hubProperties();
+    props.setProperty("hub.crm.poll.batch-size", Integer.toString(BATCH));
+    props.setProperty("hub.target.batch-size", Integer.toString(BATCH));
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("bench.hub.")) { // e.g. -Dbench.hub.hub.kafka.consumers=3
+        props.setProperty(key.substring("bench.hub.".length()), System.getProperty(key));
+      }
+    }
+    System.out.printf(
+        "HubBench: %,d accounts per engine, open loop at %s changes/s for %d s each, batches of"
+            + " %d, baseline %d threads, hub heap %s%s%n",
+        ACCOUNTS, RATES, RATE_SECONDS, BATCH, BASELINE_THREADS, HUB_HEAP, QUICK ? " (quick)" : "");
+
+    long hubPeakMb = -1;
+    long oldFirstMb = -1;
+    long oldLastMb = -1;
+    if (ENGINES.contains("baseline")) {
+      try (Baseline baseline = new Baseline(props, mappings(), BASELINE_THREADS, BATCH, 50)) {
+        baseline.start();
+        run("baseline", 'B');
+        System.out.printf(
+            "baseline: %d batches, %d changes refused%n", baseline.batches(), baseline.refused());
+      }
+      forgetInCrm('B');
+    }
+    Map<String, Properties> hubs = new LinkedHashMap<>();
+    if (ENGINES.contains("hub")) {
+      hubs.put("hub", props);
+    }
+    for (String v : VARIANTS.split(";")) {
+      if (v.isBlank()) {
+        continue;
+      }
+      String[] nameAndSettings = v.split(":", 2);
+      Properties variant = new Properties();
+      variant.putAll(props);
+      for (String kv : nameAndSettings.length > 1 ? nameAndSettings[1].split(",") : new String[0]) {
+        String[] x = kv.split("=", 2);
+        variant.setProperty(x[0].trim(), x[1].trim());
+      }
+      hubs.put("hub-" + nameAndSettings[0].trim(), variant);
+    }
+    char letter = 'H';
+    for (Map.Entry<String, Properties> h : hubs.entrySet()) {
+      String name = h.getKey();
+      Properties p = h.getValue();
+      // every hub its own management and HTTP ports, consumer groups from the start of the topic
+      p.setProperty("camel.management.port", Integer.toString(TestServers.freePort()));
+      p.setProperty("camel.server.port", Integer.toString(TestServers.freePort()));
+      List<String> jvm = new ArrayList<>(List.of("-Xmx" + HUB_HEAP, "-XX:+UseSerialGC"));
+      Path jfr = Path.of("target", "bench", name + ".jfr").toAbsolutePath();
+      if (JFR) {
+        Files.createDirectories(jfr.getParent());
+        jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+      }
+      int port = Integer.parseInt(p.getProperty("camel.management.port"));
+      try (ChildHub child = ChildHub.start("bench-" + name, p, Map.of(), jvm);
+          HeapSampler heap = new HeapSampler(port)) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!Http.ready(port)) {
+          assertThat(child.isAlive()).as("the hub runs").isTrue();
+          assertThat(System.currentTimeMillis())
+              .as("the hub is ready in 2 min")
+              .isLessThan(deadline);
+          Thread.sleep(250);
+        }
+        run(name, letter);
+        if (name.equals("hub")) {
+          hubPeakMb = heap.peak.get() / (1024 * 1024);
+          oldFirstMb = heap.oldGenFirst.get() / (1024 * 1024);
+          oldLastMb = heap.oldGenLast.get() / (1024 * 1024);
+        }
+        System.out.printf("%s: heap peak %d MB%n", name, heap.peak.get() / (1024 * 1024));
+      }
+      forgetInCrm(letter);
+      if (JFR) {
+        System.out.println("JFR recording of " + name + ": " + jfr);
+      }
+      letter++;
+    }
+    report(hubPeakMb, oldFirstMb, oldLastMb, (System.nanoTime() - t0) / 1e9);
+    cleanUp();
+  }
+
+  /**
+   * The bench's accounts go from every database again (the CRM's triggers off), so the benchmarks
+   * after it (ReconciliationBench counts every customer) find the databases as they were.
+   */
+  void cleanUp() {
+    s.execute(
+        "crm",
+        "SET session_replication_role = replica",
+        "DELETE FROM crm.account WHERE account_id LIKE 'BEN-%'",
+        "DELETE FROM crm.change_log WHERE account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "customerdb",
+        "DELETE FROM customerdb.contact_medium WHERE customer_id IN (SELECT customer_id FROM"
+            + " customerdb.customer WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM customerdb.customer WHERE crm_account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "billing",
+        "DELETE FROM billing.customer WHERE crm_account_id LIKE 'BEN-%'",
+        "DELETE FROM public.bench_probe");
+    s.execute(
+        "hub",
+        "DELETE FROM hub.target_state WHERE entity_key LIKE 'BEN-%' OR entity_key IN (SELECT"
+            + " customer_id::text FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%'");
+    settle();
+  }
+
+  Phase find(String engine, String name) {
+    for (Phase p : phases) {
+      if (p.engine().equals(engine) && p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  void report(long hubPeakMb, long oldFirstMb, long oldLastMb, double seconds) throws Exception {
+    System.out.println();
+    System.out.printf(
+        "%-9s %-26s %8s %9s %10s | %-33s | %-33s | %8s%n",
+        "engine",
+        "phase",
+        "changes",
+        "seconds",
+        "changes/s",
+        "ms from commit p50/p95/p99/max",
+        "ms from intended p50/p95/p99/max",
+        "backlog");
+    ObjectNode doc = Json.object();
+    ArrayNode rows = doc.putArray("phases");
+    for (Phase p : phases) {
+      System.out.printf(
+          "%-9s %-26s %8d %9.1f %10.0f | %7.1f %7.1f %7.1f %8.1f | %7.1f %7.1f %7.1f %8.1f | %8d%n",
+          p.engine(),
+          p.name(),
+          p.changes(),
+          p.seconds(),
+          p.throughput(),
+          p.p(p.fromCommit(), 50),
+          p.p(p.fromCommit(), 95),
+          p.p(p.fromCommit(), 99),
+          p.max(p.fromCommit()),
+          p.p(p.fromIntended(), 50),
+          p.p(p.fromIntended(), 95),
+          p.p(p.fromIntended(), 99),
+          p.max(p.fromIntended()),
+          p.backlogAtEnd());
+      ObjectNode r = rows.addObject();
+      r.put("engine", p.engine());
+      r.put("phase", p.name());
+      r.put("offered_rate", p.offeredRate());
+      r.put("changes", p.changes());
+      r.put("seconds", p.seconds());
+      r.put("changes_per_second", p.throughput());
+      for (String kind : List.of("from_commit", "from_intended")) {
+        Histogram h = kind.equals("from_commit") ? p.fromCommit() : p.fromIntended();
+        ObjectNode l = r.putObject("latency_ms_" + kind);
+        l.put("p50", p.p(h, 50));
+        l.put("p95", p.p(h, 95));
+        l.put("p99", p.p(h, 99));
+        l.put("p999", p.p(h, 99.9));
+        l.put("max", p.max(h));
+      }
+      r.put("applied_after_sending_ended", p.backlogAtEnd());
+      r.put("drain_seconds_after_sending_ended", p.drainSeconds());
+    }
+    Phase hubSat = find("hub", "saturation: changes");
+    Phase baseSat = find("baseline", "saturation: changes");
+    Phase hubRef = find("hub", "open loop " + REFERENCE_RATE + "/s");
+    double ratio =
+        hubSat == null || baseSat == null ? Double.NaN : hubSat.throughput() / baseSat.throughput();
+    double p99 = hubRef == null ? Double.NaN : hubRef.p(hubRef.fromIntended(), 99);
+    doc.put("quick", QUICK);
+    doc.put("accounts", ACCOUNTS);
+    doc.put("rate_seconds", RATE_SECONDS);
+    doc.put("batch", BATCH);
+    doc.put("baseline_threads", BASELINE_THREADS);
+    doc.put("hub_heap_cap", HUB_HEAP);
+    doc.put("hub_heap_peak_mb", hubPeakMb);
+    doc.put("hub_old_gen_first_mb", oldFirstMb);
+    doc.put("hub_old_gen_last_mb", oldLastMb);
+    doc.put("throughput_ratio", ratio);
+    doc.put("p99_ms_at_reference_rate", p99);
+    doc.put("reference_rate", REFERENCE_RATE);
+    doc.put("seconds", seconds);
+    Path out = Path.of("target", "bench", "hub-bench.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, Json.write(doc));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("hub heap peak MB (cap " + HUB_HEAP + ")", hubPeakMb);
+    summary.put("hub old generation MB, first/last sample", oldFirstMb + "/" + oldLastMb);
+    summary.put("bench seconds", String.format("%.0f", seconds));
+    summary.put("json", out.toAbsolutePath());
+    summary.forEach((k, v) -> System.out.println(k + ": " + v));
+    System.out.printf(
+        "RESULT throughput_ratio=%.2f p99_ms=%.1f heap_mb=%d%n", ratio, p99, hubPeakMb);
+  }
+}
