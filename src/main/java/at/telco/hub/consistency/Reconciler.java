@@ -126,7 +126,7 @@ public final class Reconciler {
       compared.forEach((p, n) -> c.put(p.label(), n));
       ObjectNode d = out.putObject("differences");
       for (Difference diff : differences) {
-        ObjectNode byPair = d.with(diff.pair().label());
+        ObjectNode byPair = d.withObjectProperty(diff.pair().label());
         byPair.put(diff.kind().name(), byPair.path(diff.kind().name()).asLong() + 1);
       }
       out.put("notListed", notListed);

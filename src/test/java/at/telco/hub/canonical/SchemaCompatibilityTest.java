@@ -132,7 +132,7 @@ class SchemaCompatibilityTest {
     ref.put("id", "ACC-1");
     assertThat(schemas.dataProblems(CanonicalTypes.CUSTOMER_SCHEMA_V2, data)).isEmpty();
     assertThat(schemas.dataProblems(CanonicalTypes.CUSTOMER_SCHEMA, data)).isEmpty();
-    data.with("validFor").put("startDateTime", "yesterday");
+    data.withObjectProperty("validFor").put("startDateTime", "yesterday");
     assertThat(schemas.dataProblems(CanonicalTypes.CUSTOMER_SCHEMA_V2, data))
         .singleElement()
         .asString()
