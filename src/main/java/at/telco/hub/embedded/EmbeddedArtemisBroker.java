@@ -27,7 +27,19 @@ public final class EmbeddedArtemisBroker implements AutoCloseable {
     this.url = url;
   }
 
+  /** Every address pages to disk beyond {@link #ADDRESS_MEMORY_BYTES} in memory. */
+  public static final long ADDRESS_MEMORY_BYTES = 64L * 1024 * 1024;
+
   public static EmbeddedArtemisBroker start(Path directory, int port) throws Exception {
+    return start(directory, port, ADDRESS_MEMORY_BYTES);
+  }
+
+  /**
+   * The same broker with {@code maxSizeBytes} in memory per address instead of 64 MB (the
+   * reliability suite fills addresses with it; the policy stays PAGE).
+   */
+  public static EmbeddedArtemisBroker start(Path directory, int port, long maxSizeBytes)
+      throws Exception {
     String url = "tcp://127.0.0.1:" + port;
     Configuration config =
         new ConfigurationImpl()
@@ -54,7 +66,7 @@ public final class EmbeddedArtemisBroker implements AutoCloseable {
             .setDeadLetterAddress(SimpleString.of("DLQ.broker"))
             .setExpiryAddress(SimpleString.of("ExpiryQueue"))
             .setMaxDeliveryAttempts(10)
-            .setMaxSizeBytes(64L * 1024 * 1024)
+            .setMaxSizeBytes(maxSizeBytes)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
     // parked messages wait as long as it takes (the hub dead-letters them itself, after its own
     // maximum time); a failed delivery is tried again with backoff, never moved aside by the broker
@@ -69,7 +81,7 @@ public final class EmbeddedArtemisBroker implements AutoCloseable {
             .setRedeliveryDelay(5000)
             .setRedeliveryMultiplier(2)
             .setMaxRedeliveryDelay(300_000)
-            .setMaxSizeBytes(64L * 1024 * 1024)
+            .setMaxSizeBytes(maxSizeBytes)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
     EmbeddedActiveMQ server = new EmbeddedActiveMQ();
     server.setConfiguration(config);
