@@ -357,8 +357,10 @@ class ErasureIT {
     assertThat(held.path("legalHold").path("active").asBoolean()).isTrue();
     assertThat(held.path("legalHold").path("reason").asText()).contains("open balance");
     // still held at the next runs of the erasure
-    Thread.sleep(1500);
-    assertThat(erasureStatus(p.account())).isEqualTo("HELD");
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> "HELD".equals(erasureStatus(p.account())));
 
     // billing books the payment: the erasure completes
     fx.billing.payment(ba, ((Number) fx.billingAccount(ba).get("balance_cents")).longValue());
