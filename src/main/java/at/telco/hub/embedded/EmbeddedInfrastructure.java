@@ -109,7 +109,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
               }
             });
     EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), pgPort);
-    SystemDatabases.prepare(pg);
+    SystemDatabases.prepare(pg, SystemDatabases.ownerPassword(dir));
     int seeded = 0;
     int accounts = intSetting(settings, "hub.embedded.sample.accounts", 1200);
     if (accounts > 0) {
@@ -170,6 +170,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
     p.setProperty("hub.hubdb.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
     p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
+    // the migrations run as the owner of the hub's tables, the hub as a role that does not own them
+    p.setProperty("hub.hubdb.migration.username", SystemDatabases.OWNER_ROLE);
+    p.setProperty(
+        "hub.hubdb.migration.password-file",
+        dataDirectory.resolve(SystemDatabases.OWNER_SECRET_FILE).toString());
     p.setProperty("hub.audit.maintenance.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
     p.setProperty("hub.audit.maintenance.username", SystemDatabases.AUDIT_MAINTENANCE_ROLE);
     p.setProperty("hub.audit.maintenance.pool-size", "1");

@@ -183,6 +183,7 @@ class KarafIT {
             "billing-password",
             "customerdb-password",
             "hubdb-password",
+            "hubdb-migration-password",
             "artemis-password")) {
       Files.writeString(etc.resolve("secrets").resolve(s), "");
     }
