@@ -16,9 +16,9 @@ import org.apache.camel.component.kafka.KafkaConfiguration;
  *   <li>{@code hub.kafka.security-protocol}: PLAINTEXT (default), SSL, SASL_PLAINTEXT, SASL_SSL
  *   <li>{@code hub.kafka.sasl-mechanism}: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (or any other with
  *       {@code hub.kafka.sasl-jaas-config})
- *   <li>{@code hub.kafka.sasl-username} with {@code hub.kafka.sasl-password} / {@code -file}: the
- *       JAAS line of PLAIN or SCRAM is built from them; or the whole {@code
- *       hub.kafka.sasl-jaas-config} / {@code -file}
+ *   <li>{@code hub.kafka.username} with {@code hub.kafka.password} / {@code -file}: the JAAS line
+ *       of PLAIN or SCRAM is built from them; or the whole {@code hub.kafka.sasl-jaas-config} /
+ *       {@code -file}
  *   <li>{@code hub.kafka.ssl-truststore-location}, {@code -type}, {@code -password} / {@code -file}
  *   <li>{@code hub.kafka.ssl-keystore-location}, {@code -type}, {@code -password} / {@code -file},
  *       {@code hub.kafka.ssl-key-password} / {@code -file} (client certificates)
@@ -58,12 +58,12 @@ public final class KafkaClients {
       s.put("sasl.mechanism", mechanism);
     }
     String jaas = settings.secret("hub.kafka.sasl-jaas-config").strip();
-    if (jaas.isEmpty() && settings.optional("hub.kafka.sasl-username").isPresent()) {
+    if (jaas.isEmpty() && settings.optional("hub.kafka.username").isPresent()) {
       jaas =
           jaasConfig(
               mechanism == null ? "PLAIN" : mechanism,
-              settings.get("hub.kafka.sasl-username"),
-              settings.secret("hub.kafka.sasl-password").strip());
+              settings.get("hub.kafka.username"),
+              settings.secret("hub.kafka.password").strip());
     }
     if (!jaas.isEmpty()) {
       s.put("sasl.jaas.config", jaas);
@@ -101,13 +101,13 @@ public final class KafkaClients {
       module = "org.apache.kafka.common.security.scram.ScramLoginModule";
     } else {
       throw new IllegalStateException(
-          "hub.kafka.sasl-username works with PLAIN and SCRAM-*; for "
+          "hub.kafka.username works with PLAIN and SCRAM-*; for "
               + mechanism
               + " give hub.kafka.sasl-jaas-config(-file)");
     }
     if (password.isEmpty()) {
       throw new IllegalStateException(
-          "hub.kafka.sasl-username is set but hub.kafka.sasl-password(-file) is empty");
+          "hub.kafka.username is set but hub.kafka.password(-file) is empty");
     }
     return module
         + " required username=\""

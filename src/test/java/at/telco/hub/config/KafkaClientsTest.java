@@ -37,8 +37,8 @@ class KafkaClientsTest {
     s.put("hub.kafka.brokers", "k1:9093");
     s.put("hub.kafka.security-protocol", "sasl_ssl");
     s.put("hub.kafka.sasl-mechanism", "SCRAM-SHA-512");
-    s.put("hub.kafka.sasl-username", "telco-hub");
-    s.put("hub.kafka.sasl-password-file", password.toString());
+    s.put("hub.kafka.username", "telco-hub");
+    s.put("hub.kafka.password-file", password.toString());
     s.put("hub.kafka.ssl-truststore-location", "/etc/kafka/truststore.p12");
     s.put("hub.kafka.ssl-truststore-type", "PKCS12");
     s.put("hub.kafka.ssl-truststore-password-file", trust.toString());
@@ -74,6 +74,18 @@ class KafkaClientsTest {
     assertThat(SensitiveUtils.containsSensitive("camel.component.kafka.saslJaasConfig")).isTrue();
     assertThat(SensitiveUtils.containsSensitive("camel.component.kafka.ssl-truststore-password"))
         .isTrue();
+    // and the hub's own keys of the secrets (Camel masks them wherever it prints properties)
+    for (String key :
+        new String[] {
+          "hub.kafka.password",
+          "hub.kafka.sasl-jaas-config",
+          "hub.kafka.ssl-truststore-password",
+          "hub.kafka.ssl-keystore-password",
+          "hub.kafka.ssl-key-password",
+          "hub.artemis.password"
+        }) {
+      assertThat(SensitiveUtils.containsSensitive(key)).as(key).isTrue();
+    }
   }
 
   @Test
@@ -81,14 +93,14 @@ class KafkaClientsTest {
     Map<String, String> s = new HashMap<>();
     s.put("hub.kafka.brokers", "k1:9093");
     s.put("hub.kafka.sasl-mechanism", "OAUTHBEARER");
-    s.put("hub.kafka.sasl-username", "telco-hub");
-    s.put("hub.kafka.sasl-password", "x");
+    s.put("hub.kafka.username", "telco-hub");
+    s.put("hub.kafka.password", "x");
     assertThatThrownBy(() -> of(s)).hasMessageContaining("hub.kafka.sasl-jaas-config");
     s.put("hub.kafka.sasl-jaas-config", "org.example.Login required;");
     assertThat(of(s).properties()).containsEntry("sasl.jaas.config", "org.example.Login required;");
     s.remove("hub.kafka.sasl-jaas-config");
     s.put("hub.kafka.sasl-mechanism", "PLAIN");
-    s.remove("hub.kafka.sasl-password");
-    assertThatThrownBy(() -> of(s)).hasMessageContaining("hub.kafka.sasl-password");
+    s.remove("hub.kafka.password");
+    assertThatThrownBy(() -> of(s)).hasMessageContaining("hub.kafka.password");
   }
 }

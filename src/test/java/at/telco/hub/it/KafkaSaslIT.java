@@ -88,8 +88,8 @@ class KafkaSaslIT {
     s.put("hub.kafka.brokers", kafka.bootstrapServers());
     s.put("hub.kafka.security-protocol", "SASL_PLAINTEXT");
     s.put("hub.kafka.sasl-mechanism", "PLAIN");
-    s.put("hub.kafka.sasl-username", "hub");
-    s.put("hub.kafka.sasl-password-file", password.toString());
+    s.put("hub.kafka.username", "hub");
+    s.put("hub.kafka.password-file", password.toString());
     return s;
   }
 
