@@ -72,6 +72,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -224,8 +225,16 @@ public class HubConfiguration implements CamelConfiguration {
 
     workbench(context, settings, registry, hub, pooledArtemis(settings), schemas, clock);
 
-    Properties adminProps = new Properties();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
+    // Kafka: bootstrap servers and security (SASL, SSL) for Camel's component and the hub's own
+    // clients alike
+    KafkaClients kafkaClients = KafkaClients.of(settings);
+    registry.bind("kafkaClients", kafkaClients);
+    kafkaClients.configure(context.getComponent("kafka", KafkaComponent.class).getConfiguration());
+    if (kafkaClients.secured()) {
+      org.slf4j.LoggerFactory.getLogger(HubConfiguration.class)
+          .info("Kafka clients: {}", kafkaClients); // secrets masked
+    }
+    Properties adminProps = kafkaClients.asProperties();
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "telco-hub-admin");
