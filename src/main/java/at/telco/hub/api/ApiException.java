@@ -58,6 +58,7 @@ public class ApiException extends RuntimeException {
       case 403 -> "Forbidden";
       case 404 -> "Not Found";
       case 409 -> "Conflict";
+      case 429 -> "Too Many Requests";
       case 503 -> "Service Unavailable";
       default -> status >= 500 ? "Internal Server Error" : "Error";
     };

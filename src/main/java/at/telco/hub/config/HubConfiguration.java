@@ -66,11 +66,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -91,6 +94,9 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
  * embedded servers, so the same core runs wherever a CamelContext does.
  */
 public class HubConfiguration implements CamelConfiguration {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(HubConfiguration.class);
 
   @Override
   public void configure(CamelContext context) throws Exception {
@@ -133,7 +139,7 @@ public class HubConfiguration implements CamelConfiguration {
     registry.bind("customerDbDataSource", customerdb);
 
     if (settings.getBoolean("hub.hubdb.migrate", true)) {
-      migrate(hub);
+      migrateAsOwner(settings, hub);
     }
 
     IdentityRegistry identities = new IdentityRegistry(hub);
@@ -223,8 +229,16 @@ public class HubConfiguration implements CamelConfiguration {
 
     workbench(context, settings, registry, hub, pooledArtemis(settings), schemas, clock);
 
-    Properties adminProps = new Properties();
-    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
+    // Kafka: bootstrap servers and security (SASL, SSL) for Camel's component and the hub's own
+    // clients alike
+    KafkaClients kafkaClients = KafkaClients.of(settings);
+    registry.bind("kafkaClients", kafkaClients);
+    kafkaClients.configure(context.getComponent("kafka", KafkaComponent.class).getConfiguration());
+    if (kafkaClients.secured()) {
+      org.slf4j.LoggerFactory.getLogger(HubConfiguration.class)
+          .info("Kafka clients: {}", kafkaClients); // secrets masked
+    }
+    Properties adminProps = kafkaClients.asProperties();
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "telco-hub-admin");
@@ -257,7 +271,7 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
-    health.register(new DatabaseHealthCheck("hub", hub));
+    health.register(new DatabaseHealthCheck("hub", hub, true));
     health.register(new DatabaseHealthCheck("crm", crm));
     health.register(new DatabaseHealthCheck("billing", billing));
     health.register(new DatabaseHealthCheck("customerdb", customerdb));
@@ -539,21 +553,79 @@ public class HubConfiguration implements CamelConfiguration {
     }
   }
 
-  private static void migrate(HikariDataSource hub) {
-    migrate(hub, null);
+  /**
+   * The hub database as the owner of its schema and tables ({@code hub.hubdb.migration.username},
+   * password from {@code hub.hubdb.migration.password} or {@code -password-file}, the hub
+   * database's URL unless {@code hub.hubdb.migration.jdbc-url}), or null when none is configured.
+   */
+  public static HikariDataSource migrationDataSource(Settings settings) {
+    if (settings.optional("hub.hubdb.migration.username").isEmpty()) {
+      return null;
+    }
+    Settings migration =
+        new Settings(
+            k ->
+                k.equals("hub.hubdb.migration.jdbc-url")
+                    ? settings.optional(k).or(() -> settings.optional("hub.hubdb.jdbc-url"))
+                    // Flyway holds two connections: its lock and the migration
+                    : k.equals("hub.hubdb.migration.pool-size")
+                        ? Optional.of("2")
+                        : settings.optional(k));
+    return DataSources.create(migration, "hubdb.migration", null);
+  }
+
+  /**
+   * Applies the migrations as the owner role, which then owns every hub table while the runtime
+   * role ({@code hub.hubdb.username}) gets only the privileges the migrations grant it. Without an
+   * owner role configured the runtime role migrates and owns the tables itself: it still works, but
+   * then the runtime role could switch the audit trail's triggers off or grant itself back what it
+   * gave up, which is said loudly.
+   */
+  static void migrateAsOwner(Settings settings, HikariDataSource hub) {
+    String runtime = settings.get("hub.hubdb.username");
+    String owner = settings.optional("hub.hubdb.migration.username").orElse(runtime);
+    if (owner.equals(runtime)) {
+      LOG.warn(
+          "no owner role for the hub database (hub.hubdb.migration.username): the runtime role {}"
+              + " runs the migrations and owns the hub's tables, so the audit trail is NOT"
+              + " protected from the hub's own role (it could disable the append-only triggers or"
+              + " grant itself UPDATE and DELETE); see deploy/README.md, Database roles",
+          runtime);
+      migrate(hub, runtime, null);
+      return;
+    }
+    try (HikariDataSource migration = migrationDataSource(settings)) {
+      migrate(migration, runtime, null);
+    }
+    LOG.info(
+        "hub database migrated as its owner role {}; the hub runs as {}, which does not own it",
+        owner,
+        runtime);
   }
 
   /**
    * Brings the hub database's schema to {@code target} (a migration version), or to the latest for
-   * null.
+   * null, as the data source's user (who then owns what the migrations create); the runtime role is
+   * whoever runs the hub unless {@link #migrate(javax.sql.DataSource, String, String)} names it.
    */
   public static void migrate(javax.sql.DataSource hub, String target) {
+    migrate(hub, null, target);
+  }
+
+  /**
+   * Brings the hub database's schema to {@code target} (a migration version), or to the latest for
+   * null, as the data source's user; {@code runtimeRole} (null or the same user: none) is granted
+   * what the hub needs at run time.
+   */
+  public static void migrate(javax.sql.DataSource hub, String runtimeRole, String target) {
     var config =
         Flyway.configure()
             .dataSource(hub)
             .schemas("hub")
             .defaultSchema("hub")
             .locations("classpath:db/hub")
+            // V61: the runtime role the migrations grant to (empty: the migrating user itself)
+            .placeholders(Map.of("hub_runtime_role", runtimeRole == null ? "" : runtimeRole))
             // features are developed in parallel with their own version ranges (README,
             // Development)
             .outOfOrder(true)

@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -54,5 +57,31 @@ public final class Settings {
       }
     }
     return lookup.apply(key).orElse("");
+  }
+
+  /**
+   * A generated secret kept in {@code file} (the embedded default's data directory): created with
+   * 32 random bytes, hex, readable by the owner only, the first time; read afterwards.
+   */
+  public static String secretInFile(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try {
+          // readable by the owner only from the moment it exists
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createFile(file); // not a POSIX file system
+        }
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        Files.writeString(file, HexFormat.of().formatHex(b) + "\n", StandardCharsets.UTF_8);
+      }
+      return Files.readString(file, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the secret file " + file, e);
+    }
   }
 }

@@ -12,7 +12,6 @@ import at.telco.hub.target.TargetStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -66,8 +65,11 @@ public class ConsistencyConfiguration implements CamelConfiguration {
         new CustomerComparison(mappings, new CustomerEvents(clock), schemas);
     BillingAccountComparison accounts =
         new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
-    Map<String, Object> kafka = new HashMap<>();
-    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get("hub.kafka.brokers"));
+    // the same bootstrap servers and security as every other Kafka client of the hub
+    Map<String, Object> kafka =
+        registry
+            .lookupByNameAndType("kafkaClients", at.telco.hub.config.KafkaClients.class)
+            .properties();
     kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "telco-hub-resync");
     Resync resync =
         new Resync(

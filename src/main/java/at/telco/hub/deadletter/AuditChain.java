@@ -61,18 +61,13 @@ public final class AuditChain {
    * seal is logged, so it is also kept outside the database. Answers how many were sealed.
    */
   public int seal(LocalDate before, String writer) {
-    String sql =
-        "UPDATE hub.audit_segment s SET sealed_at = now(), seal = hub.audit_segment_seal(s)"
-            + " WHERE sealed_at IS NULL AND day < ?"
-            + (writer == null ? "" : " AND writer = ?")
-            + " RETURNING id, day, writer, last_seq, seal";
+    // as the owner role (migration V61): the runtime role may not update segments itself
+    String sql = "SELECT id, day, writer, last_seq, seal FROM hub.audit_seal_segments(?, ?)";
     int n = 0;
     try (Connection c = hub.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setDate(1, Date.valueOf(before));
-      if (writer != null) {
-        ps.setString(2, writer);
-      }
+      ps.setString(2, writer);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           n++;
@@ -309,7 +304,7 @@ public final class AuditChain {
   public ArrayNode dropExpired(LocalDate before, String writer) {
     if (maintenance == null) {
       throw new IllegalStateException(
-          "audit retention needs the maintenance role (hub.hubdb.audit-maintenance.username)");
+          "audit retention needs the maintenance role (hub.audit.maintenance.username)");
     }
     ArrayNode dropped = Json.MAPPER.createArrayNode();
     try (Connection c = maintenance.getConnection()) {

@@ -36,6 +36,18 @@ public final class BulkReplays {
   public static final int MAX_BATCH = 1000;
   public static final int MAX_JOB = 100_000;
 
+  /** A dry run's statement is cancelled after this (its connection goes back to the pool). */
+  static final int QUERY_TIMEOUT_S = 30;
+
+  /**
+   * Dry runs at the same time: each holds one connection of the hub pool while its statement runs,
+   * so however many are asked for at once, they never take more than these from the pool.
+   */
+  static final int CONCURRENT_DRY_RUNS = 2;
+
+  private final java.util.concurrent.Semaphore dryRuns =
+      new java.util.concurrent.Semaphore(CONCURRENT_DRY_RUNS, true);
+
   private static final Logger LOG = LoggerFactory.getLogger(BulkReplays.class);
 
   private final DataSource hub;
@@ -71,17 +83,34 @@ public final class BulkReplays {
 
   /** What a bulk replay would do: how many, by target and reason, and the first few ids. */
   public ObjectNode dryRun(DeadLetterFilter filter, int limit) {
+    try {
+      if (!dryRuns.tryAcquire(QUERY_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new ApiException(429, "too many dry runs at once: try again in a moment");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted");
+    }
+    try {
+      return runDry(filter, limit);
+    } finally {
+      dryRuns.release();
+    }
+  }
+
+  private ObjectNode runDry(DeadLetterFilter filter, int limit) {
     List<Object> params = new ArrayList<>();
-    String ids = DeadLetterSearch.idsSql(replayable(filter), params);
+    // the filter's conditions straight on the table (no IN over a subquery of the same table)
+    StringBuilder sql = new StringBuilder("SELECT d.target, d.reason, d.id FROM hub.dead_letter d");
+    replayable(filter).where(sql, params);
+    sql.append(" ORDER BY d.last_failed_at, d.id LIMIT ?");
     ObjectNode r = Json.object();
     r.put("dryRun", true);
     r.set("filter", filter.toJson());
+    // one connection, for this one statement; the rows are read into the driver at once
     try (Connection c = hub.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT d.target, d.reason, d.id FROM hub.dead_letter d WHERE d.id IN ("
-                    + ids
-                    + ") ORDER BY d.last_failed_at, d.id LIMIT ?")) {
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setQueryTimeout(QUERY_TIMEOUT_S);
       List<Object> all = new ArrayList<>(params);
       all.add(limit);
       DeadLetterSearch.bind(c, ps, all);
@@ -137,7 +166,8 @@ public final class BulkReplays {
     }
     UUID job = UUID.randomUUID();
     List<Object> params = new ArrayList<>();
-    String ids = DeadLetterSearch.idsSql(f, params);
+    StringBuilder where = new StringBuilder();
+    f.where(where, params);
     int total;
     try (Connection c = hub.getConnection()) {
       c.setAutoCommit(false);
@@ -157,9 +187,9 @@ public final class BulkReplays {
             c.prepareStatement(
                 "INSERT INTO hub.replay_job_item (job_id, seq, dead_letter_id)"
                     + " SELECT ?, row_number() OVER (ORDER BY d.target, d.last_failed_at, d.id), d.id"
-                    + " FROM hub.dead_letter d WHERE d.id IN ("
-                    + ids
-                    + ") ORDER BY d.target, d.last_failed_at, d.id LIMIT ?")) {
+                    + " FROM hub.dead_letter d"
+                    + where
+                    + " ORDER BY d.target, d.last_failed_at, d.id LIMIT ?")) {
           List<Object> all = new ArrayList<>();
           all.add(job);
           all.addAll(params);

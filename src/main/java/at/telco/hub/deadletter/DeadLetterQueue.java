@@ -1,14 +1,11 @@
 package at.telco.hub.deadletter;
 
+import at.telco.hub.support.ArtemisManagement;
 import at.telco.hub.target.SqlFailures;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +17,6 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterQueue.class);
-  private static final String MANAGEMENT_ADDRESS = "activemq.management";
 
   private final DataSource hub;
   private final ConnectionFactory artemis;
@@ -138,31 +133,12 @@ public final class DeadLetterQueue {
     try (Connection connection = artemis.createConnection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       connection.start();
-      TemporaryQueue reply = session.createTemporaryQueue();
-      try (MessageProducer producer =
-              session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
-          MessageConsumer replies = session.createConsumer(reply)) {
-        Message request = session.createMessage();
-        JMSManagementHelper.putOperationInvocation(
-            request, ResourceNames.QUEUE + queue, "removeMessages", filter.toString());
-        request.setJMSReplyTo(reply);
-        producer.send(request);
-        Message answer = replies.receive(30_000);
-        if (answer == null) {
-          throw new IllegalStateException("Artemis did not answer the removal from " + queue);
-        }
-        if (!JMSManagementHelper.hasOperationSucceeded(answer)) {
-          throw new IllegalStateException(
-              "Artemis refused the removal from "
-                  + queue
-                  + ": "
-                  + JMSManagementHelper.getResult(answer));
-        }
-        Object result = JMSManagementHelper.getResult(answer);
-        int n = result instanceof Number number ? number.intValue() : 0;
-        LOG.debug("removed {} of {} dead letters from {}", n, messageIds.size(), queue);
-        return n;
-      }
+      Object result =
+          ArtemisManagement.invoke(
+              session, 30_000, ResourceNames.QUEUE + queue, "removeMessages", filter.toString());
+      int n = result instanceof Number number ? number.intValue() : 0;
+      LOG.debug("removed {} of {} dead letters from {}", n, messageIds.size(), queue);
+      return n;
     } catch (JMSException e) {
       throw new IllegalStateException("Artemis: " + e.getMessage(), e);
     } catch (Exception e) {

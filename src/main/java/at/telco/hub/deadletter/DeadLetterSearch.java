@@ -334,13 +334,6 @@ public final class DeadLetterSearch {
     return n;
   }
 
-  /** The ids of the open dead letters a filter selects, oldest failure first (bulk replay). */
-  public static String idsSql(DeadLetterFilter filter, List<Object> params) {
-    StringBuilder sql = new StringBuilder("SELECT d.id FROM hub.dead_letter d");
-    filter.where(sql, params);
-    return sql.toString();
-  }
-
   static void bind(Connection c, PreparedStatement ps, List<Object> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       Object p = params.get(i);

@@ -35,8 +35,16 @@ public final class EmbeddedDatabaseOnly implements AutoCloseable {
     try {
       int port =
           Integer.parseInt(settings.apply("hub.embedded.postgres.port").orElse("54320").trim());
-      return new EmbeddedDatabaseOnly(
-          dir, lock, EmbeddedPostgresServer.start(dir.resolve("postgres"), port));
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), port);
+      try {
+        // the owner role of the hub's tables (restore recreates them as it), also in a data
+        // directory of an earlier version
+        SystemDatabases.prepare(pg, SystemDatabases.ownerPassword(dir));
+      } catch (java.sql.SQLException | RuntimeException e) {
+        pg.close();
+        throw new IllegalStateException("cannot prepare the hub database: " + e.getMessage(), e);
+      }
+      return new EmbeddedDatabaseOnly(dir, lock, pg);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;

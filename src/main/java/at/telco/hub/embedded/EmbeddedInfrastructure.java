@@ -1,5 +1,6 @@
 package at.telco.hub.embedded;
 
+import at.telco.hub.config.Settings;
 import at.telco.hub.simulator.BillingSimulator;
 import at.telco.hub.simulator.CrmChangeTrickle;
 import at.telco.hub.simulator.NetworkSimulator;
@@ -25,18 +26,27 @@ import org.slf4j.LoggerFactory;
  * <p>Settings: {@code hub.embedded.data-dir} (./data), {@code hub.embedded.postgres.port} (54320),
  * {@code hub.embedded.kafka.port} (19092), {@code hub.embedded.kafka.controller-port} (19093),
  * {@code hub.embedded.artemis.port} (61616), {@code hub.embedded.sample.accounts} (1200), {@code
- * hub.embedded.trickle.changes-per-minute} (30; 0 switches it off).
+ * hub.embedded.trickle.changes-per-minute} (30; 0 switches it off), {@code
+ * hub.embedded.artemis.admin-password(-file)} (none: the broker has only the hub's user).
  */
 public final class EmbeddedInfrastructure implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
   private static final String MARKER = ".telco-hub-data";
 
+  /** The embedded broker's user of the hub when hub.artemis.username is not set. */
+  public static final String DEFAULT_ARTEMIS_USER = "hub";
+
+  /** The generated password of the hub's broker user, in the data directory. */
+  public static final String ARTEMIS_PASSWORD_FILE = "artemis-hub-password.secret";
+
   private final Path dataDirectory;
   private final DataDirectoryLock lock;
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafkaBroker kafka;
   private final EmbeddedArtemisBroker artemis;
+  private final String artemisUser;
+  private final Path artemisPasswordFile;
   private final int seeded;
   private final double trickleRate;
   private final Function<String, Optional<String>> settings;
@@ -50,6 +60,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       EmbeddedPostgresServer postgres,
       EmbeddedKafkaBroker kafka,
       EmbeddedArtemisBroker artemis,
+      String artemisUser,
+      Path artemisPasswordFile,
       int seeded,
       double trickleRate,
       Function<String, Optional<String>> settings) {
@@ -58,6 +70,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     this.postgres = postgres;
     this.kafka = kafka;
     this.artemis = artemis;
+    this.artemisUser = artemisUser;
+    this.artemisPasswordFile = artemisPasswordFile;
     this.seeded = seeded;
     this.trickleRate = trickleRate;
     this.settings = settings;
@@ -98,18 +112,31 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     "embedded Kafka did not start: " + e.getMessage(), e);
               }
             });
+    // the hub's broker user: hub.artemis.username (default hub) with hub.artemis.password(-file),
+    // or else a password generated once and kept in the data directory
+    Settings secrets = new Settings(settings);
+    String artemisUser = secrets.get("hub.artemis.username", DEFAULT_ARTEMIS_USER);
+    String configured = secrets.secret("hub.artemis.password").strip();
+    Path generated = configured.isEmpty() ? dir.resolve(ARTEMIS_PASSWORD_FILE) : null;
+    EmbeddedArtemisBroker.Users users =
+        new EmbeddedArtemisBroker.Users(
+            artemisUser,
+            generated != null ? Settings.secretInFile(generated) : configured,
+            emptyToNull(secrets.secret("hub.embedded.artemis.admin-password").strip()),
+            secrets.get("hub.dead-letter.queue-prefix", "DLQ."),
+            secrets.get("hub.parking.queue", "PARK.network-inventory"));
     CompletableFuture<EmbeddedArtemisBroker> artemis =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort);
+                return EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort, users);
               } catch (Exception e) {
                 throw new IllegalStateException(
                     "embedded Artemis did not start: " + e.getMessage(), e);
               }
             });
     EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), pgPort);
-    SystemDatabases.prepare(pg);
+    SystemDatabases.prepare(pg, SystemDatabases.ownerPassword(dir));
     int seeded = 0;
     int accounts = intSetting(settings, "hub.embedded.sample.accounts", 1200);
     if (accounts > 0) {
@@ -129,7 +156,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             settings.apply("hub.network.topic.results").orElse("network.provisioning.results")),
         partitions);
     return new EmbeddedInfrastructure(
-        dir, lock, pg, broker, artemis.join(), seeded, rate, settings);
+        dir, lock, pg, broker, artemis.join(), artemisUser, generated, seeded, rate, settings);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private static int intSetting(
@@ -170,11 +201,21 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
     p.setProperty("hub.hubdb.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
     p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
+    // the migrations run as the owner of the hub's tables, the hub as a role that does not own them
+    p.setProperty("hub.hubdb.migration.username", SystemDatabases.OWNER_ROLE);
+    p.setProperty(
+        "hub.hubdb.migration.password-file",
+        dataDirectory.resolve(SystemDatabases.OWNER_SECRET_FILE).toString());
     p.setProperty("hub.audit.maintenance.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
     p.setProperty("hub.audit.maintenance.username", SystemDatabases.AUDIT_MAINTENANCE_ROLE);
     p.setProperty("hub.audit.maintenance.pool-size", "1");
     p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
     p.setProperty("hub.artemis.url", artemis.url());
+    p.setProperty("hub.artemis.username", artemisUser);
+    if (artemisPasswordFile != null) {
+      // generated (none configured): the hub reads it from the file, it is never in a property
+      p.setProperty("hub.artemis.password-file", artemisPasswordFile.toString());
+    }
     // the secret of the business-key hashes in the logs, made once and kept with the data
     Path secret = dataDirectory.resolve("log-key-hash.secret");
     at.telco.hub.observe.KeyHash.secretInFile(secret);

@@ -3,6 +3,7 @@ package at.telco.hub.embedded;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -32,17 +33,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public static EmbeddedKafkaBroker start(
       Path logDirectory, int port, int controllerPort, int partitions) throws Exception {
+    return start(logDirectory, port, controllerPort, partitions, "PLAINTEXT", Map.of());
+  }
+
+  /**
+   * The same broker with its client listener (also the inter-broker one) on {@code protocol}, e.g.
+   * SASL_PLAINTEXT, and {@code extra} broker settings (its SASL mechanisms and JAAS users).
+   */
+  public static EmbeddedKafkaBroker start(
+      Path logDirectory,
+      int port,
+      int controllerPort,
+      int partitions,
+      String protocol,
+      Map<String, String> extra)
+      throws Exception {
     Files.createDirectories(logDirectory);
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     p.put(
-        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        "listeners",
+        protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", protocol + "://127.0.0.1:" + port);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", protocol);
+    p.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
     p.put("log.dirs", logDirectory.toAbsolutePath().toString());
     p.put("num.partitions", Integer.toString(partitions));
     p.put("default.replication.factor", "1");
@@ -57,6 +74,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("log.cleaner.backoff.ms", "2000");
     p.put("num.network.threads", "2");
     p.put("num.io.threads", "4");
+    p.putAll(extra);
     KafkaConfig config = new KafkaConfig(p);
 
     Path meta = logDirectory.resolve("meta.properties");

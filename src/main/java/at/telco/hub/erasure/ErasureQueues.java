@@ -2,19 +2,15 @@ package at.telco.hub.erasure;
 
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.network.Parking;
+import at.telco.hub.support.ArtemisManagement;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class ErasureQueues {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErasureQueues.class);
-  private static final String MANAGEMENT_ADDRESS = "activemq.management";
 
   private final ConnectionFactory artemis;
   private final String deadLetterPrefix;
@@ -99,40 +94,6 @@ public final class ErasureQueues {
 
   private static Object invoke(Session session, String resource, String operation, Object... args)
       throws JMSException {
-    TemporaryQueue reply = session.createTemporaryQueue();
-    try (MessageProducer producer =
-            session.createProducer(session.createQueue(MANAGEMENT_ADDRESS));
-        MessageConsumer replies = session.createConsumer(reply)) {
-      Message request = session.createMessage();
-      try {
-        JMSManagementHelper.putOperationInvocation(request, resource, operation, args);
-      } catch (Exception e) {
-        throw new IllegalStateException("Artemis management request: " + e.getMessage(), e);
-      }
-      request.setJMSReplyTo(reply);
-      producer.send(request);
-      Message answer = replies.receive(30_000);
-      if (answer == null) {
-        throw new IllegalStateException("Artemis did not answer " + operation + " on " + resource);
-      }
-      try {
-        if (!JMSManagementHelper.hasOperationSucceeded(answer)) {
-          throw new IllegalStateException(
-              "Artemis refused "
-                  + operation
-                  + " on "
-                  + resource
-                  + ": "
-                  + JMSManagementHelper.getResult(answer));
-        }
-        return JMSManagementHelper.getResult(answer);
-      } catch (IllegalStateException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException("Artemis management answer: " + e.getMessage(), e);
-      }
-    } finally {
-      reply.delete();
-    }
+    return ArtemisManagement.invoke(session, 30_000, resource, operation, args);
   }
 }

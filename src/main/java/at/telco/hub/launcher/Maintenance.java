@@ -39,11 +39,13 @@ final class Maintenance {
         Map<String, Path> dirs = new LinkedHashMap<>();
         dirs.put("artemis", db.artemis());
         dirs.put("kafka", db.kafka());
+        // restore drops and recreates schema hub: only its owner may
         return command.equals("backup")
             ? backup(
                 db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE), location, dirs)
             : restore(
-                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE),
+                db.database(SystemDatabases.OWNER_ROLE, SystemDatabases.HUB_DATABASE),
+                SystemDatabases.HUB_ROLE,
                 db.database("postgres", "customerdb"),
                 db.database("postgres", "billing"),
                 location,
@@ -58,9 +60,22 @@ final class Maintenance {
                 + " (deploy/README.md, Backup and restore)");
         return backup(hub, location, Map.of());
       }
+      // restore drops and recreates schema hub: as the owner role (hub.hubdb.migration.*), if
+      // one is configured
+      HikariDataSource owner = HubConfiguration.migrationDataSource(settings);
       try (HikariDataSource customerdb = DataSources.create(settings, "customerdb", null);
           HikariDataSource billing = DataSources.create(settings, "billing", null)) {
-        return restore(hub, customerdb, billing, location, Map.of());
+        return restore(
+            owner != null ? owner : hub,
+            settings.get("hub.hubdb.username"),
+            customerdb,
+            billing,
+            location,
+            Map.of());
+      } finally {
+        if (owner != null) {
+          owner.close();
+        }
       }
     }
   }
@@ -81,6 +96,7 @@ final class Maintenance {
 
   private static int restore(
       javax.sql.DataSource hub,
+      String runtimeRole,
       javax.sql.DataSource customerdb,
       javax.sql.DataSource billing,
       Path from,
@@ -95,7 +111,8 @@ final class Maintenance {
       return 0;
     }
     HubBackup.Result r =
-        HubBackup.restore(hub, from, dirs, version -> HubConfiguration.migrate(hub, version));
+        HubBackup.restore(
+            hub, from, dirs, version -> HubConfiguration.migrate(hub, runtimeRole, version));
     Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
     System.out.printf(
         "restored the hub's state from %s (schema version %s, %d rows; directories %s);"

@@ -2,13 +2,10 @@ package at.telco.hub.network;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Message;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.stream.Collectors;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +81,8 @@ public final class Parking {
             + ")";
     try (Connection c = connectionFactory.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-      MessageProducer producer = s.createProducer(s.createQueue("activemq.management"));
-      Message m = s.createMessage();
-      JMSManagementHelper.putOperationInvocation(
-          m, "queue." + queue, "deliverScheduledMessages", filter);
-      producer.send(m);
+      at.telco.hub.support.ArtemisManagement.send(
+          s, "queue." + queue, "deliverScheduledMessages", filter);
       LOG.debug("asked Artemis to release parked events of {} billing account(s)", baNos.size());
     } catch (Exception e) {
       LOG.debug(

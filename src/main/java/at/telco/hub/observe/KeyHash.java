@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -43,23 +42,7 @@ public final class KeyHash {
 
   /** The secret kept in {@code file}; created (readable by the owner only) if it does not exist. */
   public static String secretInFile(Path file) {
-    try {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try {
-          // readable by the owner only from the moment it exists
-          Files.createFile(
-              file,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createFile(file); // not a POSIX file system
-        }
-        Files.writeString(file, newSecret() + "\n", StandardCharsets.UTF_8);
-      }
-      return Files.readString(file, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the key-hash secret " + file, e);
-    }
+    return at.telco.hub.config.Settings.secretInFile(file);
   }
 
   /** The hash of a business key; null for null. */

@@ -4,11 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -28,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -302,7 +297,8 @@ public final class Observations extends ServiceSupport {
   /**
    * Messages parked on an Artemis queue (e.g. network events whose billing account is not known
    * yet), read through Artemis management: gauge {@code hub_parked_messages{queue}}. The broker
-   * user needs the {@code manage} permission on the management address.
+   * user needs {@code manage} on the management address and {@code view} on the queue (see
+   * ArtemisManagement).
    */
   public void parkingQueue(String queue, ConnectionFactory connectionFactory) {
     Gauges.Value parked =
@@ -340,25 +336,8 @@ public final class Observations extends ServiceSupport {
 
   /** Reads one attribute through Artemis' management address. */
   private static Object manage(Session s, String resource, String attribute) throws Exception {
-    TemporaryQueue reply = s.createTemporaryQueue();
-    try (MessageProducer p = s.createProducer(s.createQueue("activemq.management"));
-        MessageConsumer consumer = s.createConsumer(reply)) {
-      Message request = s.createMessage();
-      JMSManagementHelper.putAttribute(request, resource, attribute);
-      request.setJMSReplyTo(reply);
-      p.send(request);
-      Message answer = consumer.receive(TimeUnit.SECONDS.toMillis(QUERY_TIMEOUT_S));
-      if (answer == null) {
-        throw new IllegalStateException("Artemis management did not answer for " + resource);
-      }
-      Object result = JMSManagementHelper.getResult(answer);
-      if (!JMSManagementHelper.hasOperationSucceeded(answer)) {
-        throw new IllegalStateException("Artemis management, " + resource + ": " + result);
-      }
-      return result;
-    } finally {
-      reply.delete();
-    }
+    return at.telco.hub.support.ArtemisManagement.attribute(
+        s, TimeUnit.SECONDS.toMillis(QUERY_TIMEOUT_S), resource, attribute);
   }
 
   /**

@@ -2,13 +2,17 @@ package at.telco.hub.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import at.telco.hub.embedded.ArtemisSecurity;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
 import org.apache.activemq.artemis.core.config.FileDeploymentManager;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.FileConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,5 +53,28 @@ class ArtemisHaConfigTest {
         .isEqualTo(backup.getConnectorConfigurations().get("self").getParams());
     assertThat(primary.getAddressSettings().get("#").getAddressFullMessagePolicy())
         .isEqualTo(AddressFullMessagePolicy.PAGE);
+  }
+
+  @Test
+  void bothBrokersRestrictTheHubsUserToTheHubsAddressesAsTheEmbeddedBrokerDoes() throws Exception {
+    for (String file : List.of("artemis-primary-broker.xml", "artemis-backup-broker.xml")) {
+      FileConfiguration config = read(file);
+      assertThat(config.isSecurityEnabled()).as(file).isTrue();
+      assertThat(config.isManagementMessageRbac()).as(file).isTrue();
+      assertThat(config.getManagementRbacPrefix())
+          .as(file)
+          .isEqualTo(ArtemisSecurity.MANAGEMENT_RBAC_PREFIX);
+      // the same security settings as the embedded broker and ArtemisFailoverIT's pair
+      assertThat(config.getSecurityRoles())
+          .as(file)
+          .isEqualTo(ArtemisSecurity.settings("DLQ.", "PARK.network-inventory"));
+      // the hub's role has no rights on other addresses
+      assertThat(config.getSecurityRoles().get("#"))
+          .extracting(Role::getName)
+          .containsExactly(ArtemisSecurity.ADMIN_ROLE);
+      AddressSettings replies = config.getAddressSettings().get("hub.management.replies.#");
+      assertThat(replies.isAutoDeleteQueues()).isTrue();
+      assertThat(replies.getAutoDeleteQueuesMessageCount()).isEqualTo(-1L);
+    }
   }
 }

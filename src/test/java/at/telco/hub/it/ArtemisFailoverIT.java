@@ -81,6 +81,14 @@ class ArtemisFailoverIT {
   static Process node(String role, int port, int other) throws IOException {
     Path d = dir.resolve(role);
     Files.createDirectories(d);
+    TestServers servers = TestServers.get();
+    java.util.Properties users = new java.util.Properties();
+    users.setProperty("hub.user", servers.artemisUser());
+    users.setProperty("hub.password", servers.artemisPassword());
+    users.setProperty("admin.password", servers.artemisAdminPassword());
+    try (var w = Files.newBufferedWriter(d.resolve("users.properties"))) {
+      users.store(w, "test users of the HA pair");
+    }
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -211,8 +219,7 @@ class ArtemisFailoverIT {
       parking.set(false);
       parker.join(60_000);
 
-      ActiveMQConnectionFactory survivor =
-          new ActiveMQConnectionFactory("tcp://127.0.0.1:" + backupPort);
+      ActiveMQConnectionFactory survivor = Queues.admin(backupPort);
       // every refused account is dead-lettered, and every indexed dead letter is on the queue
       await().atMost(Duration.ofSeconds(120)).until(() -> indexedAccounts(hubDb).size() == BAD);
       Set<String> onQueue = new HashSet<>();

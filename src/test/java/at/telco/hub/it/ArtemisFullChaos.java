@@ -57,7 +57,8 @@ class ArtemisFullChaos {
     SharedHub.stop(); // this hub polls the CRM alone
     Path dir = Files.createTempDirectory(servers.directory(), "artemis-full-");
     EmbeddedArtemisBroker artemis =
-        EmbeddedArtemisBroker.start(dir.resolve("artemis"), TestServers.freePort(), memory);
+        EmbeddedArtemisBroker.start(
+            dir.resolve("artemis"), TestServers.freePort(), memory, servers.artemisUsers());
     int artemisPort = Integer.parseInt(artemis.url().substring(artemis.url().lastIndexOf(':') + 1));
     Properties p = servers.hubProperties();
     String bootstrap = p.getProperty("hub.kafka.brokers");
@@ -235,7 +236,7 @@ class ArtemisFullChaos {
   /** Takes every message off {@code queue} (paged ones too): their dead-letter ids. */
   static Set<String> drain(int port, String queue) throws Exception {
     Set<String> ids = new HashSet<>();
-    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+    ActiveMQConnectionFactory cf = Queues.admin(port);
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         var consumer = s.createConsumer(s.createQueue(queue))) {
@@ -251,7 +252,7 @@ class ArtemisFullChaos {
 
   /** The messages of a queue, scheduled and paged ones included (the broker's management). */
   static long messageCount(int port, String queue) {
-    ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + port);
+    ActiveMQConnectionFactory cf = Queues.admin(port);
     try (Connection c = cf.createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       c.start();

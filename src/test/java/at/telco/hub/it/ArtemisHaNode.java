@@ -1,5 +1,6 @@
 package at.telco.hub.it;
 
+import at.telco.hub.embedded.ArtemisSecurity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,16 +12,20 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 /**
  * One broker of an Artemis primary/backup pair with replication (the HA topology of the README), in
  * its own JVM so a test can kill it with SIGKILL. Writes its state (active, replica in sync) to a
- * status file every 100 ms.
+ * status file every 100 ms. Security as in deploy/ha: the hub's user (users.properties in DIR, from
+ * the test) on the hub's addresses only, and an administrator.
  *
  * <pre>ArtemisHaNode primary|backup DIR PORT OTHER_PORT</pre>
  */
@@ -43,10 +48,14 @@ public final class ArtemisHaNode {
             .setLargeMessagesDirectory(dir.resolve("large-messages").toString())
             .setPagingDirectory(dir.resolve("paging").toString())
             .setNodeManagerLockDirectory(dir.toString())
-            .setSecurityEnabled(false)
+            // the security of deploy/ha's broker.xml: the hub's user on the hub's addresses only
+            .setSecurityEnabled(true)
             .setJMXManagementEnabled(false)
             .setClusterUser("hub-cluster")
             .setClusterPassword("hub-cluster-test-only");
+    // management messages are checked per resource and method (view/edit on mops.<resource>.<m>)
+    config.setManagementMessageRbac(true);
+    config.setManagementRbacPrefix(ArtemisSecurity.MANAGEMENT_RBAC_PREFIX);
     config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port + "?protocols=CORE");
     config.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
     config.addConnectorConfiguration("other", "tcp://127.0.0.1:" + other);
@@ -77,8 +86,21 @@ public final class ArtemisHaNode {
             .setDeadLetterAddress(SimpleString.of("DLQ.broker"))
             .setMaxSizeBytes(64L * 1024 * 1024)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
+    ArtemisSecurity.settings("DLQ.", "PARK.network-inventory").forEach(config::putSecurityRoles);
+    // users.properties (written by the test): hub user, its password, the administrator's
+    java.util.Properties users = new java.util.Properties();
+    try (var in = Files.newBufferedReader(dir.resolve("users.properties"))) {
+      users.load(in);
+    }
+    SecurityConfiguration accounts = new SecurityConfiguration();
+    accounts.addUser(users.getProperty("hub.user"), users.getProperty("hub.password"));
+    accounts.addRole(users.getProperty("hub.user"), ArtemisSecurity.HUB_ROLE);
+    accounts.addUser(ArtemisSecurity.ADMIN_USER, users.getProperty("admin.password"));
+    accounts.addRole(ArtemisSecurity.ADMIN_USER, ArtemisSecurity.ADMIN_ROLE);
     EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
     broker.setConfiguration(config);
+    broker.setSecurityManager(
+        new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), accounts));
     broker.start();
     ActiveMQServer server = broker.getActiveMQServer();
     Path status = dir.resolve("status");

@@ -114,10 +114,18 @@ class AuditTrailIT {
         .hasMessageContaining("permission denied");
     assertThatThrownBy(() -> execute(asHub, "TRUNCATE hub.audit_entry"))
         .hasMessageContaining("permission denied");
+    // the segments are the owner's to advance (the chain trigger) and seal: not the hub's role
     assertThatThrownBy(
             () ->
                 execute(
                     asHub,
+                    "UPDATE hub.audit_segment SET last_hash = NULL WHERE id = " + segmentOf(id)))
+        .hasMessageContaining("permission denied");
+    // and the triggers refuse it for everyone else too
+    assertThatThrownBy(
+            () ->
+                execute(
+                    asSuperuser,
                     "UPDATE hub.audit_segment SET last_hash = NULL WHERE id = " + segmentOf(id)))
         .hasMessageContaining("may only grow");
     // even a superuser is refused while the triggers are on
@@ -127,6 +135,188 @@ class AuditTrailIT {
     // and the maintenance role deletes nothing of an open segment
     assertThatThrownBy(() -> execute(asMaintenance, "DELETE FROM hub.audit_entry WHERE id = " + id))
         .hasMessageContaining("append-only");
+  }
+
+  /**
+   * The runtime role does not own the audit trail (the owner role ran the migrations), so it cannot
+   * take back with DDL or GRANT what it was not given: every way of altering the trail is refused
+   * with a permission error (SQLSTATE 42501), and the entries and triggers are as before.
+   */
+  @Test
+  void theHubsRoleCannotUnprotectTheAuditTrail() throws SQLException {
+    List<Long> ids = write("it-owner-" + UUID.randomUUID(), 2);
+    long id = ids.get(0);
+    String hash = hashOf(id);
+    assertThat(ownerOf("hub.audit_entry")).isEqualTo("hub_owner");
+    assertThat(ownerOf("hub.audit_segment")).isEqualTo("hub_owner");
+    assertThat(ownerOf("hub.dead_letter")).isEqualTo("hub_owner");
+    for (String sql :
+        List.of(
+            "UPDATE hub.audit_entry SET detail = 'x' WHERE id = " + id,
+            "DELETE FROM hub.audit_entry WHERE id = " + id,
+            "TRUNCATE hub.audit_entry",
+            "TRUNCATE hub.audit_segment",
+            "ALTER TABLE hub.audit_entry DISABLE TRIGGER ALL",
+            "ALTER TABLE hub.audit_entry DISABLE TRIGGER audit_entry_append_only",
+            "ALTER TABLE hub.audit_segment DISABLE TRIGGER ALL",
+            "ALTER TABLE hub.audit_entry OWNER TO hub_app",
+            "ALTER FUNCTION hub.audit_entry_append_only() OWNER TO hub_app",
+            "CREATE OR REPLACE FUNCTION hub.audit_entry_append_only() RETURNS trigger"
+                + " LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+            "DROP TRIGGER audit_entry_append_only ON hub.audit_entry",
+            "DROP TABLE hub.audit_entry",
+            "DROP TABLE hub.audit_segment",
+            "DROP SCHEMA hub CASCADE",
+            "SET session_replication_role = replica",
+            "UPDATE hub.audit_segment SET sealed_at = now() WHERE id = " + segmentOf(id))) {
+      assertThatThrownBy(() -> execute(asHub, sql))
+          .as(sql)
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getSQLState()).as(sql).isEqualTo("42501"));
+    }
+    // PostgreSQL answers a GRANT of privileges one holds without grant option with a warning, and
+    // grants nothing; without any privilege on the table, with an error
+    for (String sql :
+        List.of(
+            "GRANT UPDATE ON hub.audit_entry TO hub_app",
+            "GRANT ALL ON hub.audit_entry TO hub_app",
+            "GRANT UPDATE, DELETE, TRUNCATE ON hub.audit_segment TO hub_app")) {
+      assertThat(refusal(asHub, sql)).as(sql).containsAnyOf("permission denied", "no privileges");
+    }
+    assertThat(privilege("hub_app", "hub.audit_entry", "UPDATE")).isFalse();
+    assertThat(privilege("hub_app", "hub.audit_entry", "DELETE")).isFalse();
+    assertThat(privilege("hub_app", "hub.audit_entry", "TRUNCATE")).isFalse();
+    assertThat(privilege("hub_app", "hub.audit_segment", "UPDATE")).isFalse();
+    // what the hub needs it has: read and append; and the rest of its tables
+    assertThat(privilege("hub_app", "hub.audit_entry", "INSERT")).isTrue();
+    assertThat(privilege("hub_app", "hub.audit_entry", "SELECT")).isTrue();
+    assertThat(privilege("hub_app", "hub.dead_letter", "UPDATE")).isTrue();
+    // so the entry is still refused to the hub's role, and unchanged
+    assertThatThrownBy(
+            () -> execute(asHub, "UPDATE hub.audit_entry SET detail = 'x' WHERE id = " + id))
+        .hasMessageContaining("permission denied");
+    assertThat(hashOf(id)).isEqualTo(hash);
+    try (Connection c = asSuperuser.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hub.audit_entry'::regclass"
+                    + " AND NOT tgisinternal AND tgenabled = 'O'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("audit_entry triggers enabled").isEqualTo(3);
+    }
+    // an entry the hub's role brings with a chain of its own is chained anew (only the owner's
+    // restore keeps a chain)
+    try (Connection c = asHub.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET hub.audit_writer = 'it-forged-" + UUID.randomUUID() + "'");
+      s.execute(
+          "INSERT INTO hub.audit_entry (actor, action, outcome, segment_id, seq, prev_hash, hash)"
+              + " SELECT 'forger', 'stop-route', 'stopped', segment_id, 99, hash, repeat('0', 64)"
+              + " FROM hub.audit_entry WHERE id = "
+              + ids.get(1));
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT seq, hash <> repeat('0', 64) FROM hub.audit_entry WHERE actor = 'forger'"
+                  + " ORDER BY id DESC LIMIT 1")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+        assertThat(rs.getBoolean(2)).isTrue();
+      }
+    }
+    JsonNode report = verifyByApi();
+    assertThat(report.get("ok").asBoolean()).as(report.toString()).isTrue();
+    // and the health details say the audit trail is protected from the hub's role
+    Http.Response health =
+        Http.get("http://127.0.0.1:" + hub.managementPort() + "/observe/health?data=true");
+    assertThat(health.body())
+        .containsPattern("\"audit\\.trail\\.protected\"\\s*:\\s*true")
+        .doesNotContain("not protected");
+  }
+
+  /**
+   * Without an owner role the runtime role migrates and owns the tables itself: the hub still
+   * works, and the health check says the audit trail is not protected from the hub's role.
+   */
+  @Test
+  void withoutAnOwnerRoleTheRuntimeRoleOwnsTheTablesAndHealthSaysSo() throws SQLException {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String role = "hub_alone_" + suffix;
+    String db = "hub_alone_" + suffix;
+    TestServers servers = TestServers.get();
+    servers.execute(
+        "postgres", "CREATE ROLE " + role + " LOGIN", "CREATE DATABASE " + db + " OWNER " + role);
+    DataSource alone = servers.as(role, db);
+    at.telco.hub.config.HubConfiguration.migrate(alone, role, null);
+    try (Connection c = alone.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_get_userbyid(relowner) FROM pg_class"
+                    + " WHERE oid = 'hub.audit_entry'::regclass")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(role);
+    }
+    var unprotected = new at.telco.hub.health.DatabaseHealthCheck("hub", alone, true).call();
+    assertThat(unprotected.getState()).isEqualTo(org.apache.camel.health.HealthCheck.State.UP);
+    assertThat(unprotected.getDetails()).containsEntry("audit.trail.protected", false);
+    assertThat(unprotected.getDetails().get("audit.trail").toString()).contains("not protected");
+    var protectedOne = new at.telco.hub.health.DatabaseHealthCheck("hub", asHub, true).call();
+    assertThat(protectedOne.getDetails()).containsEntry("audit.trail.protected", true);
+    servers.execute("postgres", "DROP DATABASE " + db, "DROP ROLE " + role);
+  }
+
+  static String hashOf(long entry) throws SQLException {
+    try (Connection c = asHub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT hash FROM hub.audit_entry WHERE id = ?")) {
+      ps.setLong(1, entry);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  static String ownerOf(String table) throws SQLException {
+    try (Connection c = asSuperuser.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = ?::regclass")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  static boolean privilege(String role, String table, String privilege) throws SQLException {
+    try (Connection c = asSuperuser.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
+      ps.setString(1, role);
+      ps.setString(2, table);
+      ps.setString(3, privilege);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** The error or, if the statement went through, the warnings PostgreSQL answered it with. */
+  static String refusal(DataSource ds, String sql) {
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+      StringBuilder warnings = new StringBuilder();
+      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+        warnings.append(w.getMessage()).append('\n');
+      }
+      return warnings.toString();
+    } catch (SQLException e) {
+      return e.getSQLState() + " " + e.getMessage();
+    }
   }
 
   @Test
@@ -214,6 +404,13 @@ class AuditTrailIT {
             () ->
                 execute(
                     asHub,
+                    "UPDATE hub.audit_segment SET last_seq = last_seq + 1 WHERE id = "
+                        + sealedSegment))
+        .hasMessageContaining("permission denied");
+    assertThatThrownBy(
+            () ->
+                execute(
+                    asSuperuser,
                     "UPDATE hub.audit_segment SET last_seq = last_seq + 1 WHERE id = "
                         + sealedSegment))
         .hasMessageContaining("is sealed");

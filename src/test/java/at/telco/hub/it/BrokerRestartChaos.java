@@ -35,7 +35,7 @@ class BrokerRestartChaos {
         EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort, controllerPort, 3);
     kafka.createTopics(networkTopics, 3);
     EmbeddedArtemisBroker artemis =
-        EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort);
+        EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort, servers.artemisUsers());
     Properties p = servers.hubProperties();
     p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
     p.setProperty("hub.artemis.url", artemis.url());
@@ -59,7 +59,9 @@ class BrokerRestartChaos {
         artemis.close();
         System.out.println("chaos: Artemis stopped for " + down);
         Thread.sleep(down.toMillis());
-        artemis = EmbeddedArtemisBroker.start(dir.resolve("artemis"), artemisPort);
+        artemis =
+            EmbeddedArtemisBroker.start(
+                dir.resolve("artemis"), artemisPort, servers.artemisUsers());
         System.out.println("chaos: Artemis started again");
         Thread.sleep(3000);
       } finally {

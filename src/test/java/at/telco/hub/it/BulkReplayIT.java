@@ -74,7 +74,11 @@ class BulkReplayIT {
     request.put("target", "billing");
     request.put("reason", "bulk test: billing maintenance");
     request.put("dryRun", true);
+    long dryStarted = System.nanoTime();
     Api.Answer dry = support.post("/api/v1/dead-letters/replay", Json.write(request));
+    System.out.printf(
+        "dry run of a bulk replay over %,d dead letters: answered %d in %.1f ms%n",
+        n, dry.status(), (System.nanoTime() - dryStarted) / 1e6);
     assertThat(dry.status()).as(dry.body()).isEqualTo(200);
     assertThat(dry.json().get("wouldReplay").asInt()).isEqualTo(n);
     assertThat(dry.json().get("byTarget").get("billing").asInt()).isEqualTo(n);

@@ -183,9 +183,12 @@ class KarafIT {
             "billing-password",
             "customerdb-password",
             "hubdb-password",
+            "hubdb-migration-password",
             "artemis-password")) {
       Files.writeString(etc.resolve("secrets").resolve(s), "");
     }
+    // the hub's user of the test servers' Artemis (security on): the password from the file
+    Files.writeString(etc.resolve("secrets/artemis-password"), servers.artemisPassword());
     Files.writeString(
         etc.resolve("secrets/log-key-hash-secret"), "karaf-test-secret-0123456789abcdef");
     Properties cfg = new Properties();

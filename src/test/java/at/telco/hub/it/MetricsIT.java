@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,14 +199,11 @@ class MetricsIT {
     Observations observations = hub.bean("hubObservations", Observations.class);
     // a parking queue (flow 4 will park network events whose billing account is not known yet)
     String queue = "PARK.o01";
-    observations.parkingQueue(
-        queue, new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort()));
+    observations.parkingQueue(queue, Queues.hub(servers.artemisPort()));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> scrape().value("hub_parked_messages", "queue", queue) == 0);
-    try (Connection c =
-            new ActiveMQConnectionFactory("tcp://127.0.0.1:" + servers.artemisPort())
-                .createConnection();
+    try (Connection c = Queues.hub(servers.artemisPort()).createConnection();
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
       MessageProducer p = s.createProducer(s.createQueue(queue));
       for (int i = 0; i < 3; i++) {

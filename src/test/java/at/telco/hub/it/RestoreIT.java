@@ -121,7 +121,16 @@ class RestoreIT {
                   hub,
                   "SELECT count(*) AS n FROM hub.dead_letter WHERE crm_account_id = 'ACC-BK-DQ'"))
           .isEqualTo(1);
-      assertThat(Queues.browse(e.artemis, "DLQ.billing", null)).isNotEmpty();
+      // as the hub's broker user, with the password the embedded default generated
+      try (var cf =
+          new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+              "tcp://127.0.0.1:" + e.artemis,
+              at.telco.hub.embedded.EmbeddedInfrastructure.DEFAULT_ARTEMIS_USER,
+              at.telco.hub.config.Settings.secretInFile(
+                  e.dataDir.resolve(
+                      at.telco.hub.embedded.EmbeddedInfrastructure.ARTEMIS_PASSWORD_FILE)))) {
+        assertThat(Queues.browse(cf, "DLQ.billing", null)).isNotEmpty();
+      }
       // the repairing reconciliation the restore asked for ran
       await()
           .atMost(Duration.ofSeconds(90))

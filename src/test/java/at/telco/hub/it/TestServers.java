@@ -1,5 +1,8 @@
 package at.telco.hub.it;
 
+import at.telco.hub.config.Settings;
+import at.telco.hub.embedded.ArtemisSecurity;
+import at.telco.hub.embedded.EmbeddedArtemisBroker;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -29,6 +33,7 @@ public final class TestServers {
   private final int postgresPort;
   private final int kafkaPort;
   private final int artemisPort;
+  private final String artemisAdminPassword;
 
   private TestServers() throws Exception {
     directory = Files.createTempDirectory("hub-it-");
@@ -44,6 +49,10 @@ public final class TestServers {
     settings.put("hub.embedded.sample.accounts", "0");
     settings.put("hub.embedded.trickle.changes-per-minute", "0");
     settings.put("hub.kafka.topics.partitions", "3");
+    // the broker's administrator, for tests that look behind the hub's back (Queues); the hub's
+    // own user gets the password the embedded default generates into the data directory
+    artemisAdminPassword = UUID.randomUUID().toString();
+    settings.put("hub.embedded.artemis.admin-password", artemisAdminPassword);
     infrastructure = EmbeddedInfrastructure.start(k -> Optional.ofNullable(settings.get(k)), false);
     Probes.install(this);
   }
@@ -130,6 +139,28 @@ public final class TestServers {
 
   public int artemisPort() {
     return artemisPort;
+  }
+
+  /** The hub's broker user (the embedded default's, with its generated password). */
+  public String artemisUser() {
+    return EmbeddedInfrastructure.DEFAULT_ARTEMIS_USER;
+  }
+
+  public String artemisPassword() {
+    return Settings.secretInFile(directory.resolve(EmbeddedInfrastructure.ARTEMIS_PASSWORD_FILE));
+  }
+
+  /** The password of the broker's administrator ({@value ArtemisSecurity#ADMIN_USER}). */
+  public String artemisAdminPassword() {
+    return artemisAdminPassword;
+  }
+
+  /**
+   * The same users for a test's own Artemis broker, so that {@link #hubProperties()} (the hub's
+   * user and password file) and {@link Queues} (the administrator) work with it too.
+   */
+  public EmbeddedArtemisBroker.Users artemisUsers() {
+    return new EmbeddedArtemisBroker.Users(artemisUser(), artemisPassword(), artemisAdminPassword);
   }
 
   public Path directory() {
