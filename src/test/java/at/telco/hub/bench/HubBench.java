@@ -65,8 +65,9 @@ class HubBench {
   static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
   /**
-   * A long open loop after the rates, for each hub (0: none): backlog, latency and the heap after
-   * garbage collection per window of {@code bench.soak-window-seconds}, to show they stay flat.
+   * A long open loop after the rates, for the hub (not the variants; 0: none): backlog, latency and
+   * the heap after garbage collection per window of {@code bench.soak-window-seconds}, to show they
+   * stay flat.
    */
   static final int SOAK_SECONDS = Integer.getInteger("bench.soak-seconds", 0);
 
@@ -571,7 +572,7 @@ class HubBench {
     for (String r : RATES.split(",")) {
       phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
     }
-    if (SOAK_SECONDS > 0 && heap != null) {
+    if (SOAK_SECONDS > 0 && heap != null && engine.equals("hub")) {
       phases.add(openLoop(engine, e, SOAK_RATE, "s", SOAK_SECONDS, heap));
     }
     verify(e);
