@@ -66,7 +66,7 @@ public final class BillingEventPoller {
 
   /** Claims the next batch of billing events; see the class comment for what it returns. */
   public List<JsonNode> claim(Exchange exchange) {
-    exchange.setProperty(SourceClaim.MORE, false);
+    SourceClaim.begin(exchange);
     Connection c = null;
     try {
       c = billing.getConnection();

@@ -46,6 +46,7 @@ import at.telco.hub.observe.Tracing;
 import at.telco.hub.provisioning.Barring;
 import at.telco.hub.provisioning.ProvisioningCommands;
 import at.telco.hub.support.HubMetrics;
+import at.telco.hub.support.PollPacing;
 import at.telco.hub.support.PublishBatch;
 import at.telco.hub.support.SourceOutages;
 import at.telco.hub.target.TargetStates;
@@ -100,6 +101,9 @@ public class HubConfiguration implements CamelConfiguration {
   @Override
   public void configure(CamelContext context) throws Exception {
     Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
+    // the source routes' scheduler: a few ms between polls under load, idle-interval-ms when idle
+    PollPacing.derive(context.getPropertiesComponent(), settings, "hub.crm.poll");
+    PollPacing.derive(context.getPropertiesComponent(), settings, "hub.billing.poll");
     Registry registry = context.getRegistry();
     Clock clock = Clock.systemUTC();
     registry.bind("hubClock", clock);

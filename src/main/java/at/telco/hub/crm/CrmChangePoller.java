@@ -66,7 +66,7 @@ public final class CrmChangePoller {
    * stays open on the exchange until {@link #complete}, and is rolled back if the exchange fails.
    */
   public List<JsonNode> claim(Exchange exchange) {
-    exchange.setProperty(SourceClaim.MORE, false);
+    SourceClaim.begin(exchange);
     Connection c = null;
     try {
       c = crm.getConnection();

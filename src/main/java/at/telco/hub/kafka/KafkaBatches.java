@@ -2,6 +2,7 @@ package at.telco.hub.kafka;
 
 import at.telco.hub.support.HubMetrics;
 import at.telco.hub.target.TargetChange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +13,13 @@ import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +102,7 @@ public final class KafkaBatches implements ExceptionHandler {
               + record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class);
       lastPerPartition.put(partition, record);
     }
+    List<KafkaManualCommit> commits = new ArrayList<>();
     for (Exchange last : lastPerPartition.values()) {
       KafkaManualCommit manual =
           last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
@@ -104,18 +110,45 @@ public final class KafkaBatches implements ExceptionHandler {
         throw new IllegalStateException(
             "route " + route + " consumes without allowManualCommit: offsets cannot be committed");
       }
-      try {
-        manual.commit();
-      } catch (RebalanceInProgressException | CommitFailedException e) {
-        // the partition is moving to another consumer: the batch is applied, only its offset is
-        // not recorded, so the new owner gets these records again and the version check absorbs
-        // them
-        LOG.warn(
-            "route {}: offsets not committed ({}); the records may be delivered again",
-            route,
-            e.getClass().getSimpleName());
+      commits.add(manual);
+    }
+    try {
+      commitAll(commits);
+    } catch (RebalanceInProgressException | CommitFailedException e) {
+      // the partition is moving to another consumer: the batch is applied, only its offset is
+      // not recorded, so the new owner gets these records again and the version check absorbs
+      // them
+      LOG.warn(
+          "route {}: offsets not committed ({}); the records may be delivered again",
+          route,
+          e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * The offsets of every partition of the batch in one synchronous commit (one round trip to the
+   * group coordinator, where a commit per partition took one each). This runs on the consumer's own
+   * polling thread (a batch is processed there), the only thread that may use the consumer.
+   */
+  private static void commitAll(List<KafkaManualCommit> commits) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+    Consumer<?, ?> consumer = null;
+    long timeout = 0;
+    for (KafkaManualCommit c : commits) {
+      if (!(c instanceof DefaultKafkaManualCommit d)
+          || (consumer != null && consumer != d.getConsumer())) {
+        // not the default commit of one consumer: each partition its own commit
+        for (KafkaManualCommit each : commits) {
+          each.commit();
+        }
         return;
       }
+      consumer = d.getConsumer();
+      timeout = Math.max(timeout, d.getCommitTimeout());
+      offsets.put(d.getPartition(), new OffsetAndMetadata(d.getRecordOffset() + 1));
+    }
+    if (consumer != null) {
+      consumer.commitSync(offsets, Duration.ofMillis(timeout));
     }
   }
 

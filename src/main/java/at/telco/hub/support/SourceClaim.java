@@ -37,6 +37,17 @@ public final class SourceClaim implements Synchronization {
   }
 
   /**
+   * Starts a poll of the source: nothing more to do unless the claim is full; the scheduler (see
+   * {@link PollPacing}) counts the run as idle unless some poll of it claimed rows.
+   */
+  public static void begin(Exchange exchange) {
+    exchange.setProperty(MORE, false);
+    if (exchange.getProperty(Exchange.SCHEDULER_POLLED_MESSAGES) == null) {
+      exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
+    }
+  }
+
+  /**
    * Attaches a claim to the exchange.
    *
    * @param markSql the update that marks the claimed rows, with one array parameter of their ids
@@ -46,6 +57,7 @@ public final class SourceClaim implements Synchronization {
     SourceClaim claim = new SourceClaim(connection, markSql, "bigint", ids);
     exchange.setProperty(PROPERTY, claim);
     exchange.setProperty(MORE, full);
+    exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, true);
     exchange.getExchangeExtension().addOnCompletion(claim);
     return claim;
   }

@@ -22,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,13 +63,42 @@ class HubBench {
   static final int BASELINE_THREADS = Integer.getInteger("bench.baseline.threads", 2);
   static final int BATCH = Integer.getInteger("bench.batch", 500);
   static final boolean JFR = Boolean.getBoolean("bench.jfr");
+
+  /**
+   * A long open loop after the rates, for the hub (not the variants; 0: none): backlog, latency and
+   * the heap after garbage collection per window of {@code bench.soak-window-seconds}, to show they
+   * stay flat.
+   */
+  static final int SOAK_SECONDS = Integer.getInteger("bench.soak-seconds", 0);
+
+  static final int SOAK_RATE = Integer.getInteger("bench.soak-rate", 1000);
+  static final int SOAK_WINDOW_SECONDS = Integer.getInteger("bench.soak-window-seconds", 60);
   static final String ENGINES = System.getProperty("bench.engines", "baseline,hub");
+
+  /** The hub's JVM options besides the heap (a variant may give its own: entries starting -X). */
+  static final String HUB_JVM = System.getProperty("bench.hub-jvm", "-XX:+UseSerialGC");
+
+  private static final String JVM_OPTIONS = "bench.jvm-options";
 
   /**
    * More hubs to run after "hub", each with its own settings, for a before/after in one run: {@code
    * name:key=value,key=value;name2:...} (e.g. {@code before:hub.target.batching-interval-ms=100}).
    */
   static final String VARIANTS = System.getProperty("bench.hub.variants", "");
+
+  /** What TestServers speeds up for the tests; the hubs of the bench run at the defaults. */
+  static final List<String> TEST_PACE =
+      List.of(
+          "hub.crm.poll.idle-interval-ms",
+          "hub.billing.poll.idle-interval-ms",
+          "hub.observe.interval-ms",
+          "hub.schema-drift.check-interval-ms",
+          "hub.provisioning.overdue-check-ms",
+          "hub.provisioning.overdue-after",
+          "hub.dead-letter.purge-interval-ms",
+          "hub.erasure.interval-ms",
+          "hub.redelivery.delay-ms",
+          "hub.redelivery.max-delay-ms");
 
   static Mappings mappings() {
     return new Mappings(
@@ -282,6 +316,14 @@ class HubBench {
       System.out.printf(
           "%s %s: only %d of %d applied before the timeout%n", engine, name, applied, changes);
     }
+    if (!engine.equals("baseline")) {
+      long lastOnKafka =
+          onKafka(tag).values().stream().mapToLong(Long::longValue).max().orElse(start);
+      System.out.printf(
+          "%s %s: the source route had all on Kafka after %.1f s, both targets had them after"
+              + " %.1f s%n",
+          engine, name, (lastOnKafka - start) / 1e6, seconds);
+    }
     return p;
   }
 
@@ -290,6 +332,12 @@ class HubBench {
    * that falls behind sends at once, and the delay counts: latency from the intended time).
    */
   Phase openLoop(String engine, char e, int rate, String kind, int seconds) throws Exception {
+    return openLoop(engine, e, rate, kind, seconds, null);
+  }
+
+  /** An open loop; with a heap sampler, also a table per soak window (see SOAK_SECONDS). */
+  Phase openLoop(String engine, char e, int rate, String kind, int seconds, HeapSampler heap)
+      throws Exception {
     String tag = Character.toLowerCase(e) + kind + rate;
     long n = (long) rate * seconds;
     long[] intended = new long[(int) n];
@@ -353,10 +401,15 @@ class HubBench {
     if (missing > 0) {
       System.out.printf("%s %d/s: %d changes never applied%n", engine, rate, missing);
     }
+    if (heap != null) {
+      soakTable(engine, rate, intended, applied, heap);
+    } else if (!engine.equals("baseline") && !kind.equals("w")) {
+      stages(engine, rate, tag, n, src, applied);
+    }
     double took = (last - intended[0]) / 1e6;
     return new Phase(
         engine,
-        "open loop " + rate + "/s",
+        heap == null ? "open loop " + rate + "/s" : "soak " + rate + "/s",
         rate,
         n - missing,
         took,
@@ -365,6 +418,112 @@ class HubBench {
         fromIntended,
         backlog,
         Math.max(0, (last - sentEnd) / 1e6));
+  }
+
+  /**
+   * Where an open loop's latency goes, from the Kafka record timestamps of the canonical events
+   * (set by the hub's producer when it sends): CRM commit -> on Kafka (the source route: poll,
+   * claim, read, map, send) and on Kafka -> written to both targets (the target routes).
+   */
+  void stages(String engine, int rate, String tag, long n, Map<String, Long> src, long[] applied) {
+    Map<Integer, Long> sent = onKafka(tag);
+    Histogram source = new Histogram(3_600_000_000L, 3);
+    Histogram targets = new Histogram(3_600_000_000L, 3);
+    for (int i = 0; i < n; i++) {
+      Long committed = src.get(email(tag, i));
+      Long onKafka = sent.get(i);
+      if (committed != null && onKafka != null && applied[i] != Long.MAX_VALUE) {
+        source.recordValue(Math.max(0, onKafka - committed));
+        targets.recordValue(Math.max(0, applied[i] - onKafka));
+      }
+    }
+    System.out.printf(
+        "%s %d/s, where the time goes (ms, p50/p99, %d changes; Kafka timestamps are whole ms):"
+            + " CRM commit -> on Kafka %.1f/%.1f, on Kafka -> both targets %.1f/%.1f%n",
+        engine,
+        rate,
+        source.getTotalCount(),
+        source.getValueAtPercentile(50) / 1000.0,
+        source.getValueAtPercentile(99) / 1000.0,
+        targets.getValueAtPercentile(50) / 1000.0,
+        targets.getValueAtPercentile(99) / 1000.0);
+  }
+
+  /** Email number -> when the hub put its canonical event on Kafka (epoch microseconds). */
+  Map<Integer, Long> onKafka(String tag) {
+    Map<Integer, Long> sent = new HashMap<>();
+    java.util.regex.Pattern email =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote("bench-" + tag + ".") + "(\\d+)@example\\.at");
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", "127.0.0.1:" + s.kafkaPort());
+    p.setProperty("key.deserializer", StringDeserializer.class.getName());
+    p.setProperty("value.deserializer", StringDeserializer.class.getName());
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      consumer
+          .partitionsFor("canonical.customer.v1")
+          .forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          java.util.regex.Matcher m = email.matcher(r.value() == null ? "" : r.value());
+          if (m.find()) {
+            sent.merge(Integer.parseInt(m.group(1)), r.timestamp() * 1000, Math::min);
+          }
+        }
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Per window of intended send times: changes, latency from the intended time, how far the last
+   * change sent in the window was behind when the window ended (a growing backlog grows this), and
+   * the hub's old generation as the last collection before the window's end left it.
+   */
+  static void soakTable(
+      String engine, int rate, long[] intended, long[] applied, HeapSampler heap) {
+    System.out.printf(
+        "%nsoak %s at %d changes/s, windows of %d s%n", engine, rate, SOAK_WINDOW_SECONDS);
+    System.out.printf(
+        "%-7s %8s | %-26s | %12s | %s%n",
+        "window",
+        "changes",
+        "ms from intended p50/p99/max",
+        "behind at end",
+        "old gen MB after GC (live data / in use)");
+    long window = SOAK_WINDOW_SECONDS * 1_000_000L;
+    int windows = (int) ((intended[intended.length - 1] - intended[0]) / window) + 1;
+    for (int w = 0; w < windows; w++) {
+      long from = intended[0] + w * window;
+      long to = from + window;
+      Histogram h = new Histogram(3_600_000_000L, 3);
+      long behind = 0;
+      for (int i = 0; i < intended.length; i++) {
+        if (intended[i] >= from && intended[i] < to && applied[i] != Long.MAX_VALUE) {
+          h.recordValue(Math.max(0, applied[i] - intended[i]));
+          // sent before the window's end, applied after it: still to do when the window ended
+          if (applied[i] > to) {
+            behind++;
+          }
+        }
+      }
+      long[] mem = heap.at(to / 1000);
+      System.out.printf(
+          "%3d-%3dm %8d | %8.1f %8.1f %8.1f | %12d | %s / %s%n",
+          w * SOAK_WINDOW_SECONDS / 60,
+          (w + 1) * SOAK_WINDOW_SECONDS / 60,
+          h.getTotalCount(),
+          h.getValueAtPercentile(50) / 1000.0,
+          h.getValueAtPercentile(99) / 1000.0,
+          h.getMaxValue() / 1000.0,
+          behind,
+          mem[0] < 0 ? "-" : Long.toString(mem[0] >> 20),
+          mem[1] < 0 ? "-" : Long.toString(mem[1] >> 20));
+    }
   }
 
   /** Waits until the last change of every account is in both targets. */
@@ -396,10 +555,14 @@ class HubBench {
   }
 
   /** The phases every engine runs, the engine already started. */
-  void run(String engine, char e) throws Exception {
+  void run(String engine, char e, HeapSampler heap) throws Exception {
     String ins = Character.toLowerCase(e) + "ins";
     Instant committed = createAccounts(e, ins);
     phases.add(drain(engine, "saturation: new accounts", ins, committed, ACCOUNTS));
+    // the targets' statistics brought up to date after the new rows (autoanalyze would, about a
+    // minute later): the first engine of a run would otherwise write the changes with plans made
+    // for near-empty tables
+    settle();
     String upd = Character.toLowerCase(e) + "upd";
     committed = changeAll(e, upd);
     phases.add(drain(engine, "saturation: changes", upd, committed, ACCOUNTS));
@@ -408,6 +571,9 @@ class HubBench {
     openLoop(engine, e, REFERENCE_RATE, "w", WARMUP_SECONDS);
     for (String r : RATES.split(",")) {
       phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
+    }
+    if (SOAK_SECONDS > 0 && heap != null && engine.equals("hub")) {
+      phases.add(openLoop(engine, e, SOAK_RATE, "s", SOAK_SECONDS, heap));
     }
     verify(e);
   }
@@ -498,8 +664,25 @@ class HubBench {
     final AtomicLong peak = new AtomicLong();
     final AtomicLong oldGenFirst = new AtomicLong(-1);
     final AtomicLong oldGenLast = new AtomicLong(-1);
+
+    /** Per sample: epoch ms, live data after the last major collection, old generation in use. */
+    final List<long[]> series = java.util.Collections.synchronizedList(new ArrayList<>());
+
     final Thread thread;
     volatile boolean running = true;
+
+    /** {live data, old generation in use} of the last sample at or before the time; -1 if none. */
+    long[] at(long epochMillis) {
+      long[] found = {-1, -1};
+      synchronized (series) {
+        for (long[] x : series) {
+          if (x[0] <= epochMillis) {
+            found = new long[] {x[1], x[2]};
+          }
+        }
+      }
+      return found;
+    }
 
     HeapSampler(int port) {
       thread =
@@ -518,6 +701,11 @@ class HubBench {
                       }
                     }
                     peak.accumulateAndGet((long) heap, Math::max);
+                    double live =
+                        sc.find("jvm_gc_live_data_size_bytes").stream()
+                            .mapToDouble(Scrape.Sample::value)
+                            .sum();
+                    series.add(new long[] {System.currentTimeMillis(), (long) live, (long) old});
                     oldGenFirst.compareAndSet(-1, (long) old);
                     oldGenLast.set((long) old);
                   } catch (RuntimeException ignored) {
@@ -553,6 +741,10 @@ class HubBench {
     }
     installProbes(s);
     Properties props = s.hubProperties();
+    // the product's own pace, not the tests' (which sample, check and purge many times as often)
+    for (String key : TEST_PACE) {
+      props.remove(key);
+    }
     props.setProperty("hub.crm.poll.batch-size", Integer.toString(BATCH));
     props.setProperty("hub.target.batch-size", Integer.toString(BATCH));
     for (String key : System.getProperties().stringPropertyNames()) {
@@ -571,7 +763,7 @@ class HubBench {
     if (ENGINES.contains("baseline")) {
       try (Baseline baseline = new Baseline(props, mappings(), BASELINE_THREADS, BATCH, 50)) {
         baseline.start();
-        run("baseline", 'B');
+        run("baseline", 'B', null);
         System.out.printf(
             "baseline: %d batches, %d changes refused%n", baseline.batches(), baseline.refused());
       }
@@ -589,6 +781,11 @@ class HubBench {
       Properties variant = new Properties();
       variant.putAll(props);
       for (String kv : nameAndSettings.length > 1 ? nameAndSettings[1].split(",") : new String[0]) {
+        if (kv.trim().startsWith("-X")) {
+          // a JVM option of this hub, e.g. -XX:+UseG1GC
+          variant.setProperty(JVM_OPTIONS, variant.getProperty(JVM_OPTIONS, "") + " " + kv.trim());
+          continue;
+        }
         String[] x = kv.split("=", 2);
         variant.setProperty(x[0].trim(), x[1].trim());
       }
@@ -601,7 +798,9 @@ class HubBench {
       // every hub its own management and HTTP ports, consumer groups from the start of the topic
       p.setProperty("camel.management.port", Integer.toString(TestServers.freePort()));
       p.setProperty("camel.server.port", Integer.toString(TestServers.freePort()));
-      List<String> jvm = new ArrayList<>(List.of("-Xmx" + HUB_HEAP, "-XX:+UseSerialGC"));
+      List<String> jvm = new ArrayList<>(List.of("-Xmx" + HUB_HEAP));
+      String options = (String) p.remove(JVM_OPTIONS);
+      jvm.addAll(List.of((options == null ? HUB_JVM : options).trim().split("\\s+")));
       Path jfr = Path.of("target", "bench", name + ".jfr").toAbsolutePath();
       if (JFR) {
         Files.createDirectories(jfr.getParent());
@@ -618,7 +817,7 @@ class HubBench {
               .isLessThan(deadline);
           Thread.sleep(250);
         }
-        run(name, letter);
+        run(name, letter, heap);
         if (name.equals("hub")) {
           hubPeakMb = heap.peak.get() / (1024 * 1024);
           oldFirstMb = heap.oldGenFirst.get() / (1024 * 1024);

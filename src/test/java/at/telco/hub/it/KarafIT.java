@@ -223,7 +223,7 @@ class KarafIT {
     p.setProperty("hub.kafka.topics.create", "true");
     p.setProperty("hub.kafka.topics.partitions", "3");
     Isolated.topicsAndGroups(p, "o05");
-    p.setProperty("hub.crm.poll.interval-ms", "50");
+    p.setProperty("hub.crm.poll.idle-interval-ms", "50");
 
     SharedHub.stop(); // this context alone takes the CRM changes
     DefaultCamelContext context = new DefaultCamelContext();

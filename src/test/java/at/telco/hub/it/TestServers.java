@@ -86,12 +86,13 @@ public final class TestServers {
     p.setProperty("camel.management.host", "127.0.0.1");
     p.setProperty("camel.server.host", "127.0.0.1");
     p.setProperty("hub.kafka.topics.partitions", "3");
-    p.setProperty("hub.crm.poll.interval-ms", "50");
+    // polls 10 ms apart while busy (the default), idle sources at least every 50 ms
+    p.setProperty("hub.crm.poll.idle-interval-ms", "50");
     p.setProperty("hub.redelivery.delay-ms", "50");
     p.setProperty("hub.redelivery.max-delay-ms", "200");
     // backlogs, lag and dead letters sampled every second, so tests see them move
     p.setProperty("hub.observe.interval-ms", "1000");
-    p.setProperty("hub.billing.poll.interval-ms", "50");
+    p.setProperty("hub.billing.poll.idle-interval-ms", "50");
     // short enough for tests to see: an overdue command after 6 s; a parked event delivered
     // again after 10 s and dead-lettered after 15 s (a release when the account becomes known is
     // immediate, so it is told apart from the schedule)
