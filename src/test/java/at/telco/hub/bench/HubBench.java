@@ -783,6 +783,9 @@ class HubBench {
       Properties variant = new Properties();
       variant.putAll(props);
       for (String kv : nameAndSettings.length > 1 ? nameAndSettings[1].split(",") : new String[0]) {
+        if (kv.isBlank()) {
+          continue;
+        }
         if (kv.trim().startsWith("-X")) {
           // a JVM option of this hub, e.g. -XX:+UseG1GC
           variant.setProperty(JVM_OPTIONS, variant.getProperty(JVM_OPTIONS, "") + " " + kv.trim());
