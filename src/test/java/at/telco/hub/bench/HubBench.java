@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.HubConfiguration;
+import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.it.ChildHub;
 import at.telco.hub.it.Http;
 import at.telco.hub.it.Scrape;
@@ -735,9 +736,10 @@ class HubBench {
     long t0 = System.nanoTime();
     try (HikariDataSource hub = new HikariDataSource()) {
       hub.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + s.postgresPort() + "/hub");
-      hub.setUsername("hub_app");
+      hub.setUsername(SystemDatabases.OWNER_ROLE);
       hub.setMaximumPoolSize(4);
-      HubConfiguration.migrate(hub, null); // the hub's tables, as at its start
+      // the hub's tables, as at its start: migrated by the owner, granted to the runtime role
+      HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     installProbes(s);
     Properties props = s.hubProperties();
@@ -781,6 +783,9 @@ class HubBench {
       Properties variant = new Properties();
       variant.putAll(props);
       for (String kv : nameAndSettings.length > 1 ? nameAndSettings[1].split(",") : new String[0]) {
+        if (kv.isBlank()) {
+          continue;
+        }
         if (kv.trim().startsWith("-X")) {
           // a JVM option of this hub, e.g. -XX:+UseG1GC
           variant.setProperty(JVM_OPTIONS, variant.getProperty(JVM_OPTIONS, "") + " " + kv.trim());

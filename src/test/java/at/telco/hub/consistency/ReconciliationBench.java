@@ -7,6 +7,7 @@ import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.crm.CrmSnapshots;
+import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.it.TestServers;
 import at.telco.hub.mapping.HubTransformers;
@@ -380,8 +381,9 @@ class ReconciliationBench {
   @Test
   void reconcilesAMillionCustomersAcrossTheThreeDatabases() throws Exception {
     TestServers s = TestServers.get();
-    try (HikariDataSource hub = pool(s, "hub_app", "hub")) {
-      at.telco.hub.config.HubConfiguration.migrate(hub, null); // the hub's tables, as at its start
+    // the hub's tables, as at its start: migrated by the owner, granted to the runtime role
+    try (HikariDataSource hub = pool(s, SystemDatabases.OWNER_ROLE, "hub")) {
+      at.telco.hub.config.HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     Mappings mappings = mappings();
     Loaded loaded = load(s, mappings);
