@@ -103,7 +103,12 @@ class KafkaSaslIT {
     String topic = "s02.sasl." + UUID.randomUUID();
     try (Admin admin = Admin.create(clients.asProperties())) {
       KafkaTopics.ensure(admin, List.of(topic), 3, (short) 1, 1);
-      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
+      // created topics reach the broker's metadata a moment after the creation is acknowledged
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic));
     }
     Map<String, Object> producerConfig = clients.properties();
     producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

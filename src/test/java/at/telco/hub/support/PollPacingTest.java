@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import at.telco.hub.config.Settings;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.Test;
@@ -30,6 +34,51 @@ class PollPacingTest {
     assertThat(derived(Map.of("p.interval-ms", "100", "p.idle-interval-ms", "100")))
         .containsEntry("p.idle-threshold", Integer.toString(Integer.MAX_VALUE))
         .containsEntry("p.idle-skip", "1");
+  }
+
+  @Test
+  void theSchedulerSlowsDownWhenPollsFindNothingAndNotWhileTheyFindWork() throws Exception {
+    AtomicBoolean busy = new AtomicBoolean();
+    AtomicInteger polls = new AtomicInteger();
+    try (DefaultCamelContext context = new DefaultCamelContext()) {
+      PollPacing.derive(
+          context.getPropertiesComponent(),
+          new Settings(
+              k ->
+                  Optional.ofNullable(
+                      Map.of("p.interval-ms", "10", "p.idle-interval-ms", "200").get(k))),
+          "p");
+      context.addRoutes(
+          new RouteBuilder() {
+            @Override
+            public void configure() {
+              from("scheduler:pacing?delay=10&backoffIdleThreshold={{p.idle-threshold}}"
+                      + "&backoffMultiplier={{p.idle-skip}}")
+                  .process(
+                      e -> {
+                        SourceClaim.begin(e);
+                        polls.incrementAndGet();
+                        if (busy.get()) {
+                          // what SourceClaim.open marks when a poll claimed rows
+                          e.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, true);
+                        }
+                      });
+            }
+          });
+      context.start();
+      Thread.sleep(300);
+      polls.set(0);
+      Thread.sleep(1000);
+      int idle = polls.get();
+      busy.set(true);
+      Thread.sleep(300);
+      polls.set(0);
+      Thread.sleep(1000);
+      int working = polls.get();
+      // idle: one poll per 200 ms (5 a second); finding work: one per 10 ms (up to 100 a second)
+      assertThat(idle).as("polls in a second while idle").isBetween(2, 10);
+      assertThat(working).as("polls in a second while finding work").isGreaterThan(30);
+    }
   }
 
   private static Map<String, String> derived(Map<String, String> configured) throws Exception {
