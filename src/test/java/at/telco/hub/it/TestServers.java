@@ -57,6 +57,23 @@ public final class TestServers {
     Probes.install(this);
   }
 
+  private static void deleteRecursively(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (java.io.IOException ignored) {
+                  // best effort at exit
+                }
+              });
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // best effort at exit
+    }
+  }
+
   public static synchronized TestServers get() {
     if (instance == null) {
       try {
@@ -64,7 +81,16 @@ public final class TestServers {
       } catch (Exception e) {
         throw new IllegalStateException("test servers did not start", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(instance.infrastructure::close));
+      TestServers servers = instance;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    servers.infrastructure.close();
+                    // a run leaves 1-3 GB of databases, logs and journals: left behind run after
+                    // run they filled the disk to Artemis's limit, which then blocks producers
+                    deleteRecursively(servers.directory);
+                  }));
     }
     return instance;
   }
