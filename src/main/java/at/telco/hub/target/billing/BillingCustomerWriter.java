@@ -225,18 +225,21 @@ public final class BillingCustomerWriter {
           }
           states.markPending(TARGET, pending);
           Map<String, Current> current = current(c, proceed.keySet());
-          for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
-            TargetChange change = e.getValue();
-            Current row = current.get(e.getKey());
-            Long custNo = apply(c, change, row, known.get(e.getKey()));
-            if (custNo != null) {
-              custNos.put(UUID.fromString(change.event().customerId()), custNo);
+          try (Updates updates = new Updates(c)) {
+            for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
+              TargetChange change = e.getValue();
+              Current row = current.get(e.getKey());
+              Long custNo = apply(c, change, row, known.get(e.getKey()), updates);
+              if (custNo != null) {
+                custNos.put(UUID.fromString(change.event().customerId()), custNo);
+              }
+              applied.add(
+                  new TargetStates.Applied(
+                      e.getKey(),
+                      change.event().entityVersion(),
+                      Json.text(change.row(), "crm_status")));
             }
-            applied.add(
-                new TargetStates.Applied(
-                    e.getKey(),
-                    change.event().entityVersion(),
-                    Json.text(change.row(), "crm_status")));
+            updates.execute();
           }
           c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -268,9 +271,65 @@ public final class BillingCustomerWriter {
     return Versions.failed(changes);
   }
 
-  /** Writes one change; returns billing's cust_no of the customer when billing has it. */
+  /**
+   * The batch's updates of existing customers: one JDBC batch (one round trip) instead of one
+   * statement each; each change's outcome from its own update count.
+   */
+  private static final class Updates implements AutoCloseable {
+    private final PreparedStatement ps;
+    private final List<TargetChange> changes = new ArrayList<>();
+    private final List<TargetStates.State> states = new ArrayList<>();
+
+    Updates(Connection c) throws SQLException {
+      this.ps = c.prepareStatement(UPDATE);
+    }
+
+    void add(TargetChange change, TargetStates.State state, String newStatus) throws SQLException {
+      JsonNode mapped = change.row();
+      int i = 1;
+      for (String column : COLUMNS) {
+        ps.setString(i++, Json.text(mapped, column));
+      }
+      ps.setString(i++, newStatus);
+      ps.setString(i++, change.event().subject());
+      for (String column : COLUMNS) {
+        ps.setString(i++, Json.text(mapped, column));
+      }
+      ps.setString(i, newStatus);
+      ps.addBatch();
+      changes.add(change);
+      states.add(state);
+    }
+
+    void execute() throws SQLException {
+      if (changes.isEmpty()) {
+        return;
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < changes.size(); i++) {
+        // the same version again after a crash between billing's commit and the hub's record:
+        // billing already has it, and nothing was written
+        changes
+            .get(i)
+            .outcome(
+                counts[i] == 0 && TargetStates.isRetry(changes.get(i), states.get(i))
+                    ? ApplyOutcome.DUPLICATE
+                    : ApplyOutcome.APPLIED);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      ps.close();
+    }
+  }
+
+  /**
+   * Writes one change (an update of an existing customer is added to {@code updates}); returns
+   * billing's cust_no of the customer when billing has it.
+   */
   private static Long apply(
-      Connection c, TargetChange change, Current row, TargetStates.State state)
+      Connection c, TargetChange change, Current row, TargetStates.State state, Updates updates)
       throws SQLException {
     JsonNode mapped = change.row();
     String crmStatus = Json.text(mapped, "crm_status");
@@ -319,25 +378,7 @@ public final class BillingCustomerWriter {
     if (!"UPSERT".equals(Json.text(mapped, "action"))) {
       throw new TargetRejectedException("billing mapping gave no action for " + key);
     }
-    try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-      int i = 1;
-      for (String column : COLUMNS) {
-        ps.setString(i++, Json.text(mapped, column));
-      }
-      ps.setString(i++, newStatus);
-      ps.setString(i++, key);
-      for (String column : COLUMNS) {
-        ps.setString(i++, Json.text(mapped, column));
-      }
-      ps.setString(i, newStatus);
-      int updated = ps.executeUpdate();
-      // the same version again after a crash between billing's commit and the hub's record:
-      // billing already has it, and nothing was written
-      change.outcome(
-          updated == 0 && TargetStates.isRetry(change, state)
-              ? ApplyOutcome.DUPLICATE
-              : ApplyOutcome.APPLIED);
-    }
+    updates.add(change, state, newStatus);
     return row.custNo();
   }
 
