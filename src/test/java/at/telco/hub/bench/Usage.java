@@ -1,0 +1,158 @@
+package at.telco.hub.bench;
+
+import at.telco.hub.it.Scrape;
+import at.telco.hub.it.TestServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a phase's CPU went (the machine, the hub's JVM, this JVM with the brokers and the baseline,
+ * the rest: PostgreSQL) and which tables it scanned, from /proc and PostgreSQL's statistics views.
+ */
+record Usage(
+    long machine,
+    long idle,
+    long engine,
+    long self,
+    Map<String, long[]> tables,
+    Map<String, Double> exchanges) {
+
+  /**
+   * The flow's routes: the source route's exchanges are its polls, a target route's its batches.
+   */
+  static final List<String> ROUTES =
+      List.of("crm-customer-source", "customer-to-customerdb", "customer-to-billing");
+
+  static final List<String> DATABASES = List.of("crm", "customerdb", "billing", "hub");
+
+  static Usage now(long enginePid, int metricsPort, TestServers s) {
+    long[] cpu = machineTicks();
+    Map<String, Double> exchanges = new HashMap<>();
+    if (metricsPort > 0) {
+      try {
+        Scrape sc = Scrape.of(metricsPort);
+        for (String route : ROUTES) {
+          exchanges.put(route, sc.valueOrZero("camel_exchanges_total", "route_id", route));
+        }
+      } catch (RuntimeException e) {
+        // no figures from a hub going down
+      }
+    }
+    return new Usage(
+        cpu[0],
+        cpu[1],
+        enginePid < 0 ? 0 : processTicks(enginePid),
+        processTicks(ProcessHandle.current().pid()),
+        tables(s),
+        exchanges);
+  }
+
+  /** Busy and idle clock ticks of the whole machine. */
+  static long[] machineTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      long idle = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        long v = Long.parseLong(f[i]);
+        if (i == 4 || i == 5) {
+          idle += v;
+        } else {
+          busy += v;
+        }
+      }
+      return new long[] {busy, idle};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  /** User + system clock ticks of one process. */
+  static long processTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** database.table -> {seq scans, rows read by them, index scans, rows written}. */
+  static Map<String, long[]> tables(TestServers s) {
+    Map<String, long[]> m = new HashMap<>();
+    for (String db : DATABASES) {
+      try (Connection c = s.owner(db).getConnection();
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT schemaname || '.' || relname, seq_scan, seq_tup_read,"
+                      + " coalesce(idx_scan, 0), n_tup_ins + n_tup_upd + n_tup_del FROM"
+                      + " pg_stat_user_tables")) {
+        while (rs.next()) {
+          m.put(
+              db + ":" + rs.getString(1),
+              new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+        }
+      } catch (SQLException e) {
+        // a database not there: nothing to count
+      }
+    }
+    return m;
+  }
+
+  void print(String phase, Usage before) {
+    double hz = 100.0;
+    System.out.printf(
+        "%s, CPU seconds: machine busy %.1f idle %.1f | engine JVM %.1f | bench JVM (brokers,"
+            + " baseline) %.1f | rest (PostgreSQL) %.1f%n",
+        phase,
+        (machine - before.machine) / hz,
+        (idle - before.idle) / hz,
+        (engine - before.engine) / hz,
+        (self - before.self) / hz,
+        (machine - before.machine - (engine - before.engine) - (self - before.self)) / hz);
+    if (!exchanges.isEmpty()) {
+      StringBuilder line =
+          new StringBuilder(
+              "  exchanges (the source route's: its polls; a target route's: its batches):");
+      for (String route : ROUTES) {
+        line.append(
+            String.format(
+                " %s %.0f",
+                route, exchanges.get(route) - before.exchanges.getOrDefault(route, 0.0)));
+      }
+      System.out.println(line);
+    }
+    tables.entrySet().stream()
+        .map(
+            e -> {
+              long[] b = before.tables.getOrDefault(e.getKey(), new long[4]);
+              long[] d = new long[4];
+              for (int i = 0; i < 4; i++) {
+                d[i] = e.getValue()[i] - b[i];
+              }
+              return Map.entry(e.getKey(), d);
+            })
+        .filter(e -> e.getValue()[1] + e.getValue()[2] + e.getValue()[3] >= 1000)
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                System.out.printf(
+                    "  %-40s seq scans %7d rows read by them %11d | index scans %8d | rows"
+                        + " written %8d%n",
+                    e.getKey(),
+                    e.getValue()[0],
+                    e.getValue()[1],
+                    e.getValue()[2],
+                    e.getValue()[3]));
+  }
+}
