@@ -335,7 +335,7 @@ class HubBench {
     }
     if (!engine.equals("baseline")) {
       long lastOnKafka =
-          onKafka(tag).values().stream().mapToLong(Long::longValue).max().orElse(start);
+          onKafka(tag, start).values().stream().mapToLong(Long::longValue).max().orElse(start);
       System.out.printf(
           "%s %s: the source route had all on Kafka after %.1f s, both targets had them after"
               + " %.1f s%n",
@@ -421,7 +421,7 @@ class HubBench {
     if (heap != null) {
       soakTable(engine, rate, intended, applied, heap);
     } else if (!engine.equals("baseline") && !kind.equals("w")) {
-      stages(engine, rate, tag, n, src, applied);
+      stages(engine, rate, tag, n, src, applied, intended[0]);
     }
     double took = (last - intended[0]) / 1e6;
     return new Phase(
@@ -442,8 +442,15 @@ class HubBench {
    * (set by the hub's producer when it sends): CRM commit -> on Kafka (the source route: poll,
    * claim, read, map, send) and on Kafka -> written to both targets (the target routes).
    */
-  void stages(String engine, int rate, String tag, long n, Map<String, Long> src, long[] applied) {
-    Map<Integer, Long> sent = onKafka(tag);
+  void stages(
+      String engine,
+      int rate,
+      String tag,
+      long n,
+      Map<String, Long> src,
+      long[] applied,
+      long sinceMicros) {
+    Map<Integer, Long> sent = onKafka(tag, sinceMicros);
     Histogram source = new Histogram(3_600_000_000L, 3);
     Histogram targets = new Histogram(3_600_000_000L, 3);
     for (int i = 0; i < n; i++) {
@@ -466,8 +473,11 @@ class HubBench {
         targets.getValueAtPercentile(99) / 1000.0);
   }
 
-  /** Email number -> when the hub put its canonical event on Kafka (epoch microseconds). */
-  Map<Integer, Long> onKafka(String tag) {
+  /**
+   * Email number -> when the hub put its canonical event on Kafka (epoch microseconds), from the
+   * records sent since {@code sinceMicros}.
+   */
+  Map<Integer, Long> onKafka(String tag, long sinceMicros) {
     Map<Integer, Long> sent = new HashMap<>();
     java.util.regex.Pattern email =
         java.util.regex.Pattern.compile(
@@ -482,8 +492,14 @@ class HubBench {
           .partitionsFor("canonical.customer.v1")
           .forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
       consumer.assign(parts);
-      consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      // only what was sent since the phase began (a second earlier for clock granularity), not the
+      // whole topic again after every phase
+      Map<TopicPartition, Long> at = new HashMap<>();
+      parts.forEach(tp -> at.put(tp, sinceMicros / 1000 - 1000));
+      consumer
+          .offsetsForTimes(at)
+          .forEach((tp, o) -> consumer.seek(tp, o == null ? end.get(tp) : o.offset()));
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
           java.util.regex.Matcher m = email.matcher(r.value() == null ? "" : r.value());
