@@ -67,30 +67,7 @@ public abstract class HubVersionedWriter {
   }
 
   public List<TargetChange> applyBatch(List<TargetChange> changes) {
-    List<TargetChange> alone = new ArrayList<>();
-    List<TargetChange> ready = new ArrayList<>();
-    for (TargetChange change : changes) {
-      (change.hasFailed() ? alone : ready).add(change);
-    }
-    if (ready.isEmpty()) {
-      return alone;
-    }
-    try {
-      alone.addAll(apply(ready));
-    } catch (TargetUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.debug(
-          "batch of {} refused by {}, applying one by one: {}",
-          ready.size(),
-          target,
-          e.getMessage());
-      for (TargetChange change : ready) {
-        change.outcome(null);
-      }
-      alone.addAll(ready);
-    }
-    return alone;
+    return TargetChange.applyBatch(target, changes, this::apply);
   }
 
   public void applyOne(TargetChange change) {

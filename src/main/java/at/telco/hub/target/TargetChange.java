@@ -2,13 +2,20 @@ package at.telco.hub.target;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One canonical event on its way into one target: the event as received, the target's row document
  * once mapped, and what happened.
  */
 public final class TargetChange {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetChange.class);
 
   private final String target;
   private final String rawBody;
@@ -43,6 +50,43 @@ public final class TargetChange {
 
   public static TargetChange of(String target, CanonicalEvent event) {
     return new TargetChange(target, event.toJson(), event, null, null);
+  }
+
+  /**
+   * Applies a batch as one with {@code write}, which returns the changes it could not apply.
+   * Returns the changes to be applied one by one: those that failed before (e.g. in mapping), those
+   * {@code write} returned, and, when the target refused the batch as a whole (a constraint, a
+   * value too long), all of them, so that only the bad one ends up dead-lettered. A target that is
+   * away fails the whole batch: it is retried.
+   */
+  public static List<TargetChange> applyBatch(
+      String target,
+      List<TargetChange> changes,
+      Function<List<TargetChange>, List<TargetChange>> write) {
+    List<TargetChange> alone = new ArrayList<>();
+    List<TargetChange> ready = new ArrayList<>();
+    for (TargetChange change : changes) {
+      (change.hasFailed() ? alone : ready).add(change);
+    }
+    if (ready.isEmpty()) {
+      return alone;
+    }
+    try {
+      alone.addAll(write.apply(ready));
+    } catch (TargetUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "batch of {} refused by {}, applying one by one: {}",
+          ready.size(),
+          target,
+          e.getMessage());
+      for (TargetChange change : ready) {
+        change.outcome(null);
+      }
+      alone.addAll(ready);
+    }
+    return alone;
   }
 
   public String target() {

@@ -112,27 +112,7 @@ public final class BillingCustomerWriter {
 
   /** See {@link CustomerDbWriter#applyBatch}. */
   public List<TargetChange> applyBatch(List<TargetChange> changes) {
-    List<TargetChange> alone = new ArrayList<>();
-    List<TargetChange> ready = new ArrayList<>();
-    for (TargetChange change : changes) {
-      (change.hasFailed() ? alone : ready).add(change);
-    }
-    if (ready.isEmpty()) {
-      return alone;
-    }
-    try {
-      alone.addAll(write(ready));
-    } catch (TargetUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.debug(
-          "batch of {} refused by billing, applying one by one: {}", ready.size(), e.getMessage());
-      for (TargetChange change : ready) {
-        change.outcome(null);
-      }
-      alone.addAll(ready);
-    }
-    return alone;
+    return TargetChange.applyBatch("billing", changes, this::write);
   }
 
   /** Applies one change; throws why it cannot be applied. */

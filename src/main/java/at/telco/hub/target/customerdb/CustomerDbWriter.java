@@ -116,30 +116,7 @@ public final class CustomerDbWriter {
    * while customerdb is away.
    */
   public List<TargetChange> applyBatch(List<TargetChange> changes) {
-    List<TargetChange> alone = new ArrayList<>();
-    List<TargetChange> ready = new ArrayList<>();
-    for (TargetChange change : changes) {
-      (change.hasFailed() ? alone : ready).add(change);
-    }
-    if (ready.isEmpty()) {
-      return alone;
-    }
-    try {
-      alone.addAll(write(ready));
-    } catch (TargetUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // one of them broke the batch: each is tried on its own, so only the bad one is dead-lettered
-      LOG.debug(
-          "batch of {} refused by customerdb, applying one by one: {}",
-          ready.size(),
-          e.getMessage());
-      for (TargetChange change : ready) {
-        change.outcome(null);
-      }
-      alone.addAll(ready);
-    }
-    return alone;
+    return TargetChange.applyBatch("customerdb", changes, this::write);
   }
 
   /** Applies one change; throws why it cannot be applied. */
