@@ -103,20 +103,6 @@ class HubBench {
    */
   static final String VARIANTS = System.getProperty("bench.hub.variants", "");
 
-  /** What TestServers speeds up for the tests; the hubs of the bench run at the defaults. */
-  static final List<String> TEST_PACE =
-      List.of(
-          "hub.crm.poll.idle-interval-ms",
-          "hub.billing.poll.idle-interval-ms",
-          "hub.observe.interval-ms",
-          "hub.schema-drift.check-interval-ms",
-          "hub.provisioning.overdue-check-ms",
-          "hub.provisioning.overdue-after",
-          "hub.dead-letter.purge-interval-ms",
-          "hub.erasure.interval-ms",
-          "hub.redelivery.delay-ms",
-          "hub.redelivery.max-delay-ms");
-
   static Mappings mappings() {
     return new Mappings(
         name ->
@@ -810,7 +796,7 @@ class HubBench {
     installProbes(s);
     Properties props = s.hubProperties();
     // the product's own pace, not the tests' (which sample, check and purge many times as often)
-    for (String key : TEST_PACE) {
+    for (String key : TestServers.testPace().keySet()) {
       props.remove(key);
     }
     props.setProperty("hub.crm.poll.batch-size", Integer.toString(BATCH));

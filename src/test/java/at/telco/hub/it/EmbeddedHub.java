@@ -28,6 +28,8 @@ final class EmbeddedHub {
   EmbeddedHub(String name) throws IOException {
     this.dir = Files.createTempDirectory("hub-" + name + "-");
     this.dataDir = dir.resolve("data");
+    // a hub's data directory holds ~150 MB of databases and journals: runs left them behind
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> TestServers.deleteRecursively(dir)));
   }
 
   private List<String> command(List<String> properties) {

@@ -102,6 +102,7 @@ class RestoreIT {
     assertThat(e.log("restore.log")).contains("taken back from the systems: 5 customer ids");
 
     // 5. started again
+    long requestsBefore;
     Process third = e.start("third.log", SETTINGS);
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(e.mgmt));
@@ -168,10 +169,60 @@ class RestoreIT {
                       + " WHERE i.crm_account_id LIKE 'ACC-BK-NEW-%'"))
           .isEqualTo(5);
       assertThat(e.log("third.log")).doesNotContain("duplicate key");
+
+      // for step 6: the hub database as a restore by PostgreSQL's own means to a point before the
+      // new customers would leave it (the repair the restore asked for is done, nothing is pending)
+      try (var c = hub.getConnection();
+          var s = c.createStatement()) {
+        assertThat(
+                s.executeUpdate(
+                    "DELETE FROM hub.customer_identity WHERE crm_account_id LIKE 'ACC-BK-NEW-%'"))
+            .isEqualTo(5);
+      }
+      requestsBefore =
+          count(
+              hub,
+              "SELECT count(*) AS n FROM hub.maintenance_request WHERE kind = 'RECONCILE_REPAIR'");
     } finally {
       EmbeddedHub.stop(third);
     }
     assertThat(Files.exists(e.dataDir.resolve("postgres").resolve("postmaster.pid"))).isFalse();
+
+    // 6. `recover` alone (the second half of restore), for a hub database restored by
+    // PostgreSQL's own means to a point before the new customers (their identities deleted above)
+    assertThat(e.run("recover.log", "recover")).as(e.log("recover.log")).isZero();
+    assertThat(e.log("recover.log")).contains("taken back from the systems: 5 customer ids");
+    Process fifth = e.start("fifth.log", SETTINGS);
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(e.mgmt));
+      for (Map.Entry<String, Object> id : idsBefore.entrySet()) {
+        assertThat(
+                Crm.row(
+                        hub,
+                        "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?",
+                        id.getKey())
+                    .get("customer_id"))
+            .isEqualTo(id.getValue());
+      }
+      // it asked for one repairing reconciliation, which ran at this start
+      assertThat(
+              count(
+                  hub,
+                  "SELECT count(*) AS n FROM hub.maintenance_request"
+                      + " WHERE kind = 'RECONCILE_REPAIR'"))
+          .isEqualTo(requestsBefore + 1);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  count(
+                          hub,
+                          "SELECT count(*) AS n FROM hub.reconciliation_run"
+                              + " WHERE trigger = 'restore' AND status = 'DONE'")
+                      == 2);
+    } finally {
+      EmbeddedHub.stop(fifth);
+    }
   }
 
   static void insertAccount(DataSource crm, String account, String name) throws Exception {

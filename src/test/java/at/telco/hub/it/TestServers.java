@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -57,7 +58,8 @@ public final class TestServers {
     Probes.install(this);
   }
 
-  private static void deleteRecursively(java.nio.file.Path dir) {
+  /** Deletes a directory tree, best effort (at exit). */
+  static void deleteRecursively(java.nio.file.Path dir) {
     try (java.util.stream.Stream<java.nio.file.Path> paths = Files.walk(dir)) {
       paths
           .sorted(java.util.Comparator.reverseOrder())
@@ -112,28 +114,19 @@ public final class TestServers {
     p.setProperty("camel.management.host", "127.0.0.1");
     p.setProperty("camel.server.host", "127.0.0.1");
     p.setProperty("hub.kafka.topics.partitions", "3");
-    // polls 10 ms apart while busy (the default), idle sources at least every 50 ms
-    p.setProperty("hub.crm.poll.idle-interval-ms", "50");
-    p.setProperty("hub.redelivery.delay-ms", "50");
-    p.setProperty("hub.redelivery.max-delay-ms", "200");
-    // backlogs, lag and dead letters sampled every second, so tests see them move
-    p.setProperty("hub.observe.interval-ms", "1000");
-    p.setProperty("hub.billing.poll.idle-interval-ms", "50");
-    // short enough for tests to see: an overdue command after 6 s; a parked event delivered
-    // again after 10 s and dead-lettered after 15 s (a release when the account becomes known is
-    // immediate, so it is told apart from the schedule)
-    p.setProperty("hub.provisioning.overdue-after", "PT6S");
-    p.setProperty("hub.provisioning.overdue-check-ms", "1000");
+    testPace().forEach(p::setProperty);
+    // short enough for tests to see: a parked event delivered again after 10 s and dead-lettered
+    // after 15 s (a release when the account becomes known is immediate, so it is told apart from
+    // the schedule)
     p.setProperty("hub.parking.first-delay", "PT10S");
     p.setProperty("hub.parking.max-delay", "PT10S");
     p.setProperty("hub.parking.max-time", "PT15S");
     // reconciliation: on demand in the tests (the schedule has its own test), repair allowed, a
-    // short settle time; schema drift checked every 2 s
+    // short settle time
     p.setProperty("hub.reconciliation.schedule.enabled", "false");
     p.setProperty("hub.reconciliation.repair.enabled", "true");
     p.setProperty("hub.reconciliation.settle", "PT2S");
     p.setProperty("hub.reconciliation.chunk-size", "200");
-    p.setProperty("hub.schema-drift.check-interval-ms", "2000");
     // a killed instance's partitions move on after 10 s, not the default 45 s
     p.setProperty("camel.component.kafka.session-timeout-ms", "10000");
     p.setProperty("camel.component.kafka.heartbeat-interval-ms", "2000");
@@ -145,10 +138,31 @@ public final class TestServers {
     p.setProperty("hub.rate-limit.replay-per-minute", "0");
     p.setProperty("hub.rate-limit.bulk-per-minute", "0");
     p.setProperty("hub.rate-limit.users", Api.HASTY + "=3/1");
-    p.setProperty("hub.dead-letter.purge-interval-ms", "200");
-    // erasure requests and legal holds looked at twice a second
-    p.setProperty("hub.erasure.interval-ms", "500");
     return p;
+  }
+
+  /**
+   * What the tests speed up: sources, checks and purges run many times as often as the product's
+   * defaults, so that tests see them move (the bench takes these out again and runs at the
+   * defaults).
+   */
+  public static Map<String, String> testPace() {
+    Map<String, String> pace = new LinkedHashMap<>();
+    // polls 10 ms apart while busy (the default), idle sources at least every 50 ms
+    pace.put("hub.crm.poll.idle-interval-ms", "50");
+    pace.put("hub.billing.poll.idle-interval-ms", "50");
+    pace.put("hub.redelivery.delay-ms", "50");
+    pace.put("hub.redelivery.max-delay-ms", "200");
+    // backlogs, lag and dead letters sampled every second
+    pace.put("hub.observe.interval-ms", "1000");
+    // an overdue provisioning command after 6 s
+    pace.put("hub.provisioning.overdue-after", "PT6S");
+    pace.put("hub.provisioning.overdue-check-ms", "1000");
+    pace.put("hub.schema-drift.check-interval-ms", "2000");
+    pace.put("hub.dead-letter.purge-interval-ms", "200");
+    // erasure requests and legal holds looked at twice a second
+    pace.put("hub.erasure.interval-ms", "500");
+    return pace;
   }
 
   public int postgresPort() {
