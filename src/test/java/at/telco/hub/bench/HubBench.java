@@ -135,44 +135,35 @@ class HubBench {
 
   /** Timestamps recorded by triggers, so every figure comes from the databases' own clocks. */
   static void installProbes(TestServers s) {
-    String table =
+    installProbe(s, "crm", "crm.contact", "email", "INSERT OR UPDATE OF email");
+    installProbe(s, "customerdb", "customerdb.contact_medium", "email", "INSERT OR UPDATE");
+    installProbe(s, "billing", "billing.customer", "email_invoice", "INSERT OR UPDATE");
+  }
+
+  /**
+   * A trigger on {@code table} that records in the database's public.bench_probe when an email
+   * starting with "bench-" was written to its {@code column}.
+   */
+  private static void installProbe(
+      TestServers s, String db, String table, String column, String events) {
+    s.execute(
+        db,
         "CREATE TABLE IF NOT EXISTS public.bench_probe (email text, at timestamptz DEFAULT"
-            + " clock_timestamp())";
-    String index =
-        "CREATE INDEX IF NOT EXISTS bench_probe_email ON public.bench_probe (email text_pattern_ops)";
-    s.execute(
-        "crm",
-        table,
-        index,
+            + " clock_timestamp())",
+        "CREATE INDEX IF NOT EXISTS bench_probe_email ON public.bench_probe (email text_pattern_ops)",
         """
         CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
         SECURITY DEFINER AS $$
-        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email); RETURN NULL; END $$""",
-        "DROP TRIGGER IF EXISTS bench_probe ON crm.contact",
-        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE OF email ON crm.contact FOR EACH ROW"
-            + " WHEN (NEW.email LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
-    s.execute(
-        "customerdb",
-        table,
-        index,
-        """
-        CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER AS $$
-        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email); RETURN NULL; END $$""",
-        "DROP TRIGGER IF EXISTS bench_probe ON customerdb.contact_medium",
-        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE ON customerdb.contact_medium FOR EACH"
-            + " ROW WHEN (NEW.email LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
-    s.execute(
-        "billing",
-        table,
-        index,
-        """
-        CREATE OR REPLACE FUNCTION public.bench_probe() RETURNS trigger LANGUAGE plpgsql
-        SECURITY DEFINER AS $$
-        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.email_invoice); RETURN NULL; END $$""",
-        "DROP TRIGGER IF EXISTS bench_probe ON billing.customer",
-        "CREATE TRIGGER bench_probe AFTER INSERT OR UPDATE ON billing.customer FOR EACH ROW"
-            + " WHEN (NEW.email_invoice LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
+        BEGIN INSERT INTO public.bench_probe (email) VALUES (NEW.%s); RETURN NULL; END $$"""
+            .formatted(column),
+        "DROP TRIGGER IF EXISTS bench_probe ON " + table,
+        "CREATE TRIGGER bench_probe AFTER "
+            + events
+            + " ON "
+            + table
+            + " FOR EACH ROW WHEN (NEW."
+            + column
+            + " LIKE 'bench-%') EXECUTE FUNCTION public.bench_probe()");
   }
 
   /** email -> first write (epoch microseconds), for the emails starting with {@code prefix}. */
