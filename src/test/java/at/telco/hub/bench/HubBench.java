@@ -74,10 +74,12 @@ class HubBench {
    * Drains of the change backlog before the measured ones, for every engine alike (shown in the
    * table as "warm-up", not in the RESULT line): a hub is a fresh JVM whose just-in-time compiler
    * is still at work in its first drains (the first drain of a hub ran at 2,039 changes/s, its
-   * third at 3,591), while the baseline runs in this JVM, warm from starting the servers.
+   * third at 3,591), while the baseline runs in this JVM, warm from starting the servers. On a slow
+   * day the hub's JVM needed 7.2, 5.0, 2.9 and 3.6 CPU-seconds for its first four drains and
+   * 2.5-3.4 after them: 2 warm-up drains left the measured ones still warming.
    */
   static final int SATURATION_WARMUP_ROUNDS =
-      Integer.getInteger("bench.saturation-warmup-rounds", 2);
+      Integer.getInteger("bench.saturation-warmup-rounds", 4);
 
   static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
