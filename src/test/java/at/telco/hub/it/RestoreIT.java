@@ -107,15 +107,7 @@ class RestoreIT {
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(e.mgmt));
       // the ids assigned after the backup are the registry's again, not new ones
-      for (Map.Entry<String, Object> id : idsBefore.entrySet()) {
-        assertThat(
-                Crm.row(
-                        hub,
-                        "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?",
-                        id.getKey())
-                    .get("customer_id"))
-            .isEqualTo(id.getValue());
-      }
+      assertIdsAre(hub, idsBefore);
       // the dead letter of the backup is back: indexed, and its message in its queue
       assertThat(
               count(
@@ -133,15 +125,7 @@ class RestoreIT {
         assertThat(Queues.browse(cf, "DLQ.billing", null)).isNotEmpty();
       }
       // the repairing reconciliation the restore asked for ran
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(
-              () ->
-                  count(
-                          hub,
-                          "SELECT count(*) AS n FROM hub.reconciliation_run"
-                              + " WHERE trigger = 'restore' AND status = 'DONE'")
-                      == 1);
+      awaitRestoreReconciliations(hub, 1);
       // and the flow goes on with the same ids: a change to a customer created after the backup
       try (var c = crm.getConnection();
           var s = c.createStatement()) {
@@ -179,10 +163,7 @@ class RestoreIT {
                     "DELETE FROM hub.customer_identity WHERE crm_account_id LIKE 'ACC-BK-NEW-%'"))
             .isEqualTo(5);
       }
-      requestsBefore =
-          count(
-              hub,
-              "SELECT count(*) AS n FROM hub.maintenance_request WHERE kind = 'RECONCILE_REPAIR'");
+      requestsBefore = repairRequests(hub);
     } finally {
       EmbeddedHub.stop(third);
     }
@@ -195,34 +176,46 @@ class RestoreIT {
     Process fifth = e.start("fifth.log", SETTINGS);
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(e.mgmt));
-      for (Map.Entry<String, Object> id : idsBefore.entrySet()) {
-        assertThat(
-                Crm.row(
-                        hub,
-                        "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?",
-                        id.getKey())
-                    .get("customer_id"))
-            .isEqualTo(id.getValue());
-      }
+      assertIdsAre(hub, idsBefore);
       // it asked for one repairing reconciliation, which ran at this start
-      assertThat(
-              count(
-                  hub,
-                  "SELECT count(*) AS n FROM hub.maintenance_request"
-                      + " WHERE kind = 'RECONCILE_REPAIR'"))
-          .isEqualTo(requestsBefore + 1);
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(
-              () ->
-                  count(
-                          hub,
-                          "SELECT count(*) AS n FROM hub.reconciliation_run"
-                              + " WHERE trigger = 'restore' AND status = 'DONE'")
-                      == 2);
+      assertThat(repairRequests(hub)).isEqualTo(requestsBefore + 1);
+      awaitRestoreReconciliations(hub, 2);
     } finally {
       EmbeddedHub.stop(fifth);
     }
+  }
+
+  /** The customer ids the hub's registry holds for these CRM accounts are exactly these. */
+  static void assertIdsAre(DataSource hub, Map<String, Object> ids) {
+    for (Map.Entry<String, Object> id : ids.entrySet()) {
+      assertThat(
+              Crm.row(
+                      hub,
+                      "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?",
+                      id.getKey())
+                  .get("customer_id"))
+          .as(id.getKey())
+          .isEqualTo(id.getValue());
+    }
+  }
+
+  /** Waits until {@code n} reconciliations a restore (or recover) asked for have run. */
+  static void awaitRestoreReconciliations(DataSource hub, long n) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                count(
+                        hub,
+                        "SELECT count(*) AS n FROM hub.reconciliation_run"
+                            + " WHERE trigger = 'restore' AND status = 'DONE'")
+                    == n);
+  }
+
+  /** Repairing reconciliations requested by restore or recover, done or not. */
+  static long repairRequests(DataSource hub) {
+    return count(
+        hub, "SELECT count(*) AS n FROM hub.maintenance_request WHERE kind = 'RECONCILE_REPAIR'");
   }
 
   static void insertAccount(DataSource crm, String account, String name) throws Exception {
