@@ -122,6 +122,11 @@ public final class CanonicalEvent {
     return Json.write(envelope);
   }
 
+  /** The envelope's UTF-8 JSON, as Kafka carries it. */
+  public byte[] toJsonBytes() {
+    return Json.writeBytes(envelope);
+  }
+
   @Override
   public String toString() {
     return "CanonicalEvent[" + type() + " " + id() + " subject=" + subject() + "]";

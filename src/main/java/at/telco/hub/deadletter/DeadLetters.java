@@ -6,6 +6,7 @@ import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.mapping.MappingException;
+import at.telco.hub.mapping.Unmapped;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.LogContext;
 import at.telco.hub.support.HubMetrics;
@@ -87,6 +88,11 @@ public final class DeadLetters {
     Message m = exchange.getMessage();
     Object body = m.getBody();
     Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    if (body instanceof Unmapped unmapped) {
+      // set aside by a source batch's transformer: the record and why it could not be mapped
+      body = unmapped.record();
+      cause = unmapped.failure();
+    }
     String target = exchange.getProperty(TARGET, String.class);
     String payload;
     CanonicalEvent event = null;

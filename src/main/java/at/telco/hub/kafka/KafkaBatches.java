@@ -70,13 +70,17 @@ public final class KafkaBatches implements ExceptionHandler {
     for (Object r : records) {
       Exchange record = (Exchange) r;
       kept.add(record);
-      String body = record.getMessage().getBody(String.class);
+      Object body = record.getMessage().getBody();
       if (body == null) {
         // a tombstone (an erased customer's key on a compacted topic): nothing to apply, its
         // offset is committed with the batch
         continue;
       }
-      changes.add(TargetChange.read(target, body, record));
+      // bytes from the routes' ByteArrayDeserializer: parsed as UTF-8 JSON, no String in between
+      changes.add(
+          body instanceof byte[] bytes
+              ? TargetChange.read(target, bytes, record)
+              : TargetChange.read(target, record.getMessage().getBody(String.class), record));
     }
     exchange.setProperty(RECORDS, kept);
     return changes;

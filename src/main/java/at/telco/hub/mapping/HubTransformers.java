@@ -11,13 +11,16 @@ import at.telco.hub.target.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.spi.DataType;
 import org.apache.camel.spi.Transformer;
 import org.apache.camel.spi.TransformerKey;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * Registers the mappings of {@code transformers/} as Camel data type transformers, so a route says
@@ -37,6 +40,12 @@ public final class HubTransformers {
       "canonical-billing-account-to-customerdb";
   public static final String NETWORK_TO_CANONICAL_SERVICE = "network-to-canonical-service";
   public static final String SERVICE_TO_CUSTOMERDB = "canonical-service-to-customerdb";
+
+  /**
+   * Exchange property: the records of a source batch that could not be mapped, each an {@link
+   * Unmapped} with its reason, for their dead letters.
+   */
+  public static final String UNMAPPED = "hubUnmapped";
 
   private HubTransformers() {}
 
@@ -124,8 +133,9 @@ public final class HubTransformers {
 
   /**
    * A CRM account snapshot (JsonNode) becomes a validated canonical customer event: the data by the
-   * mapping, the envelope by {@link CustomerEvents}. The message body becomes the event's JSON and
-   * the Kafka key the CRM account.
+   * mapping, the envelope by {@link CustomerEvents}. One snapshot: the message body becomes the
+   * event's JSON and the Kafka key the CRM account. A list of them (a poll's batch): see {@link
+   * #toBatch}.
    */
   static final class CanonicalCustomerTransformer extends Transformer {
     private final Mappings mappings;
@@ -139,18 +149,57 @@ public final class HubTransformers {
       this.schemas = schemas;
     }
 
+    private CanonicalEvent event(JsonNode snapshot) {
+      JsonNode data = mappings.apply(CRM_TO_CANONICAL_CUSTOMER, snapshot);
+      return schemas.validate(events.fromCrm(snapshot, data));
+    }
+
     @Override
     public void transform(Message message, DataType from, DataType to)
         throws InvalidPayloadException {
-      JsonNode snapshot = message.getMandatoryBody(JsonNode.class);
-      JsonNode data = mappings.apply(CRM_TO_CANONICAL_CUSTOMER, snapshot);
-      CanonicalEvent event = schemas.validate(events.fromCrm(snapshot, data));
+      if (message.getBody() instanceof List<?> snapshots) {
+        toBatch(message, snapshots, this::event);
+        return;
+      }
+      CanonicalEvent event = event(message.getMandatoryBody(JsonNode.class));
       message.setBody(event.toJson());
-      message.setHeader("kafka.KEY", event.subject());
-      message.setHeader("ce_id", event.id());
-      message.setHeader("ce_type", event.type());
-      message.setHeader("correlationId", event.correlationId());
+      kafkaHeaders(message, event);
     }
+  }
+
+  /**
+   * A source batch (a list of records) becomes one Kafka send: the body becomes a list of messages,
+   * one per record that maps, each the event's UTF-8 JSON (bytes, for the route's
+   * ByteArraySerializer) keyed by its subject; a record that does not map is set aside in {@link
+   * #UNMAPPED} with its reason and does not hold back the others. One exchange for the whole batch
+   * (a split made one per record, with its own unit of work).
+   */
+  static void toBatch(
+      Message message, List<?> records, Function<JsonNode, CanonicalEvent> toEvent) {
+    List<Message> messages = new ArrayList<>(records.size());
+    List<Unmapped> unmapped = new ArrayList<>();
+    for (Object r : records) {
+      JsonNode record = (JsonNode) r;
+      try {
+        CanonicalEvent event = toEvent.apply(record);
+        Message m = new DefaultMessage(message.getExchange());
+        m.setBody(event.toJsonBytes());
+        kafkaHeaders(m, event);
+        messages.add(m);
+      } catch (RuntimeException e) {
+        unmapped.add(new Unmapped(record, e));
+      }
+    }
+    message.setBody(messages);
+    message.getExchange().setProperty(UNMAPPED, unmapped);
+  }
+
+  /** The Kafka key (the event's subject) and the headers support sees on the record. */
+  private static void kafkaHeaders(Message message, CanonicalEvent event) {
+    message.setHeader("kafka.KEY", event.subject());
+    message.setHeader("ce_id", event.id());
+    message.setHeader("ce_type", event.type());
+    message.setHeader("correlationId", event.correlationId());
   }
 
   /**
@@ -159,10 +208,9 @@ public final class HubTransformers {
    */
   static final class SourceTransformer extends Transformer {
     private final CanonicalSchemas schemas;
-    private final java.util.function.Function<JsonNode, CanonicalEvent> toEvent;
+    private final Function<JsonNode, CanonicalEvent> toEvent;
 
-    SourceTransformer(
-        CanonicalSchemas schemas, java.util.function.Function<JsonNode, CanonicalEvent> toEvent) {
+    SourceTransformer(CanonicalSchemas schemas, Function<JsonNode, CanonicalEvent> toEvent) {
       this.schemas = schemas;
       this.toEvent = toEvent;
     }
@@ -173,10 +221,7 @@ public final class HubTransformers {
       CanonicalEvent event =
           schemas.validate(toEvent.apply(message.getMandatoryBody(JsonNode.class)));
       message.setBody(event.toJson());
-      message.setHeader("kafka.KEY", event.subject());
-      message.setHeader("ce_id", event.id());
-      message.setHeader("ce_type", event.type());
-      message.setHeader("correlationId", event.correlationId());
+      kafkaHeaders(message, event);
     }
   }
 

@@ -1,7 +1,9 @@
 package at.telco.hub.target;
 
 import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -18,22 +20,26 @@ public final class TargetChange {
   private static final Logger LOG = LoggerFactory.getLogger(TargetChange.class);
 
   private final String target;
-  private final String rawBody;
+
+  /** The message as received (a String or its UTF-8 bytes), or null for an event made here. */
+  private final Object received;
+
   private final CanonicalEvent event;
   private final RuntimeException readFailure;
   private final Exchange origin;
+  private String rawBody;
   private JsonNode row;
   private RuntimeException failure;
   private ApplyOutcome outcome;
 
   private TargetChange(
       String target,
-      String rawBody,
+      Object received,
       CanonicalEvent event,
       RuntimeException readFailure,
       Exchange origin) {
     this.target = target;
-    this.rawBody = rawBody;
+    this.received = received;
     this.event = event;
     this.readFailure = readFailure;
     this.origin = origin;
@@ -48,8 +54,21 @@ public final class TargetChange {
     }
   }
 
+  /**
+   * Reads a received message as Kafka delivered it, UTF-8 JSON, parsed straight from the bytes (no
+   * String in between; bytes that are not UTF-8 are a malformed message); the text is only made
+   * when a dead letter needs it.
+   */
+  public static TargetChange read(String target, byte[] body, Exchange origin) {
+    try {
+      return new TargetChange(target, body, CanonicalEvent.of(Json.parseEvent(body)), null, origin);
+    } catch (RuntimeException e) {
+      return new TargetChange(target, body, null, e, origin);
+    }
+  }
+
   public static TargetChange of(String target, CanonicalEvent event) {
-    return new TargetChange(target, event.toJson(), event, null, null);
+    return new TargetChange(target, null, event, null, null);
   }
 
   /**
@@ -93,7 +112,17 @@ public final class TargetChange {
     return target;
   }
 
+  /** The message as received (for an event made here: its JSON), as text. */
   public String rawBody() {
+    if (rawBody == null) {
+      if (received instanceof byte[] bytes) {
+        rawBody = new String(bytes, StandardCharsets.UTF_8);
+      } else if (received != null) {
+        rawBody = (String) received;
+      } else {
+        rawBody = event.toJson();
+      }
+    }
     return rawBody;
   }
 
