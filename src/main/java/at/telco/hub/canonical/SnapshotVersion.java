@@ -35,17 +35,17 @@ public final class SnapshotVersion {
     if (token == null) {
       throw new IllegalArgumentException("snapshot version is missing");
     }
-    String[] parts = token.strip().split(":", -1);
-    if (parts.length != 3) {
+    // by hand (no regular expression, no stream): every target parses the versions of every change
+    String t = token.strip();
+    int first = t.indexOf(':');
+    int second = first < 0 ? -1 : t.indexOf(':', first + 1);
+    if (second < 0 || t.indexOf(':', second + 1) >= 0) {
       throw new IllegalArgumentException("not a snapshot version: '" + token + "'");
     }
     try {
-      long xmin = Long.parseLong(parts[0]);
-      long xmax = Long.parseLong(parts[1]);
-      long[] xip =
-          parts[2].isEmpty()
-              ? new long[0]
-              : Arrays.stream(parts[2].split(",")).mapToLong(Long::parseLong).sorted().toArray();
+      long xmin = Long.parseLong(t, 0, first, 10);
+      long xmax = Long.parseLong(t, first + 1, second, 10);
+      long[] xip = xip(t, second + 1);
       if (xmin > xmax) {
         throw new IllegalArgumentException("not a snapshot version: '" + token + "'");
       }
@@ -53,6 +53,30 @@ public final class SnapshotVersion {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a snapshot version: '" + token + "'", e);
     }
+  }
+
+  /** The comma-separated in-progress list from {@code from} on, sorted. */
+  private static long[] xip(String t, int from) {
+    if (from == t.length()) {
+      return new long[0];
+    }
+    int n = 1;
+    for (int i = from; i < t.length(); i++) {
+      if (t.charAt(i) == ',') {
+        n++;
+      }
+    }
+    long[] xip = new long[n];
+    int k = 0;
+    int start = from;
+    for (int i = from; i <= t.length(); i++) {
+      if (i == t.length() || t.charAt(i) == ',') {
+        xip[k++] = Long.parseLong(t, start, i, 10);
+        start = i + 1;
+      }
+    }
+    Arrays.sort(xip);
+    return xip;
   }
 
   /**
@@ -79,11 +103,17 @@ public final class SnapshotVersion {
   }
 
   public static boolean isValid(String token) {
+    return tryParse(token) != null;
+  }
+
+  /**
+   * The version, or null when the token is not one (one parse where isValid and parse took two).
+   */
+  public static SnapshotVersion tryParse(String token) {
     try {
-      parse(token);
-      return true;
+      return token == null ? null : parse(token);
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
   }
 

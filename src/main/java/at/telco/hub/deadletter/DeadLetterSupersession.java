@@ -39,8 +39,9 @@ public final class DeadLetterSupersession implements AppliedChanges {
     for (TargetChange change : changes) {
       if (change.outcome() == ApplyOutcome.APPLIED && change.readable()) {
         String version = change.event().entityVersion();
-        if (version != null && SnapshotVersion.isValid(version)) {
-          applied.put(change.event().subject(), SnapshotVersion.parse(version));
+        SnapshotVersion parsed = SnapshotVersion.tryParse(version);
+        if (parsed != null) {
+          applied.put(change.event().subject(), parsed);
           tokens.put(change.event().subject(), version);
         }
       }
@@ -60,9 +61,8 @@ public final class DeadLetterSupersession implements AppliedChanges {
           while (rs.next()) {
             String v = rs.getString(3);
             SnapshotVersion newer = applied.get(rs.getString(2));
-            if (v != null
-                && SnapshotVersion.isValid(v)
-                && SnapshotVersion.parse(v).comparedTo(newer) == SnapshotVersion.Order.OLDER) {
+            SnapshotVersion dead = SnapshotVersion.tryParse(v);
+            if (dead != null && dead.comparedTo(newer) == SnapshotVersion.Order.OLDER) {
               superseded.put(rs.getObject(1, UUID.class), tokens.get(rs.getString(2)));
             }
           }

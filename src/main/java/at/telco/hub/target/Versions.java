@@ -22,12 +22,12 @@ public final class Versions {
   private Versions() {}
 
   public static SnapshotVersion of(CanonicalEvent event) {
-    String token = event.entityVersion();
-    if (token == null || !SnapshotVersion.isValid(token)) {
+    SnapshotVersion v = SnapshotVersion.tryParse(event.entityVersion());
+    if (v == null) {
       throw new MalformedMessageException(
           "event " + event.id() + " has no valid entityversion: cannot order it");
     }
-    return SnapshotVersion.parse(token);
+    return v;
   }
 
   /** The event's version, checked: a source snapshot or a sequence number. */
@@ -54,10 +54,9 @@ public final class Versions {
       int c = Long.compare(Long.parseLong(incoming), Long.parseLong(applied));
       return c > 0 ? Order.NEWER : c < 0 ? Order.OLDER : Order.SAME;
     }
-    if (SnapshotVersion.isValid(incoming) && SnapshotVersion.isValid(applied)) {
-      return SnapshotVersion.parse(incoming).comparedTo(SnapshotVersion.parse(applied));
-    }
-    return Order.INCOMPARABLE;
+    SnapshotVersion in = SnapshotVersion.tryParse(incoming);
+    SnapshotVersion ap = in == null ? null : SnapshotVersion.tryParse(applied);
+    return ap == null ? Order.INCOMPARABLE : in.comparedTo(ap);
   }
 
   /**

@@ -70,6 +70,30 @@ class SnapshotVersionTest {
   }
 
   @Test
+  void refusesEverythingThatIsNotExactlyThreeFieldsOfNumbers() {
+    assertThat(SnapshotVersion.parse(" 7:9:8 ").token()).isEqualTo("7:9:8");
+    assertThat(SnapshotVersion.parse("10:20:19,11,15").token()).isEqualTo("10:20:11,15,19");
+    for (String bad :
+        new String[] {
+          "",
+          "10",
+          "10:20",
+          "10:20:15:16",
+          ":20:",
+          "10::",
+          "10:20:15,,16",
+          "10:20:15,",
+          "10:20:,15",
+          "10:x:",
+          "10:20:15;16"
+        }) {
+      assertThat(SnapshotVersion.tryParse(bad)).as(bad).isNull();
+      assertThat(SnapshotVersion.isValid(bad)).as(bad).isFalse();
+    }
+    assertThat(SnapshotVersion.tryParse(null)).isNull();
+  }
+
+  @Test
   void aHistoryOfSnapshotsIsTotallyOrdered() {
     // transactions 101..105 commit in the order 102, 101, 104, 103, 105; a snapshot after each
     String[] chain = {"101:101:", "101:103:101", "103:103:", "103:105:103", "105:105:", "106:106:"};

@@ -165,9 +165,9 @@ public final class CustomerDbWriter {
           JsonNode applied = row == null ? null : Json.parse(row[1]);
           String appliedSnapshot =
               applied == null ? null : Json.text(applied, Versions.CRM_SNAPSHOT_KEY);
-          if (appliedSnapshot != null && SnapshotVersion.isValid(appliedSnapshot)) {
-            switch (Versions.of(change.event())
-                .comparedTo(SnapshotVersion.parse(appliedSnapshot))) {
+          SnapshotVersion appliedVersion = SnapshotVersion.tryParse(appliedSnapshot);
+          if (appliedVersion != null) {
+            switch (Versions.of(change.event()).comparedTo(appliedVersion)) {
               case NEWER -> {
                 if (!change.event().isResync() && Versions.sameRows(change.event(), applied)) {
                   // a newer read of the very same rows (e.g. republished after a crash): the
