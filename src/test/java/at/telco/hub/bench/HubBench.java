@@ -572,6 +572,27 @@ class HubBench {
   /** Its management port (metrics), -1 for the baseline. */
   int enginePort = -1;
 
+  /**
+   * The hub's old generation after a full collection, forced with {@code jcmd <pid> GC.run} and
+   * read as the sampler sees it ({@code jvm_gc_live_data_size_bytes}): the soak's memory figure,
+   * which without it depends on whether a major collection happened to run during the soak.
+   */
+  long liveAfterFullGc(HeapSampler heap) throws Exception {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(enginePid),
+                "GC.run")
+            .redirectErrorStream(true)
+            .start();
+    jcmd.getInputStream().readAllBytes();
+    assertThat(jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("jcmd GC.run").isTrue();
+    assertThat(jcmd.exitValue()).as("jcmd GC.run exit code").isZero();
+    // the sampler scrapes once a second
+    Thread.sleep(2500);
+    return heap.at(System.currentTimeMillis())[0];
+  }
+
   /** The phases every engine runs, the engine already started. */
   void run(String engine, char e, HeapSampler heap) throws Exception {
     // every engine starts from the same clean databases: the engine before it left tens of
@@ -604,7 +625,13 @@ class HubBench {
       phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
     }
     if (SOAK_SECONDS > 0 && heap != null && engine.equals("hub")) {
+      long liveBefore = liveAfterFullGc(heap);
       phases.add(openLoop(engine, e, SOAK_RATE, "s", SOAK_SECONDS, heap));
+      long liveAfter = liveAfterFullGc(heap);
+      System.out.printf(
+          "%s soak: old generation live after a full collection (jcmd GC.run): %d MB before,"
+              + " %d MB after%n",
+          engine, liveBefore >> 20, liveAfter >> 20);
     }
     verify(e);
   }

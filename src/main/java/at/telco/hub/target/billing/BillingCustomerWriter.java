@@ -65,11 +65,14 @@ public final class BillingCustomerWriter {
   private static final String CURRENT =
       "SELECT crm_account_id, cust_no, status FROM billing.customer"
           + " WHERE crm_account_id = ANY(?::varchar[]) FOR UPDATE";
+  // every new customer of a batch in one statement, one array per column (the values are cast to
+  // the columns' types on insert: a value too long fails the statement as a single row did)
   private static final String INSERT =
       "INSERT INTO billing.customer (crm_account_id, cust_type, name_line1, name_line2,"
           + " street_line, zip, city, country_iso3, vat_id, email_invoice, language_code, status,"
-          + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', localtimestamp)"
-          + " RETURNING cust_no";
+          + " updated_at) SELECT r.*, 'ACTIVE', localtimestamp FROM unnest(?::text[], ?::text[],"
+          + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::text[]) AS r RETURNING crm_account_id, cust_no";
   private static final String UPDATE =
       """
       UPDATE billing.customer SET cust_type = ?, name_line1 = ?, name_line2 = ?, street_line = ?,
@@ -205,11 +208,12 @@ public final class BillingCustomerWriter {
           }
           states.markPending(TARGET, pending);
           Map<String, Current> current = current(c, proceed.keySet());
+          Inserts inserts = new Inserts();
           try (Updates updates = new Updates(c)) {
             for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
               TargetChange change = e.getValue();
               Current row = current.get(e.getKey());
-              Long custNo = apply(c, change, row, known.get(e.getKey()), updates);
+              Long custNo = apply(c, change, row, known.get(e.getKey()), updates, inserts);
               if (custNo != null) {
                 custNos.put(UUID.fromString(change.event().customerId()), custNo);
               }
@@ -221,6 +225,11 @@ public final class BillingCustomerWriter {
             }
             updates.execute();
           }
+          inserts
+              .execute(c)
+              .forEach(
+                  (key, custNo) ->
+                      custNos.put(UUID.fromString(proceed.get(key).event().customerId()), custNo));
           c.commit();
         } catch (SQLException | RuntimeException e) {
           SqlFailures.rollback(c, e);
@@ -305,11 +314,57 @@ public final class BillingCustomerWriter {
   }
 
   /**
-   * Writes one change (an update of an existing customer is added to {@code updates}); returns
-   * billing's cust_no of the customer when billing has it.
+   * The batch's new customers: one INSERT of all of them (one round trip; it was one statement
+   * each), billing's generated cust_no of each returned by CRM account.
+   */
+  private static final class Inserts {
+    private final List<TargetChange> changes = new ArrayList<>();
+
+    void add(TargetChange change) {
+      changes.add(change);
+    }
+
+    Map<String, Long> execute(Connection c) throws SQLException {
+      if (changes.isEmpty()) {
+        return Map.of();
+      }
+      String[][] columns = new String[COLUMNS.length + 1][changes.size()];
+      for (int i = 0; i < changes.size(); i++) {
+        TargetChange change = changes.get(i);
+        columns[0][i] = change.event().subject();
+        for (int j = 0; j < COLUMNS.length; j++) {
+          columns[j + 1][i] = Json.text(change.row(), COLUMNS[j]);
+        }
+      }
+      Map<String, Long> custNos = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        for (int j = 0; j < columns.length; j++) {
+          ps.setArray(j + 1, c.createArrayOf("text", columns[j]));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            custNos.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+      for (TargetChange change : changes) {
+        change.outcome(ApplyOutcome.APPLIED);
+      }
+      return custNos;
+    }
+  }
+
+  /**
+   * Writes one change (an update of an existing customer is added to {@code updates}, a new
+   * customer to {@code inserts}); returns billing's cust_no of the customer when billing has it.
    */
   private static Long apply(
-      Connection c, TargetChange change, Current row, TargetStates.State state, Updates updates)
+      Connection c,
+      TargetChange change,
+      Current row,
+      TargetStates.State state,
+      Updates updates,
+      Inserts inserts)
       throws SQLException {
     JsonNode mapped = change.row();
     String crmStatus = Json.text(mapped, "crm_status");
@@ -323,17 +378,8 @@ public final class BillingCustomerWriter {
         change.outcome(ApplyOutcome.NOT_ELIGIBLE);
         return null;
       }
-      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-        ps.setString(1, key);
-        for (int i = 0; i < COLUMNS.length; i++) {
-          ps.setString(i + 2, Json.text(mapped, COLUMNS[i]));
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          change.outcome(ApplyOutcome.APPLIED);
-          return rs.getLong(1);
-        }
-      }
+      inserts.add(change);
+      return null;
     }
     String newStatus = statusChanged || change.event().isResync() ? billingStatus : null;
     if ("ACTIVE".equals(newStatus)
