@@ -199,6 +199,25 @@ public final class BillingEventPoller {
     return doc;
   }
 
+  /** Exchange property: the claimed events that could not be read, for their dead letters. */
+  public static final String UNREADABLE = "hubUnreadable";
+
+  /**
+   * Sets the claimed events that could not be read aside (exchange property {@link #UNREADABLE}):
+   * the body keeps the others, mapped as one batch.
+   */
+  public void setAsideUnreadable(Exchange exchange) {
+    List<?> items = exchange.getMessage().getBody(List.class);
+    List<JsonNode> readable = new ArrayList<>(items.size());
+    List<JsonNode> unreadable = new ArrayList<>();
+    for (Object o : items) {
+      JsonNode item = (JsonNode) o;
+      ("unreadable".equals(Json.text(item, "kind")) ? unreadable : readable).add(item);
+    }
+    exchange.getMessage().setBody(readable);
+    exchange.setProperty(UNREADABLE, unreadable);
+  }
+
   /**
    * An event that cannot be read: the payload as billing wrote it, and why, for its dead letter.
    */

@@ -204,7 +204,8 @@ public final class HubTransformers {
 
   /**
    * A source record (JsonNode) becomes a validated canonical event, by a function of the record;
-   * the body becomes the event's JSON and the Kafka key its subject.
+   * the body becomes the event's JSON and the Kafka key its subject. A list of them (a poll's
+   * batch): see {@link #toBatch}.
    */
   static final class SourceTransformer extends Transformer {
     private final CanonicalSchemas schemas;
@@ -215,11 +216,18 @@ public final class HubTransformers {
       this.toEvent = toEvent;
     }
 
+    private CanonicalEvent event(JsonNode record) {
+      return schemas.validate(toEvent.apply(record));
+    }
+
     @Override
     public void transform(Message message, DataType from, DataType to)
         throws InvalidPayloadException {
-      CanonicalEvent event =
-          schemas.validate(toEvent.apply(message.getMandatoryBody(JsonNode.class)));
+      if (message.getBody() instanceof List<?> records) {
+        toBatch(message, records, this::event);
+        return;
+      }
+      CanonicalEvent event = event(message.getMandatoryBody(JsonNode.class));
       message.setBody(event.toJson());
       kafkaHeaders(message, event);
     }
