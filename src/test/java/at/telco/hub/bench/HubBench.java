@@ -578,19 +578,37 @@ class HubBench {
    * which without it depends on whether a major collection happened to run during the soak.
    */
   long liveAfterFullGc(HeapSampler heap) throws Exception {
+    jcmd("GC.run");
+    // the sampler scrapes once a second
+    Thread.sleep(2500);
+    return heap.at(System.currentTimeMillis())[0];
+  }
+
+  /**
+   * The hub's live objects by class ({@code jcmd <pid> GC.class_histogram}, itself after a full
+   * collection) in {@code target/bench/<name>.histogram.txt}: what grew, if the soak's old
+   * generation did.
+   */
+  Path classHistogram(String name) throws Exception {
+    Path file = Path.of("target", "bench", name + ".histogram.txt");
+    Files.createDirectories(file.getParent());
+    Files.write(file, jcmd("GC.class_histogram"));
+    return file;
+  }
+
+  /** Runs a jcmd command against the hub's process and returns its output. */
+  byte[] jcmd(String command) throws Exception {
     Process jcmd =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(enginePid),
-                "GC.run")
+                command)
             .redirectErrorStream(true)
             .start();
-    jcmd.getInputStream().readAllBytes();
-    assertThat(jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("jcmd GC.run").isTrue();
-    assertThat(jcmd.exitValue()).as("jcmd GC.run exit code").isZero();
-    // the sampler scrapes once a second
-    Thread.sleep(2500);
-    return heap.at(System.currentTimeMillis())[0];
+    byte[] out = jcmd.getInputStream().readAllBytes();
+    assertThat(jcmd.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(command).isTrue();
+    assertThat(jcmd.exitValue()).as(command + " exit code").isZero();
+    return out;
   }
 
   /** The phases every engine runs, the engine already started. */
@@ -626,12 +644,14 @@ class HubBench {
     }
     if (SOAK_SECONDS > 0 && heap != null && engine.equals("hub")) {
       long liveBefore = liveAfterFullGc(heap);
+      Path histogramBefore = classHistogram(engine + "-before-soak");
       phases.add(openLoop(engine, e, SOAK_RATE, "s", SOAK_SECONDS, heap));
       long liveAfter = liveAfterFullGc(heap);
+      Path histogramAfter = classHistogram(engine + "-after-soak");
       System.out.printf(
           "%s soak: old generation live after a full collection (jcmd GC.run): %d MB before,"
-              + " %d MB after%n",
-          engine, liveBefore >> 20, liveAfter >> 20);
+              + " %d MB after (class histograms: %s, %s)%n",
+          engine, liveBefore >> 20, liveAfter >> 20, histogramBefore, histogramAfter);
     }
     verify(e);
   }
