@@ -572,28 +572,25 @@ class HubBench {
   /** Its management port (metrics), -1 for the baseline. */
   int enginePort = -1;
 
-  /**
-   * The hub's old generation after a full collection, forced with {@code jcmd <pid> GC.run} and
-   * read as the sampler sees it ({@code jvm_gc_live_data_size_bytes}): the soak's memory figure,
-   * which without it depends on whether a major collection happened to run during the soak.
-   */
-  long liveAfterFullGc(HeapSampler heap) throws Exception {
-    jcmd("GC.run");
-    // the sampler scrapes once a second
-    Thread.sleep(2500);
-    return heap.at(System.currentTimeMillis())[0];
-  }
+  /** A class histogram of the hub: where it was written and the live bytes it counts in all. */
+  record ClassHistogram(Path file, long liveBytes) {}
 
   /**
-   * The hub's live objects by class ({@code jcmd <pid> GC.class_histogram}, itself after a full
-   * collection) in {@code target/bench/<name>.histogram.txt}: what grew, if the soak's old
-   * generation did.
+   * The hub's live objects by class ({@code jcmd <pid> GC.class_histogram}, which runs a full
+   * collection first) in {@code target/bench/<name>.histogram.txt}, with their total: the soak's
+   * memory figure, independent of whether a major collection happened to run during the soak, and
+   * what grew if it did.
    */
-  Path classHistogram(String name) throws Exception {
+  ClassHistogram classHistogram(String name) throws Exception {
+    byte[] out = jcmd("GC.class_histogram");
     Path file = Path.of("target", "bench", name + ".histogram.txt");
     Files.createDirectories(file.getParent());
-    Files.write(file, jcmd("GC.class_histogram"));
-    return file;
+    Files.write(file, out);
+    // the last line: "Total <instances> <bytes>"
+    String[] lines = new String(out, java.nio.charset.StandardCharsets.UTF_8).strip().split("\n");
+    String[] total = lines[lines.length - 1].trim().split("\\s+");
+    assertThat(total[0]).as("the histogram's last line").isEqualTo("Total");
+    return new ClassHistogram(file, Long.parseLong(total[2]));
   }
 
   /** Runs a jcmd command against the hub's process and returns its output. */
@@ -643,15 +640,17 @@ class HubBench {
       phases.add(openLoop(engine, e, Integer.parseInt(r.trim()), "r", RATE_SECONDS));
     }
     if (SOAK_SECONDS > 0 && heap != null && engine.equals("hub")) {
-      long liveBefore = liveAfterFullGc(heap);
-      Path histogramBefore = classHistogram(engine + "-before-soak");
+      ClassHistogram histogramBefore = classHistogram(engine + "-before-soak");
       phases.add(openLoop(engine, e, SOAK_RATE, "s", SOAK_SECONDS, heap));
-      long liveAfter = liveAfterFullGc(heap);
-      Path histogramAfter = classHistogram(engine + "-after-soak");
+      ClassHistogram histogramAfter = classHistogram(engine + "-after-soak");
       System.out.printf(
-          "%s soak: old generation live after a full collection (jcmd GC.run): %d MB before,"
-              + " %d MB after (class histograms: %s, %s)%n",
-          engine, liveBefore >> 20, liveAfter >> 20, histogramBefore, histogramAfter);
+          "%s soak: live objects after a full collection (jcmd GC.class_histogram): %.1f MB"
+              + " before, %.1f MB after (by class: %s, %s)%n",
+          engine,
+          histogramBefore.liveBytes() / 1048576.0,
+          histogramAfter.liveBytes() / 1048576.0,
+          histogramBefore.file(),
+          histogramAfter.file());
     }
     verify(e);
   }
