@@ -72,14 +72,23 @@ class HubBench {
 
   /**
    * Drains of the change backlog before the measured ones, for every engine alike (shown in the
-   * table as "warm-up", not in the RESULT line): a hub is a fresh JVM whose just-in-time compiler
-   * is still at work in its first drains (the first drain of a hub ran at 2,039 changes/s, its
-   * third at 3,591), while the baseline runs in this JVM, warm from starting the servers. On a slow
-   * day the hub's JVM needed 7.2, 5.0, 2.9 and 3.6 CPU-seconds for its first four drains and
-   * 2.5-3.4 after them: 2 warm-up drains left the measured ones still warming.
+   * table as "warm-up", not in the RESULT line): at least {@link #SATURATION_WARMUP_MIN_ROUNDS},
+   * then until the engine's just-in-time compiler used less than {@link #SATURATION_WARMUP_JIT} of
+   * its JVM's CPU in a drain, at most this many. Sustained throughput is a warm JVM's: with a fixed
+   * 4 warm-up drains the hub's compiler threads still used 0.9-1.2 of the 2.4-2.9 CPU-seconds its
+   * JVM spent on each measured drain (the baseline's, in this JVM, 0.6-0.7 of 1.4-1.5); after 10-12
+   * drains the hub's used 0.1-0.2 of 1.6.
    */
   static final int SATURATION_WARMUP_ROUNDS =
-      Integer.getInteger("bench.saturation-warmup-rounds", 4);
+      Integer.getInteger("bench.saturation-warmup-rounds", 16);
+
+  static final int SATURATION_WARMUP_MIN_ROUNDS =
+      Math.min(
+          SATURATION_WARMUP_ROUNDS, Integer.getInteger("bench.saturation-warmup-min-rounds", 4));
+
+  /** The share of its JVM's CPU below which an engine's JIT compiler counts as settled. */
+  static final double SATURATION_WARMUP_JIT =
+      Double.parseDouble(System.getProperty("bench.saturation-warmup-jit", "0.15"));
 
   static final boolean JFR = Boolean.getBoolean("bench.jfr");
 
@@ -287,9 +296,12 @@ class HubBench {
    * Saturation: a backlog committed at once, drained by the engine; changes per second from the
    * backlog's commit to the last change applied to both targets.
    */
-  Phase drain(String engine, String name, String tag, Instant committed, long changes)
+  Phase drain(String engine, String name, String tag, Instant committed, long changes, Usage before)
       throws Exception {
     boolean done = awaitApplied(tag, changes, Math.max(120_000, changes * 20));
+    // the CPU figures end here, before this JVM reads the probes and the Kafka log
+    lastUsage = Usage.now(enginePid, enginePort, s);
+    lastUsage.print(engine + " " + name, before);
     String prefix = "bench-" + tag + ".";
     Map<String, Long> a = probes(customerdb, prefix);
     Map<String, Long> b = probes(billing, prefix);
@@ -569,6 +581,12 @@ class HubBench {
   /** The hub's process while one runs (-1: the baseline, in this JVM). */
   long enginePid = -1;
 
+  /** The CPU figures of the last drain, from its backlog's commit to its last change applied. */
+  Usage lastUsage;
+
+  /** Per engine: the warm-up drains it needed (see SATURATION_WARMUP_ROUNDS). */
+  final Map<String, Integer> warmupDrains = new LinkedHashMap<>();
+
   /** Its management port (metrics), -1 for the baseline. */
   int enginePort = -1;
 
@@ -614,24 +632,46 @@ class HubBench {
     // thousands of dead rows, which autovacuum would otherwise work off while this one is measured
     settleAll();
     String ins = Character.toLowerCase(e) + "ins";
-    Usage before = Usage.now(enginePid, enginePort, s);
     Instant committed = createAccounts(e, ins);
-    phases.add(drain(engine, "saturation: new accounts", ins, committed, ACCOUNTS));
-    Usage.now(enginePid, enginePort, s).print(engine + " new accounts", before);
+    // from the backlog's commit (its own CPU, the same for every engine, not counted)
+    Usage before = Usage.now(enginePid, enginePort, s);
+    phases.add(drain(engine, "saturation: new accounts", ins, committed, ACCOUNTS, before));
     // the targets' statistics brought up to date after the new rows (autoanalyze would, about a
     // minute later): the first engine of a run would otherwise write the changes with plans made
     // for near-empty tables
     settle();
-    for (int round = 1; round <= SATURATION_WARMUP_ROUNDS + SATURATION_ROUNDS; round++) {
-      String upd = Character.toLowerCase(e) + "upd" + round;
-      String name =
-          round <= SATURATION_WARMUP_ROUNDS
-              ? "warm-up: changes #" + round
-              : "saturation: changes #" + (round - SATURATION_WARMUP_ROUNDS);
-      before = Usage.now(enginePid, enginePort, s);
+    int warmups = 0;
+    boolean warm = SATURATION_WARMUP_ROUNDS == 0;
+    while (!warm) {
+      warmups++;
+      String upd = Character.toLowerCase(e) + "upd" + warmups;
       committed = changeAll(e, upd);
-      phases.add(drain(engine, name, upd, committed, ACCOUNTS));
-      Usage.now(enginePid, enginePort, s).print(engine + " " + name, before);
+      before = Usage.now(enginePid, enginePort, s);
+      phases.add(drain(engine, "warm-up: changes #" + warmups, upd, committed, ACCOUNTS, before));
+      settle();
+      double jit = lastUsage.jitShare(before, enginePid >= 0);
+      warm =
+          warmups >= SATURATION_WARMUP_ROUNDS
+              || (warmups >= SATURATION_WARMUP_MIN_ROUNDS && jit < SATURATION_WARMUP_JIT);
+      if (warm) {
+        warmupDrains.put(engine, warmups);
+        System.out.printf(
+            "%s: warm after %d drains (its JIT compiler %.0f %% of its JVM's CPU in the last;"
+                + " settled below %.0f %%, at least %d drains, at most %d)%n",
+            engine,
+            warmups,
+            jit * 100,
+            SATURATION_WARMUP_JIT * 100,
+            SATURATION_WARMUP_MIN_ROUNDS,
+            SATURATION_WARMUP_ROUNDS);
+      }
+    }
+    for (int round = 1; round <= SATURATION_ROUNDS; round++) {
+      String upd = Character.toLowerCase(e) + "upd" + (warmups + round);
+      String name = "saturation: changes #" + round;
+      committed = changeAll(e, upd);
+      before = Usage.now(enginePid, enginePort, s);
+      phases.add(drain(engine, name, upd, committed, ACCOUNTS, before));
       settle();
     }
     // not measured: the first seconds after the backlogs (the server still writing them out)
@@ -1054,6 +1094,7 @@ class HubBench {
     doc.put("hub_old_gen_first_mb", oldFirstMb);
     doc.put("hub_old_gen_last_mb", oldLastMb);
     doc.put("saturation_rounds", SATURATION_ROUNDS);
+    doc.set("saturation_warmup_drains", Json.MAPPER.valueToTree(warmupDrains));
     doc.put("hub_median_changes_per_second", hubSat);
     doc.put("baseline_median_changes_per_second", baseSat);
     doc.put("throughput_ratio", ratio);

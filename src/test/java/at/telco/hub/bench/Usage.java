@@ -22,6 +22,8 @@ record Usage(
     long idle,
     long engine,
     long self,
+    long[] engineThreads,
+    long[] selfThreads,
     Map<String, long[]> tables,
     Map<String, Double> exchanges) {
 
@@ -51,6 +53,8 @@ record Usage(
         cpu[1],
         enginePid < 0 ? 0 : processTicks(enginePid),
         processTicks(ProcessHandle.current().pid()),
+        enginePid < 0 ? new long[2] : compilerAndGcTicks(enginePid),
+        compilerAndGcTicks(ProcessHandle.current().pid()),
         tables(s),
         exchanges);
   }
@@ -86,6 +90,35 @@ record Usage(
     }
   }
 
+  /**
+   * Clock ticks of one JVM's just-in-time compiler threads and of its garbage collection (the VM
+   * thread, where the serial collector runs, and any GC worker threads), from the threads' names in
+   * /proc: a JVM still compiling its hot code is not yet measuring its steady state.
+   */
+  static long[] compilerAndGcTicks(long pid) {
+    long[] ticks = new long[2];
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+          long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          if (name.contains("CompilerThre")) {
+            ticks[0] += t;
+          } else if (name.equals("VM Thread") || name.startsWith("GC Thread")) {
+            ticks[1] += t;
+          }
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no figures from a process going down
+    }
+    return ticks;
+  }
+
   /** database.table -> {seq scans, rows read by them, index scans, rows written}. */
   static Map<String, long[]> tables(TestServers s) {
     Map<String, long[]> m = new HashMap<>();
@@ -109,16 +142,34 @@ record Usage(
     return m;
   }
 
+  /**
+   * The share of the engine's JVM's CPU (this JVM's for the baseline, {@code engineJvm} false) its
+   * just-in-time compiler threads used since {@code before}.
+   */
+  double jitShare(Usage before, boolean engineJvm) {
+    long cpu = engineJvm ? engine - before.engine : self - before.self;
+    long jit =
+        engineJvm
+            ? engineThreads[0] - before.engineThreads[0]
+            : selfThreads[0] - before.selfThreads[0];
+    return cpu <= 0 ? 0 : (double) jit / cpu;
+  }
+
   void print(String phase, Usage before) {
     double hz = 100.0;
     System.out.printf(
-        "%s, CPU seconds: machine busy %.1f idle %.1f | engine JVM %.1f | bench JVM (brokers,"
-            + " baseline) %.1f | rest (PostgreSQL) %.1f%n",
+        "%s, CPU seconds: machine busy %.1f idle %.1f | engine JVM %.1f (JIT %.1f, GC %.1f) |"
+            + " bench JVM (brokers, baseline) %.1f (JIT %.1f, GC %.1f) | rest (PostgreSQL)"
+            + " %.1f%n",
         phase,
         (machine - before.machine) / hz,
         (idle - before.idle) / hz,
         (engine - before.engine) / hz,
+        (engineThreads[0] - before.engineThreads[0]) / hz,
+        (engineThreads[1] - before.engineThreads[1]) / hz,
         (self - before.self) / hz,
+        (selfThreads[0] - before.selfThreads[0]) / hz,
+        (selfThreads[1] - before.selfThreads[1]) / hz,
         (machine - before.machine - (engine - before.engine) - (self - before.self)) / hz);
     if (!exchanges.isEmpty()) {
       StringBuilder line =
