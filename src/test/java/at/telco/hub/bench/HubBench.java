@@ -114,6 +114,15 @@ class HubBench {
    */
   static final String VARIANTS = System.getProperty("bench.hub.variants", "");
 
+  /**
+   * The baseline's saturation drains once more after the hubs ("baseline-again", its own accounts;
+   * no open loop): the machine's speed drifts over minutes (the same baseline drained 4,357-5,815
+   * changes/s in runs of one afternoon), so the hubs are measured between two baselines, and the
+   * ratio's baseline is the median of both runs' measured drains.
+   */
+  static final boolean BASELINE_AGAIN =
+      Boolean.parseBoolean(System.getProperty("bench.baseline.again", "true"));
+
   static Mappings mappings() {
     return new Mappings(
         name ->
@@ -628,6 +637,11 @@ class HubBench {
 
   /** The phases every engine runs, the engine already started. */
   void run(String engine, char e, HeapSampler heap) throws Exception {
+    run(engine, e, heap, true);
+  }
+
+  /** The phases, without the open loops when {@code openLoops} is false. */
+  void run(String engine, char e, HeapSampler heap, boolean openLoops) throws Exception {
     // every engine starts from the same clean databases: the engine before it left tens of
     // thousands of dead rows, which autovacuum would otherwise work off while this one is measured
     settleAll();
@@ -673,6 +687,10 @@ class HubBench {
       before = Usage.now(enginePid, enginePort, s);
       phases.add(drain(engine, name, upd, committed, ACCOUNTS, before));
       settle();
+    }
+    if (!openLoops) {
+      verify(e);
+      return;
     }
     // not measured: the first seconds after the backlogs (the server still writing them out)
     openLoop(engine, e, REFERENCE_RATE, "w", WARMUP_SECONDS);
@@ -894,13 +912,7 @@ class HubBench {
     long oldFirstMb = -1;
     long oldLastMb = -1;
     if (ENGINES.contains("baseline")) {
-      try (Baseline baseline = new Baseline(props, mappings(), BASELINE_THREADS, BATCH, 50)) {
-        baseline.start();
-        run("baseline", 'B', null);
-        System.out.printf(
-            "baseline: %d batches, %d changes refused%n", baseline.batches(), baseline.refused());
-      }
-      forgetInCrm('B');
+      runBaseline(props, "baseline", 'B', true);
     }
     Map<String, Properties> hubs = new LinkedHashMap<>();
     if (ENGINES.contains("hub")) {
@@ -971,8 +983,21 @@ class HubBench {
       }
       letter++;
     }
+    if (BASELINE_AGAIN && ENGINES.contains("baseline") && !hubs.isEmpty()) {
+      runBaseline(props, "baseline-again", 'A', false);
+    }
     report(hubPeakMb, oldFirstMb, oldLastMb, (System.nanoTime() - t0) / 1e9);
     cleanUp();
+  }
+
+  void runBaseline(Properties props, String name, char letter, boolean openLoops) throws Exception {
+    try (Baseline baseline = new Baseline(props, mappings(), BASELINE_THREADS, BATCH, 50)) {
+      baseline.start();
+      run(name, letter, null, openLoops);
+      System.out.printf(
+          "%s: %d batches, %d changes refused%n", name, baseline.batches(), baseline.refused());
+    }
+    forgetInCrm(letter);
   }
 
   /**
@@ -1016,10 +1041,20 @@ class HubBench {
   }
 
   /** The median changes per second of an engine's drains of the change backlog; NaN if none. */
+  /** The median of the engine's measured drains. */
   double medianThroughput(String engine) {
+    return medianThroughput(List.of(engine));
+  }
+
+  /** The ratio's baseline: the median of both baseline runs' measured drains (BASELINE_AGAIN). */
+  double baselineThroughput() {
+    return medianThroughput(List.of("baseline", "baseline-again"));
+  }
+
+  double medianThroughput(List<String> engines) {
     double[] x =
         phases.stream()
-            .filter(p -> p.engine().equals(engine) && p.name().startsWith("saturation: changes"))
+            .filter(p -> engines.contains(p.engine()) && p.name().startsWith("saturation: changes"))
             .mapToDouble(Phase::throughput)
             .sorted()
             .toArray();
@@ -1032,7 +1067,7 @@ class HubBench {
   void report(long hubPeakMb, long oldFirstMb, long oldLastMb, double seconds) throws Exception {
     System.out.println();
     System.out.printf(
-        "%-9s %-26s %8s %9s %10s | %-33s | %-33s | %8s%n",
+        "%-14s %-26s %8s %9s %10s | %-33s | %-33s | %8s%n",
         "engine",
         "phase",
         "changes",
@@ -1045,7 +1080,7 @@ class HubBench {
     ArrayNode rows = doc.putArray("phases");
     for (Phase p : phases) {
       System.out.printf(
-          "%-9s %-26s %8d %9.1f %10.0f | %7.1f %7.1f %7.1f %8.1f | %7.1f %7.1f %7.1f %8.1f | %8d%n",
+          "%-14s %-26s %8d %9.1f %10.0f | %7.1f %7.1f %7.1f %8.1f | %7.1f %7.1f %7.1f %8.1f | %8d%n",
           p.engine(),
           p.name(),
           p.changes(),
@@ -1080,7 +1115,7 @@ class HubBench {
       r.put("drain_seconds_after_sending_ended", p.drainSeconds());
     }
     double hubSat = medianThroughput("hub");
-    double baseSat = medianThroughput("baseline");
+    double baseSat = baselineThroughput();
     Phase hubRef = find("hub", "open loop " + REFERENCE_RATE + "/s");
     double ratio = Double.isNaN(hubSat) || Double.isNaN(baseSat) ? Double.NaN : hubSat / baseSat;
     double p99 = hubRef == null ? Double.NaN : hubRef.p(hubRef.fromIntended(), 99);
@@ -1097,6 +1132,8 @@ class HubBench {
     doc.set("saturation_warmup_drains", Json.MAPPER.valueToTree(warmupDrains));
     doc.put("hub_median_changes_per_second", hubSat);
     doc.put("baseline_median_changes_per_second", baseSat);
+    doc.put("baseline_first_median_changes_per_second", medianThroughput("baseline"));
+    doc.put("baseline_again_median_changes_per_second", medianThroughput("baseline-again"));
     doc.put("throughput_ratio", ratio);
     doc.put("p99_ms_at_reference_rate", p99);
     doc.put("reference_rate", REFERENCE_RATE);
@@ -1117,6 +1154,12 @@ class HubBench {
                     String.format(
                         "%.0f (%.2f of the baseline)",
                         medianThroughput(engine), medianThroughput(engine) / baseSat)));
+    if (!Double.isNaN(medianThroughput("baseline-again"))) {
+      summary.put(
+          "the ratio's baseline: both baseline runs' changes/s at saturation, median of "
+              + 2 * SATURATION_ROUNDS,
+          String.format("%.0f", baseSat));
+    }
     summary.put("bench seconds", String.format("%.0f", seconds));
     summary.put("json", out.toAbsolutePath());
     summary.forEach((k, v) -> System.out.println(k + ": " + v));
