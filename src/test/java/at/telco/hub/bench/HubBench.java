@@ -333,7 +333,7 @@ class HubBench {
       System.out.printf(
           "%s %s: only %d of %d applied before the timeout%n", engine, name, applied, changes);
     }
-    if (!engine.equals("baseline")) {
+    if (!engine.startsWith("baseline")) {
       long lastOnKafka =
           onKafka(tag, start).values().stream().mapToLong(Long::longValue).max().orElse(start);
       System.out.printf(
@@ -420,7 +420,7 @@ class HubBench {
     }
     if (heap != null) {
       soakTable(engine, rate, intended, applied, heap);
-    } else if (!engine.equals("baseline") && !kind.equals("w")) {
+    } else if (!engine.startsWith("baseline") && !kind.equals("w")) {
       stages(engine, rate, tag, n, src, applied, intended[0]);
     }
     double took = (last - intended[0]) / 1e6;
