@@ -31,14 +31,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +61,17 @@ class HubBench {
 
   static final boolean QUICK = Boolean.getBoolean("bench.quick");
   static final int ACCOUNTS = Integer.getInteger("bench.accounts", QUICK ? 10_000 : 40_000);
+
+  /**
+   * Per hub: billing accounts opened (billing's ACCOUNT_CREATED events) and then services activated
+   * for them (the network's SERVICE_ACTIVATED events on Kafka), each a backlog drained at once:
+   * half of them as warm-up (the hub has not run these flows before), then the other half measured;
+   * 0: none. At most {@code bench.accounts}. The baseline does the CRM flow only.
+   */
+  static final int EVENTS =
+      Math.min(ACCOUNTS, Integer.getInteger("bench.events", QUICK ? 5_000 : 20_000));
+
+  static final String INVENTORY_TOPIC = "network.inventory.events";
   static final int RATE_SECONDS = Integer.getInteger("bench.rate-seconds", QUICK ? 20 : 120);
   static final String RATES = System.getProperty("bench.rates", "500,1000");
   static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 10);
@@ -158,6 +174,196 @@ class HubBench {
     installProbe(s, "crm", "crm.contact", "email", "INSERT OR UPDATE OF email");
     installProbe(s, "customerdb", "customerdb.contact_medium", "email", "INSERT OR UPDATE");
     installProbe(s, "billing", "billing.customer", "email_invoice", "INSERT OR UPDATE");
+    installKeyProbe(s, "customerdb.billing_account", "ba_no", "BA9");
+    installKeyProbe(s, "customerdb.service", "service_id", "SRV-9");
+  }
+
+  /**
+   * A trigger on customerdb's {@code table} that records in public.bench_key_probe when a row whose
+   * {@code key} starts with {@code prefix} (the bench's billing accounts and services) was
+   * inserted.
+   */
+  private static void installKeyProbe(TestServers s, String table, String key, String prefix) {
+    String function = "public.bench_key_probe_" + key;
+    s.execute(
+        "customerdb",
+        "CREATE TABLE IF NOT EXISTS public.bench_key_probe (key text, at timestamptz DEFAULT"
+            + " clock_timestamp())",
+        "CREATE INDEX IF NOT EXISTS bench_key_probe_key ON public.bench_key_probe (key"
+            + " text_pattern_ops)",
+        """
+        CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        BEGIN INSERT INTO public.bench_key_probe (key) VALUES (NEW.%s); RETURN NULL; END $$"""
+            .formatted(function, key),
+        "DROP TRIGGER IF EXISTS bench_key_probe ON " + table,
+        "CREATE TRIGGER bench_key_probe AFTER INSERT ON "
+            + table
+            + " FOR EACH ROW WHEN (NEW."
+            + key
+            + " LIKE '"
+            + prefix
+            + "%') EXECUTE FUNCTION "
+            + function
+            + "()");
+  }
+
+  /** key -> first insert (epoch microseconds), for the keys starting with {@code prefix}. */
+  Map<String, Long> keyProbes(String prefix) throws SQLException {
+    Map<String, Long> at = new HashMap<>();
+    try (Connection c = customerdb.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT key, (extract(epoch FROM min(at)) * 1000000)::bigint FROM"
+                    + " public.bench_key_probe WHERE key LIKE ? GROUP BY key")) {
+      ps.setString(1, prefix + "%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          at.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return at;
+  }
+
+  /** Waits until customerdb has {@code n} keys starting with {@code prefix}; false on timeout. */
+  boolean awaitKeys(String prefix, int n) throws Exception {
+    long deadline = System.currentTimeMillis() + Math.max(120_000, n * 20L);
+    while (System.currentTimeMillis() < deadline) {
+      try (Connection c = customerdb.getConnection();
+          PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(DISTINCT key) FROM public.bench_key_probe WHERE key LIKE ?")) {
+        ps.setString(1, prefix + "%");
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= n) {
+            return true;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  /** The bench's billing accounts of hub {@code e}: BA9, a digit per hub, 8 digits. */
+  static String billingAccountPrefix(char e) {
+    return "BA9" + ((e - 'H') % 10);
+  }
+
+  /**
+   * Saturation of flow 2: billing opens a billing account for {@code count} of the hub's customers
+   * (after the first {@code offset}) in one transaction (account rows and ACCOUNT_CREATED events,
+   * as billing writes them); the clock runs from that commit to the last billing account inserted
+   * into customerdb.
+   */
+  Phase billingEvents(String engine, char e, String name, int offset, int count) throws Exception {
+    String prefix = billingAccountPrefix(e);
+    Instant committed;
+    try (Connection c = billing.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "WITH c AS (SELECT cust_no, row_number() OVER (ORDER BY cust_no) AS n FROM"
+                  + " billing.customer WHERE crm_account_id LIKE ? ORDER BY cust_no LIMIT ? OFFSET"
+                  + " ?), a AS"
+                  + " (INSERT INTO billing.billing_account (ba_no, cust_no) SELECT ? || lpad(n::text,"
+                  + " 8, '0'), cust_no FROM c RETURNING ba_no, cust_no) INSERT INTO billing.event_out"
+                  + " (event_type, ref_key, payload) SELECT 'ACCOUNT_CREATED', ba_no,"
+                  + " '<BillingEvent type=\"ACCOUNT_CREATED\"><BaNo>' || ba_no || '</BaNo><CustNo>'"
+                  + " || cust_no || '</CustNo><CreatedAt>' || to_char(now() AT TIME ZONE"
+                  + " 'Europe/Vienna', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '</CreatedAt></BillingEvent>'"
+                  + " FROM a ORDER BY ba_no")) {
+        ps.setString(1, "BEN-" + e + "%");
+        ps.setInt(2, count);
+        ps.setInt(3, offset);
+        ps.setString(4, prefix);
+        assertThat(ps.executeUpdate()).as("billing accounts opened").isEqualTo(count);
+      }
+      c.commit();
+      committed = Instant.now();
+    }
+    boolean done = awaitKeys(prefix, offset + count);
+    long start = micros(committed);
+    Map<String, Long> sent = new HashMap<>();
+    for (int i = offset + 1; i <= offset + count; i++) {
+      sent.put(String.format("%s%08d", prefix, i), start);
+    }
+    return keyPhase(engine, name, sent, keyProbes(prefix), done);
+  }
+
+  /**
+   * Saturation of flow 3: the network activates a service for each of those billing accounts
+   * (SERVICE_ACTIVATED on the inventory topic, sent at once); the clock runs from each event's
+   * Kafka timestamp to its service inserted into customerdb.
+   */
+  Phase networkEvents(String engine, char e, String name, int offset, int count) throws Exception {
+    int hubDigit = (e - 'H') % 10;
+    String prefix = "SRV-9" + hubDigit;
+    Map<String, Long> sent = new ConcurrentHashMap<>();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", s.kafkaBootstrap());
+    p.put("acks", "all");
+    p.put("linger.ms", "5");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      Instant now = Instant.now();
+      for (int i = offset + 1; i <= offset + count; i++) {
+        String serviceId = String.format("%s%012d", prefix, i);
+        String msisdn = String.format("+4369%d%07d", hubDigit, i);
+        ObjectNode ev = Json.object();
+        ev.put(
+            "eventId",
+            UUID.nameUUIDFromBytes(serviceId.getBytes(StandardCharsets.UTF_8)).toString());
+        ev.put("eventType", "SERVICE_ACTIVATED");
+        ev.put("sequence", 1);
+        ev.put("occurredAt", now.toString());
+        ObjectNode sv = ev.putObject("service");
+        sv.put("serviceId", serviceId);
+        sv.put("msisdn", msisdn);
+        sv.put("iccid", String.format("89430199%011d", i));
+        sv.put("imsi", String.format("2320199%08d", i));
+        sv.put("productCode", "MOBILE_M");
+        sv.put("subscriberRef", String.format("%s%08d", billingAccountPrefix(e), i));
+        sv.put("status", "ACTIVE");
+        ev.put("networkElement", "MSC-VIE-01");
+        producer.send(
+            new ProducerRecord<>(INVENTORY_TOPIC, msisdn, Json.write(ev)),
+            (meta, failure) -> {
+              if (failure == null) {
+                sent.put(serviceId, meta.timestamp() * 1000);
+              }
+            });
+      }
+      producer.flush();
+    }
+    assertThat(sent).as("network events on Kafka").hasSize(count);
+    boolean done = awaitKeys(prefix, offset + count);
+    return keyPhase(engine, name, sent, keyProbes(prefix), done);
+  }
+
+  /** A drain of keyed events: latency from each one's source time to its insert in customerdb. */
+  Phase keyPhase(
+      String engine, String name, Map<String, Long> sent, Map<String, Long> applied, boolean done) {
+    Histogram h = new Histogram(3_600_000_000L, 3);
+    long first = sent.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    long last = first;
+    // applied holds the earlier rounds' keys too: only this round's (those sent) count
+    for (Map.Entry<String, Long> a : applied.entrySet()) {
+      Long from = sent.get(a.getKey());
+      if (from != null) {
+        h.recordValue(Math.max(0, a.getValue() - from));
+        last = Math.max(last, a.getValue());
+      }
+    }
+    long n = h.getTotalCount();
+    double seconds = (last - first) / 1e6;
+    if (!done) {
+      System.out.printf(
+          "%s %s: only %d of %d applied before the timeout%n", engine, name, n, sent.size());
+    }
+    assertThat(n).as(engine + " " + name + ": all applied").isEqualTo(sent.size());
+    return new Phase(engine, name, 0, n, seconds, n / seconds, h, h, sent.size() - n, 0);
   }
 
   /**
@@ -710,6 +916,15 @@ class HubBench {
           histogramBefore.file(),
           histogramAfter.file());
     }
+    if (EVENTS > 0 && !engine.startsWith("baseline")) {
+      // flows 2 and 3, for the hub only (the baseline does the CRM flow): a warm-up round each,
+      // then one measured
+      int half = EVENTS / 2;
+      phases.add(billingEvents(engine, e, "warm-up: billing events", 0, half));
+      phases.add(networkEvents(engine, e, "warm-up: network events", 0, half));
+      phases.add(billingEvents(engine, e, "saturation: billing events", half, EVENTS - half));
+      phases.add(networkEvents(engine, e, "saturation: network events", half, EVENTS - half));
+    }
     verify(e);
   }
 
@@ -1012,21 +1227,29 @@ class HubBench {
         "DELETE FROM crm.address WHERE account_id LIKE 'BEN-%'",
         "DELETE FROM crm.account WHERE account_id LIKE 'BEN-%'",
         "DELETE FROM crm.change_log WHERE account_id LIKE 'BEN-%'",
+        "DELETE FROM crm.activity WHERE account_id LIKE 'BEN-%'",
         "DELETE FROM public.bench_probe");
     s.execute(
         "customerdb",
         "DELETE FROM customerdb.contact_medium WHERE customer_id IN (SELECT customer_id FROM"
             + " customerdb.customer WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM customerdb.service WHERE service_id LIKE 'SRV-9%'",
+        "DELETE FROM customerdb.billing_account WHERE ba_no LIKE 'BA9%'",
         "DELETE FROM customerdb.customer WHERE crm_account_id LIKE 'BEN-%'",
-        "DELETE FROM public.bench_probe");
+        "DELETE FROM public.bench_probe",
+        "DELETE FROM public.bench_key_probe");
     s.execute(
         "billing",
+        "DELETE FROM billing.event_out WHERE ref_key LIKE 'BA9%'",
+        "DELETE FROM billing.billing_account WHERE ba_no LIKE 'BA9%'",
         "DELETE FROM billing.customer WHERE crm_account_id LIKE 'BEN-%'",
         "DELETE FROM public.bench_probe");
     s.execute(
         "hub",
         "DELETE FROM hub.target_state WHERE entity_key LIKE 'BEN-%' OR entity_key IN (SELECT"
             + " customer_id::text FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%')",
+        "DELETE FROM hub.target_state WHERE entity_key LIKE 'BA9%' OR entity_key LIKE 'SRV-9%'",
+        "DELETE FROM hub.billing_account_identity WHERE ba_no LIKE 'BA9%'",
         "DELETE FROM hub.customer_identity WHERE crm_account_id LIKE 'BEN-%'");
     settle();
   }
