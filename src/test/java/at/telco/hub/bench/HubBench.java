@@ -132,9 +132,9 @@ class HubBench {
 
   /**
    * The baseline's saturation drains once more after the hubs ("baseline-again", its own accounts;
-   * no open loop): the machine's speed drifts over minutes (the same baseline drained 4,357-5,815
-   * changes/s in runs of one afternoon), so the hubs are measured between two baselines, and the
-   * ratio's baseline is the median of both runs' measured drains.
+   * no open loop): the machine's speed drifts over minutes (the same baseline's medians were
+   * 4,550-5,815 changes/s in runs of one afternoon), so the hubs are measured between two
+   * baselines, and the ratio's baseline is the median of both runs' measured drains.
    */
   static final boolean BASELINE_AGAIN =
       Boolean.parseBoolean(System.getProperty("bench.baseline.again", "true"));
@@ -209,20 +209,7 @@ class HubBench {
 
   /** key -> first insert (epoch microseconds), for the keys starting with {@code prefix}. */
   Map<String, Long> keyProbes(String prefix) throws SQLException {
-    Map<String, Long> at = new HashMap<>();
-    try (Connection c = customerdb.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT key, (extract(epoch FROM min(at)) * 1000000)::bigint FROM"
-                    + " public.bench_key_probe WHERE key LIKE ? GROUP BY key")) {
-      ps.setString(1, prefix + "%");
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          at.put(rs.getString(1), rs.getLong(2));
-        }
-      }
-    }
-    return at;
+    return firstWrites(customerdb, "public.bench_key_probe", "key", prefix);
   }
 
   /** Waits until customerdb has {@code n} keys starting with {@code prefix}; false on timeout. */
@@ -394,12 +381,20 @@ class HubBench {
 
   /** email -> first write (epoch microseconds), for the emails starting with {@code prefix}. */
   static Map<String, Long> probes(DataSource db, String prefix) throws SQLException {
+    return firstWrites(db, "public.bench_probe", "email", prefix);
+  }
+
+  /** A probe table's first write (epoch microseconds) per value of {@code column} with a prefix. */
+  private static Map<String, Long> firstWrites(
+      DataSource db, String table, String column, String prefix) throws SQLException {
     Map<String, Long> at = new HashMap<>();
     try (Connection c = db.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT email, (extract(epoch FROM min(at)) * 1000000)::bigint FROM"
-                    + " public.bench_probe WHERE email LIKE ? GROUP BY email")) {
+                "SELECT %s, (extract(epoch FROM min(at)) * 1000000)::bigint FROM %s WHERE %s LIKE ?"
+                        .formatted(column, table, column)
+                    + " GROUP BY "
+                    + column)) {
       ps.setString(1, prefix + "%");
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -93,7 +93,9 @@ record Usage(
   /**
    * Clock ticks of one JVM's just-in-time compiler threads and of its garbage collection (the VM
    * thread, where the serial collector runs, and any GC worker threads), from the threads' names in
-   * /proc: a JVM still compiling its hot code is not yet measuring its steady state.
+   * /proc: a JVM still compiling its hot code is not yet measuring its steady state. (A compiler
+   * thread the JVM stops in between takes its ticks with it; on two cores it runs one of each kind
+   * and stops none.)
    */
   static long[] compilerAndGcTicks(long pid) {
     long[] ticks = new long[2];
