@@ -216,17 +216,8 @@ class HubBench {
   boolean awaitKeys(String prefix, int n) throws Exception {
     long deadline = System.currentTimeMillis() + Math.max(120_000, n * 20L);
     while (System.currentTimeMillis() < deadline) {
-      try (Connection c = customerdb.getConnection();
-          PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT count(DISTINCT key) FROM public.bench_key_probe WHERE key LIKE ?")) {
-        ps.setString(1, prefix + "%");
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          if (rs.getLong(1) >= n) {
-            return true;
-          }
-        }
+      if (count(customerdb, "public.bench_key_probe", "key", prefix) >= n) {
+        return true;
       }
       Thread.sleep(200);
     }
@@ -406,10 +397,16 @@ class HubBench {
   }
 
   static long count(DataSource db, String prefix) throws SQLException {
+    return count(db, "public.bench_probe", "email", prefix);
+  }
+
+  /** How many distinct values of a probe table's {@code column} start with {@code prefix}. */
+  static long count(DataSource db, String table, String column, String prefix) throws SQLException {
     try (Connection c = db.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT count(DISTINCT email) FROM public.bench_probe WHERE email LIKE ?")) {
+                "SELECT count(DISTINCT %s) FROM %s WHERE %s LIKE ?"
+                    .formatted(column, table, column))) {
       ps.setString(1, prefix + "%");
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
