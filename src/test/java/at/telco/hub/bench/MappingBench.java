@@ -11,27 +11,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The JSLT transformers of flow 1 against {@link HandMapping}, the same mappings written by hand
- * with Jackson, on the same payloads (B2C and B2B accounts as the CRM stores them). JMH is not in
- * the offline Maven repository of this build, so this is a plain harness in JMH's manner: a warm-up
- * of {@code bench.mapping.warmup-s} seconds per case, then {@code bench.mapping.iterations}
- * measured iterations of one second each, the median reported, results consumed so the JIT cannot
- * drop the work. It runs in the failsafe JVM beside the idle test servers; compare the ratios.
+ * with Jackson, on the same payloads (B2C and B2B accounts as the CRM stores them): first checked
+ * to give the same documents, then measured with JMH ({@link MappingJmh}: {@code
+ * bench.mapping.forks} forked JVMs, {@code bench.mapping.warmup-s} warm-up iterations and {@code
+ * bench.mapping.iterations} measured iterations of one second each, throughput mode).
  */
 class MappingBench {
 
   static final boolean QUICK = Boolean.getBoolean("bench.quick");
-  static final int WARMUP_S = Integer.getInteger("bench.mapping.warmup-s", QUICK ? 2 : 5);
+  static final int WARMUP_S = Integer.getInteger("bench.mapping.warmup-s", QUICK ? 3 : 5);
   static final int ITERATIONS = Integer.getInteger("bench.mapping.iterations", QUICK ? 3 : 7);
-
-  static volatile int sink;
+  static final int FORKS = Integer.getInteger("bench.mapping.forks", 1);
 
   static List<JsonNode> payloads() {
     List<JsonNode> docs = new ArrayList<>();
@@ -75,35 +79,6 @@ class MappingBench {
     return docs;
   }
 
-  /** Calls per second: the median of the measured iterations, after the warm-up. */
-  static double measure(List<JsonNode> inputs, Function<JsonNode, JsonNode> f) {
-    long end = System.nanoTime() + WARMUP_S * 1_000_000_000L;
-    int h = 0;
-    while (System.nanoTime() < end) {
-      for (JsonNode in : inputs) {
-        h += f.apply(in).size();
-      }
-    }
-    double[] rates = new double[ITERATIONS];
-    for (int it = 0; it < ITERATIONS; it++) {
-      long calls = 0;
-      long t0 = System.nanoTime();
-      long stop = t0 + 1_000_000_000L;
-      long now;
-      do {
-        for (JsonNode in : inputs) {
-          h += f.apply(in).size();
-        }
-        calls += inputs.size();
-        now = System.nanoTime();
-      } while (now < stop);
-      rates[it] = calls / ((now - t0) / 1e9);
-    }
-    sink = h;
-    Arrays.sort(rates);
-    return rates[ITERATIONS / 2];
-  }
-
   @Test
   void transformersAgainstHandWrittenMapping() throws Exception {
     Mappings mappings = HubBench.mappings();
@@ -122,54 +97,49 @@ class MappingBench {
           .isEqualTo(mappings.apply(HubTransformers.CUSTOMER_TO_BILLING, c));
     }
 
-    record Case(
-        String name,
-        List<JsonNode> in,
-        Function<JsonNode, JsonNode> jslt,
-        Function<JsonNode, JsonNode> hand) {}
-    List<Case> cases =
+    Collection<RunResult> runs =
+        new Runner(
+                new OptionsBuilder()
+                    .include(MappingJmh.class.getName() + ".")
+                    .mode(Mode.Throughput)
+                    .forks(FORKS)
+                    .warmupIterations(WARMUP_S)
+                    .warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(ITERATIONS)
+                    .measurementTime(TimeValue.seconds(1))
+                    .threads(1)
+                    .shouldFailOnError(true)
+                    .build())
+            .run();
+    Map<String, Double> perSecond = new HashMap<>();
+    for (RunResult r : runs) {
+      String method = r.getParams().getBenchmark();
+      method = method.substring(method.lastIndexOf('.') + 1);
+      // one benchmark call maps every payload once
+      perSecond.put(method, r.getPrimaryResult().getScore() * snapshots.size());
+    }
+    List<String[]> cases =
         List.of(
-            new Case(
-                "crm -> canonical customer",
-                snapshots,
-                s -> mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, s),
-                hand::crmToCanonical),
-            new Case(
-                "canonical -> customerdb",
-                canonical,
-                c -> mappings.apply(HubTransformers.CUSTOMER_TO_CUSTOMERDB, c),
-                hand::toCustomerDb),
-            new Case(
-                "canonical -> billing",
-                canonical,
-                c -> mappings.apply(HubTransformers.CUSTOMER_TO_BILLING, c),
-                hand::toBilling),
-            new Case(
-                "all three (one change)",
-                snapshots,
-                s -> {
-                  JsonNode c = mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, s);
-                  mappings.apply(HubTransformers.CUSTOMER_TO_CUSTOMERDB, c);
-                  return mappings.apply(HubTransformers.CUSTOMER_TO_BILLING, c);
-                },
-                s -> {
-                  JsonNode c = hand.crmToCanonical(s);
-                  hand.toCustomerDb(c);
-                  return hand.toBilling(c);
-                }));
+            new String[] {"crm -> canonical customer", "CrmToCanonical"},
+            new String[] {"canonical -> customerdb", "ToCustomerDb"},
+            new String[] {"canonical -> billing", "ToBilling"},
+            new String[] {"all three (one change)", "AllThree"});
     System.out.printf(
-        "%nMappingBench: warm-up %d s, %d iterations of 1 s, median; %d payloads%n",
-        WARMUP_S, ITERATIONS, snapshots.size());
+        "%nMappingBench (JMH): %d fork(s), %d warm-up and %d measured iterations of 1 s; %d"
+            + " payloads per call%n",
+        FORKS, WARMUP_S, ITERATIONS, snapshots.size());
     System.out.printf("%-26s %14s %14s %8s%n", "mapping", "JSLT calls/s", "hand calls/s", "ratio");
     ObjectNode doc = Json.object();
     var results = doc.putArray("cases");
     double all = Double.NaN;
-    for (Case c : cases) {
-      double j = measure(c.in(), c.jslt());
-      double h = measure(c.in(), c.hand());
-      System.out.printf("%-26s %,14.0f %,14.0f %8.2f%n", c.name(), j, h, j / h);
+    for (String[] c : cases) {
+      Double j = perSecond.get("jslt" + c[1]);
+      Double h = perSecond.get("hand" + c[1]);
+      assertThat(j).as("JMH measured jslt" + c[1]).isNotNull().isPositive();
+      assertThat(h).as("JMH measured hand" + c[1]).isNotNull().isPositive();
+      System.out.printf("%-26s %,14.0f %,14.0f %8.2f%n", c[0], j, h, j / h);
       ObjectNode r = results.addObject();
-      r.put("mapping", c.name()).put("jslt_per_s", j).put("hand_per_s", h).put("ratio", j / h);
+      r.put("mapping", c[0]).put("jslt_per_s", j).put("hand_per_s", h).put("ratio", j / h);
       all = j / h;
     }
     Path out = Path.of("target", "bench", "mapping-bench.json");

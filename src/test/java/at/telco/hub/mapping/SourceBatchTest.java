@@ -74,7 +74,7 @@ class SourceBatchTest {
 
     HubTransformers.toBatch(exchange.getMessage(), List.of(), SourceBatchTest::event);
 
-    assertThat(exchange.getMessage().getBody(List.class)).isEmpty();
-    assertThat(exchange.getProperty(HubTransformers.UNMAPPED, List.class)).isEmpty();
+    assertThat((List<?>) exchange.getMessage().getBody(List.class)).isEmpty();
+    assertThat((List<?>) exchange.getProperty(HubTransformers.UNMAPPED, List.class)).isEmpty();
   }
 }
