@@ -1,6 +1,7 @@
 package at.telco.hub.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.HubConfiguration;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +46,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -213,15 +216,10 @@ class HubBench {
   }
 
   /** Waits until customerdb has {@code n} keys starting with {@code prefix}; false on timeout. */
-  boolean awaitKeys(String prefix, int n) throws Exception {
-    long deadline = System.currentTimeMillis() + Math.max(120_000, n * 20L);
-    while (System.currentTimeMillis() < deadline) {
-      if (count(customerdb, "public.bench_key_probe", "key", prefix) >= n) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return false;
+  boolean awaitKeys(String prefix, int n) {
+    return within(
+        Math.max(120_000, n * 20L),
+        () -> count(customerdb, "public.bench_key_probe", "key", prefix) >= n);
   }
 
   /** The bench's billing accounts of hub {@code e}: BA9, a digit per hub, 8 digits. */
@@ -487,16 +485,27 @@ class HubBench {
   }
 
   /** Waits until both targets hold every email of the tag; false on timeout. */
-  boolean awaitApplied(String tag, long expected, long timeoutMs) throws Exception {
+  boolean awaitApplied(String tag, long expected, long timeoutMs) {
     String prefix = "bench-" + tag + ".";
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      if (count(billing, prefix) >= expected && count(customerdb, prefix) >= expected) {
-        return true;
-      }
-      Thread.sleep(200);
+    return within(
+        timeoutMs,
+        () -> count(billing, prefix) >= expected && count(customerdb, prefix) >= expected);
+  }
+
+  /**
+   * Whether {@code condition} held within {@code timeoutMs}, checked every 200 ms (the bench reads
+   * its figures from the databases' timestamps, not from when it noticed).
+   */
+  static boolean within(long timeoutMs, Callable<Boolean> condition) {
+    try {
+      await()
+          .pollInterval(Duration.ofMillis(200))
+          .atMost(Duration.ofMillis(timeoutMs))
+          .until(condition);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
-    return false;
   }
 
   /**
