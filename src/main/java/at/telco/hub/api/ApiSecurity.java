@@ -1,7 +1,7 @@
 package at.telco.hub.api;
 
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.observe.KeyHash;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;

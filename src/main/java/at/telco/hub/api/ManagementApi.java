@@ -1,13 +1,13 @@
 package at.telco.hub.api;
 
+import at.telco.hub.audit.AuditChain;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.deadletter.AuditChain;
-import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.deadletter.BulkReplays;
 import at.telco.hub.deadletter.DeadLetterFilter;
 import at.telco.hub.deadletter.DeadLetterSearch;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
-import at.telco.hub.target.TargetUnavailableException;
+import at.telco.hub.failure.TargetUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

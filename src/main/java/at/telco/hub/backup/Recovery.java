@@ -1,6 +1,6 @@
 package at.telco.hub.backup;
 
-import at.telco.hub.billing.BillingAccountIdentities;
+import at.telco.hub.identity.BillingAccountIdentities;
 import at.telco.hub.identity.IdentityRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,5 @@
 package at.telco.hub.consistency;
 
-import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
@@ -9,6 +8,7 @@ import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.source.billing.BillingEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class BillingAccountComparison {
 
   /**
    * The validated canonical billing account of a state billing holds ({@link
-   * at.telco.hub.billing.BillingSnapshots}, with {@code customerId} where known).
+   * at.telco.hub.source.billing.BillingSnapshots}, with {@code customerId} where known).
    */
   public CanonicalEvent canonical(String baNo, JsonNode state) {
     ObjectNode doc = state.deepCopy();

@@ -1,14 +1,14 @@
 package at.telco.hub.consistency;
 
 import at.telco.hub.api.ConsistencyApi;
-import at.telco.hub.billing.BillingEvents;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.CanonicalSchemas;
-import at.telco.hub.canonical.CustomerEvents;
-import at.telco.hub.config.Settings;
-import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.Mappings;
-import at.telco.hub.target.TargetStates;
+import at.telco.hub.settings.Settings;
+import at.telco.hub.sink.TargetStates;
+import at.telco.hub.source.billing.BillingEvents;
+import at.telco.hub.source.crm.CustomerEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +68,7 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     // the same bootstrap servers and security as every other Kafka client of the hub
     Map<String, Object> kafka =
         registry
-            .lookupByNameAndType("kafkaClients", at.telco.hub.config.KafkaClients.class)
+            .lookupByNameAndType("kafkaClients", at.telco.hub.platform.KafkaClients.class)
             .properties();
     kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "telco-hub-resync");
     Resync resync =

@@ -1,7 +1,7 @@
 package at.telco.hub.consistency;
 
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.deadletter.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;

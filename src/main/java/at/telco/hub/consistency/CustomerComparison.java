@@ -2,13 +2,13 @@ package at.telco.hub.consistency;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
-import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.source.crm.CustomerEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

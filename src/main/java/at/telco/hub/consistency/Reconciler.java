@@ -1,11 +1,11 @@
 package at.telco.hub.consistency;
 
-import at.telco.hub.billing.BillingSnapshots;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.crm.CrmSnapshots;
-import at.telco.hub.deadletter.AuditTrail;
 import at.telco.hub.identity.IdentityRegistry;
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.source.billing.BillingSnapshots;
+import at.telco.hub.source.crm.CrmSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;

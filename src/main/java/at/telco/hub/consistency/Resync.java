@@ -1,16 +1,16 @@
 package at.telco.hub.consistency;
 
-import at.telco.hub.billing.BillingSnapshots;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.crm.CrmSnapshots;
 import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.mapping.MappingException;
-import at.telco.hub.target.ApplyOutcome;
-import at.telco.hub.target.SqlFailures;
-import at.telco.hub.target.TargetChange;
-import at.telco.hub.target.TargetStates;
+import at.telco.hub.sink.ApplyOutcome;
+import at.telco.hub.sink.TargetChange;
+import at.telco.hub.sink.TargetStates;
+import at.telco.hub.source.billing.BillingSnapshots;
+import at.telco.hub.source.crm.CrmSnapshots;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

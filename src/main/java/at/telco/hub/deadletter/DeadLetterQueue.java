@@ -1,7 +1,7 @@
 package at.telco.hub.deadletter;
 
-import at.telco.hub.support.ArtemisManagement;
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.platform.ArtemisManagement;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;

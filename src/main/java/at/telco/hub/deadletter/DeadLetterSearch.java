@@ -1,7 +1,7 @@
 package at.telco.hub.deadletter;
 
 import at.telco.hub.canonical.Json;
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,13 +1,14 @@
 package at.telco.hub.deadletter;
 
 import at.telco.hub.api.ApiException;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
-import at.telco.hub.support.HubMetrics;
-import at.telco.hub.target.SqlFailures;
-import at.telco.hub.target.TargetChange;
+import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.sink.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -159,7 +160,7 @@ public final class DeadLetterWorkbench {
     if (read.getException() != null) {
       release(dl);
       Exception cause = read.getException();
-      if (cause instanceof at.telco.hub.target.TargetUnavailableException) {
+      if (cause instanceof at.telco.hub.failure.TargetUnavailableException) {
         audit(dl, "resync", actor, dl.body(), null, Outcome.TARGET_UNAVAILABLE, "crm", null);
         return response(
             dl,

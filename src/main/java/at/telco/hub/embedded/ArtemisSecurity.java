@@ -1,6 +1,6 @@
 package at.telco.hub.embedded;
 
-import at.telco.hub.support.ArtemisManagement;
+import at.telco.hub.platform.ArtemisManagement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package at.telco.hub.embedded;
 
-import at.telco.hub.support.ArtemisManagement;
+import at.telco.hub.platform.ArtemisManagement;
 import java.nio.file.Path;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;

@@ -1,9 +1,10 @@
 package at.telco.hub.embedded;
 
-import at.telco.hub.config.Settings;
+import at.telco.hub.settings.Settings;
 import at.telco.hub.simulator.BillingSimulator;
 import at.telco.hub.simulator.CrmChangeTrickle;
 import at.telco.hub.simulator.NetworkSimulator;
+import at.telco.hub.simulator.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package at.telco.hub.erasure;
 
-import at.telco.hub.deadletter.AuditTrail;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.deadletter.DeadLetterQueue;
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package at.telco.hub.erasure;
 
 import at.telco.hub.deadletter.DeadLetters;
-import at.telco.hub.network.Parking;
-import at.telco.hub.support.ArtemisManagement;
+import at.telco.hub.platform.ArtemisManagement;
+import at.telco.hub.source.Parking;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;

@@ -1,8 +1,8 @@
 package at.telco.hub.erasure;
 
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.deadletter.AuditTrail;
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,12 +1,12 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.HubConfiguration;
 import at.telco.hub.backup.HubBackup;
 import at.telco.hub.backup.Recovery;
-import at.telco.hub.config.DataSources;
-import at.telco.hub.config.HubConfiguration;
-import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedDatabaseOnly;
 import at.telco.hub.embedded.SystemDatabases;
+import at.telco.hub.platform.DataSources;
+import at.telco.hub.settings.Settings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package at.telco.hub.mapping;
 
-import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CanonicalTypes;
-import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.network.NetworkInventory;
-import at.telco.hub.target.TargetChange;
+import at.telco.hub.sink.TargetChange;
+import at.telco.hub.source.billing.BillingEvents;
+import at.telco.hub.source.crm.CustomerEvents;
+import at.telco.hub.source.network.NetworkInventory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;

@@ -336,7 +336,7 @@ public final class Observations extends ServiceSupport {
 
   /** Reads one attribute through Artemis' management address. */
   private static Object manage(Session s, String resource, String attribute) throws Exception {
-    return at.telco.hub.support.ArtemisManagement.attribute(
+    return at.telco.hub.platform.ArtemisManagement.attribute(
         s, TimeUnit.SECONDS.toMillis(QUERY_TIMEOUT_S), resource, attribute);
   }
 

@@ -4,12 +4,12 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.deadletter.DeadLetters;
+import at.telco.hub.failure.TargetRejectedException;
+import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.LogContext;
-import at.telco.hub.support.HubMetrics;
-import at.telco.hub.target.TargetChange;
-import at.telco.hub.target.TargetRejectedException;
-import at.telco.hub.target.crm.CrmNotes;
+import at.telco.hub.sink.TargetChange;
+import at.telco.hub.sink.crm.CrmNotes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
@@ -137,7 +137,7 @@ public final class Barring {
   /** Applies a batch of results; returns what must be dead-lettered (rejected, unreadable). */
   public List<JsonNode> results(Exchange exchange) {
     List<?> records = exchange.getMessage().getBody(List.class);
-    exchange.setProperty(at.telco.hub.kafka.KafkaBatches.RECORDS, records);
+    exchange.setProperty(at.telco.hub.sink.KafkaBatches.RECORDS, records);
     List<JsonNode> deadLetters = new ArrayList<>();
     List<CrmNotes.Note> toWrite = new ArrayList<>();
     for (Object r : records) {

@@ -1,6 +1,6 @@
 package at.telco.hub.provisioning;
 
-import at.telco.hub.target.SqlFailures;
+import at.telco.hub.jdbc.SqlFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,5 @@
 package at.telco.hub.simulator;
 
-import at.telco.hub.embedded.SampleData;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,8 +3,8 @@ package at.telco.hub.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.HubConfiguration;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.config.HubConfiguration;
 import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.it.ChildHub;
 import at.telco.hub.it.Http;

@@ -2,11 +2,8 @@ package at.telco.hub.consistency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import at.telco.hub.billing.BillingEvents;
 import at.telco.hub.canonical.CanonicalSchemas;
-import at.telco.hub.canonical.CustomerEvents;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.crm.CrmSnapshots;
 import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.it.TestServers;
@@ -14,6 +11,9 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.source.billing.BillingEvents;
+import at.telco.hub.source.crm.CrmSnapshots;
+import at.telco.hub.source.crm.CustomerEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -383,7 +383,7 @@ class ReconciliationBench {
     TestServers s = TestServers.get();
     // the hub's tables, as at its start: migrated by the owner, granted to the runtime role
     try (HikariDataSource hub = pool(s, SystemDatabases.OWNER_ROLE, "hub")) {
-      at.telco.hub.config.HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
+      at.telco.hub.HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     Mappings mappings = mappings();
     Loaded loaded = load(s, mappings);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.telco.hub.embedded.EmbeddedInfrastructure;
-import at.telco.hub.support.ArtemisManagement;
+import at.telco.hub.platform.ArtemisManagement;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;

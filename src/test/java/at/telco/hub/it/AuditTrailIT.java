@@ -3,9 +3,9 @@ package at.telco.hub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import at.telco.hub.audit.AuditChain;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.cli.HubCli;
-import at.telco.hub.deadletter.AuditChain;
-import at.telco.hub.deadletter.AuditTrail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.ByteArrayOutputStream;
@@ -247,7 +247,7 @@ class AuditTrailIT {
     servers.execute(
         "postgres", "CREATE ROLE " + role + " LOGIN", "CREATE DATABASE " + db + " OWNER " + role);
     DataSource alone = servers.as(role, db);
-    at.telco.hub.config.HubConfiguration.migrate(alone, role, null);
+    at.telco.hub.HubConfiguration.migrate(alone, role, null);
     try (Connection c = alone.getConnection();
         Statement s = c.createStatement();
         ResultSet rs =
@@ -257,11 +257,11 @@ class AuditTrailIT {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo(role);
     }
-    var unprotected = new at.telco.hub.health.DatabaseHealthCheck("hub", alone, true).call();
+    var unprotected = new at.telco.hub.platform.DatabaseHealthCheck("hub", alone, true).call();
     assertThat(unprotected.getState()).isEqualTo(org.apache.camel.health.HealthCheck.State.UP);
     assertThat(unprotected.getDetails()).containsEntry("audit.trail.protected", false);
     assertThat(unprotected.getDetails().get("audit.trail").toString()).contains("not protected");
-    var protectedOne = new at.telco.hub.health.DatabaseHealthCheck("hub", asHub, true).call();
+    var protectedOne = new at.telco.hub.platform.DatabaseHealthCheck("hub", asHub, true).call();
     assertThat(protectedOne.getDetails()).containsEntry("audit.trail.protected", true);
     servers.execute("postgres", "DROP DATABASE " + db, "DROP ROLE " + role);
   }

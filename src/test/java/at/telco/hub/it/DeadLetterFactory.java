@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.target.TargetChange;
-import at.telco.hub.target.TargetRejectedException;
+import at.telco.hub.failure.TargetRejectedException;
+import at.telco.hub.sink.TargetChange;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;

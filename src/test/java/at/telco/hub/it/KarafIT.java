@@ -3,7 +3,7 @@ package at.telco.hub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import at.telco.hub.config.HubRoutes;
+import at.telco.hub.HubRoutes;
 import at.telco.hub.deploy.DeployFiles;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -72,9 +72,9 @@ class KarafIT {
     List<String> exports = packages(attributes.getValue("Export-Package"));
     assertThat(exports)
         .contains(
-            "at.telco.hub.config",
+            "at.telco.hub",
             "at.telco.hub.observe",
-            "at.telco.hub.health",
+            "at.telco.hub.platform",
             "at.telco.hub.deadletter")
         .noneMatch(
             p -> p.startsWith("at.telco.hub.launcher") || p.startsWith("at.telco.hub.embedded"));

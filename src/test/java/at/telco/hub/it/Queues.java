@@ -1,7 +1,7 @@
 package at.telco.hub.it;
 
 import at.telco.hub.embedded.ArtemisSecurity;
-import at.telco.hub.support.ArtemisManagement;
+import at.telco.hub.platform.ArtemisManagement;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Message;

@@ -1,0 +1,193 @@
+package at.telco.hub;
+
+import at.telco.hub.settings.Settings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PackageScanResourceResolver;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.PropertyBindingSupport;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.util.StringHelper;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, where a
+ * Blueprint {@code camelContext} refers to it): wires the core (the classes of {@code
+ * camel.main.configuration-classes}, {@link HubConfiguration} first), applies the {@code
+ * camel.component.*} settings (Camel Main does that otherwise) and loads the route files from
+ * {@code hub.routes.location}, the error handling of {@code _config/} first. The settings come from
+ * the context's properties: under Karaf the Config Admin PID {@code at.telco.hub} over the bundle's
+ * application.properties.
+ */
+public final class HubRoutes extends RouteBuilder {
+
+  @Override
+  public void configure() {
+    // everything happens in addRoutesToCamelContext: the routes are files, not Java
+  }
+
+  @Override
+  public void addRoutesToCamelContext(CamelContext context) throws Exception {
+    setCamelContext(context);
+    // the configuration classes Camel Main would run (camel.main.configuration-classes)
+    String classes =
+        context
+            .getPropertiesComponent()
+            .resolveProperty("camel.main.configuration-classes")
+            .orElse(HubConfiguration.class.getName());
+    for (String name : classes.split(",")) {
+      Class<?> type = context.getClassResolver().resolveMandatoryClass(name.strip());
+      ((CamelConfiguration) context.getInjector().newInstance(type)).configure(context);
+    }
+    bindComponentSettings(context);
+    installHttpServers(context);
+    String location = context.resolvePropertyPlaceholders("{{hub.routes.location}}");
+    PackageScanResourceResolver resolver = PluginHelper.getPackageScanResourceResolver(context);
+    List<Resource> resources =
+        new ArrayList<>(resolver.findResources(location + "/_config/*.yaml"));
+    resources.addAll(resolver.findResources(location + "/*.camel.yaml"));
+    if (resources.isEmpty()) {
+      throw new IllegalStateException("no route files in " + location);
+    }
+    PluginHelper.getRoutesLoader(context).loadRoutes(resources);
+  }
+
+  /** {@code camel.component.<name>.<option> = value} onto the component, as Camel Main does. */
+  static void bindComponentSettings(CamelContext context) {
+    Properties all = context.getPropertiesComponent().loadProperties();
+    Map<String, Map<String, Object>> byComponent = new LinkedHashMap<>();
+    for (String key : all.stringPropertyNames()) {
+      if (!key.startsWith("camel.component.")) {
+        continue;
+      }
+      String rest = key.substring("camel.component.".length());
+      int dot = rest.indexOf('.');
+      if (dot < 0) {
+        continue;
+      }
+      String value =
+          context.resolvePropertyPlaceholders(
+              context.getPropertiesComponent().resolveProperty(key).orElse(""));
+      byComponent
+          .computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
+          .put(StringHelper.dashToCamelCase(rest.substring(dot + 1)), value);
+    }
+    byComponent.forEach(
+        (name, options) -> {
+          Component component = context.getComponent(name, true);
+          if (component == null) {
+            throw new IllegalStateException(
+                "no Camel component " + name + " for camel.component." + name);
+          }
+          PropertyBindingSupport.build()
+              .withCamelContext(context)
+              .withTarget(component)
+              // the component's configurer knows its nested options (Kafka's configuration)
+              .withConfigurer(component.getComponentPropertyConfigurer())
+              .withProperties(options)
+              .withIgnoreCase(true)
+              .withMandatory(true)
+              .bind();
+        });
+  }
+
+  /**
+   * What Camel Main starts from {@code camel.server.*}, {@code camel.management.*} and {@code
+   * camel.metrics.*}: the business HTTP server (management API, console), the management server
+   * with {@code /observe/health} and {@code /observe/metrics}, and the Prometheus metrics.
+   */
+  /**
+   * TLS for the business HTTP port when {@code hub.server.tls.keystore} names a key store (PKCS12
+   * by default, {@code hub.server.tls.keystore-type}); its password from {@code
+   * hub.server.tls.keystore-password} or {@code -password-file} (the key's, if different, from
+   * {@code hub.server.tls.key-password(-file)}). Null without a key store.
+   */
+  static SSLContextParameters businessTls(Settings settings) {
+    String keystore = settings.get("hub.server.tls.keystore", "");
+    if (keystore.isBlank()) {
+      return null;
+    }
+    String password = settings.secret("hub.server.tls.keystore-password");
+    String keyPassword = settings.secret("hub.server.tls.key-password");
+    KeyStoreParameters store = new KeyStoreParameters();
+    store.setResource(keystore.contains(":") ? keystore : "file:" + keystore);
+    store.setType(settings.get("hub.server.tls.keystore-type", "PKCS12"));
+    store.setPassword(password);
+    KeyManagersParameters keys = new KeyManagersParameters();
+    keys.setKeyStore(store);
+    keys.setKeyPassword(keyPassword.isEmpty() ? password : keyPassword);
+    SSLContextParameters tls = new SSLContextParameters();
+    tls.setKeyManagers(keys);
+    tls.setSecureSocketProtocol("TLS");
+    LoggerFactory.getLogger(HubRoutes.class)
+        .info("business HTTP port: TLS with the key store {}", keystore);
+    return tls;
+  }
+
+  static void installHttpServers(CamelContext context) throws Exception {
+    Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
+    SSLContextParameters tls = businessTls(settings);
+    MainHttpServer existing = context.hasService(MainHttpServer.class);
+    if (settings.getBoolean("camel.server.enabled", true) && existing == null) {
+      MainHttpServer server = new MainHttpServer();
+      server.setCamelContext(context);
+      server.setHost(settings.get("camel.server.host", "0.0.0.0"));
+      server.setPort(settings.getInt("camel.server.port", 8080));
+      server.setPath("/");
+      if (tls != null) {
+        server.setSslContextParameters(tls);
+      }
+      context.addService(server, true, false);
+    } else if (existing != null && tls != null) {
+      if (existing.isStarted()) {
+        throw new IllegalStateException(
+            "hub.server.tls.keystore is set, but the business HTTP server is already running");
+      }
+      existing.setSslContextParameters(tls);
+    }
+    if (settings.getBoolean("camel.management.enabled", true)
+        && context.hasService(ManagementHttpServer.class) == null) {
+      ManagementHttpServer management = new ManagementHttpServer();
+      management.setCamelContext(context);
+      management.setHost(settings.get("camel.management.host", "0.0.0.0"));
+      management.setPort(settings.getInt("camel.management.port", 9876));
+      management.setPath("/");
+      management.setHealthCheckEnabled(true);
+      management.setHealthPath(settings.get("camel.management.health-path", "/observe/health"));
+      management.setMetricsEnabled(settings.getBoolean("camel.management.metrics-enabled", true));
+      management.setInfoEnabled(false);
+      management.setDevConsoleEnabled(false);
+      context.addService(management, true, false);
+    }
+    // after the management server: it serves its scrape on that server's router
+    if (settings.getBoolean("camel.metrics.enabled", true)
+        && context.hasService(MicrometerPrometheus.class) == null) {
+      MicrometerPrometheus metrics = new MicrometerPrometheus();
+      metrics.setCamelContext(context);
+      metrics.setPath(settings.get("camel.metrics.path", "/observe/metrics"));
+      metrics.setEnableRoutePolicy(settings.getBoolean("camel.metrics.enable-route-policy", true));
+      metrics.setEnableExchangeEventNotifier(
+          settings.getBoolean("camel.metrics.enable-exchange-event-notifier", true));
+      metrics.setEnableRouteEventNotifier(
+          settings.getBoolean("camel.metrics.enable-route-event-notifier", true));
+      metrics.setBinders(settings.get("camel.metrics.binders", ""));
+      context.addService(metrics, true, false);
+    }
+    HealthCheckRegistry health = HealthCheckRegistry.get(context);
+    health.setExposureLevel(settings.get("camel.health.exposure-level", "full"));
+  }
+}

@@ -1,0 +1,357 @@
+package at.telco.hub.audit;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.jdbc.SqlFailures;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tamper evidence of the audit trail (migration V60): sealing closed segments, verifying every
+ * chain and seal, and retention, which drops whole expired sealed segments through the separate
+ * maintenance role (the hub's runtime role cannot delete audit entries).
+ */
+public final class AuditChain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditChain.class);
+
+  /** One segment as stored. */
+  private record Segment(
+      long id,
+      String day,
+      String writer,
+      long lastSeq,
+      String lastHash,
+      boolean sealed,
+      String seal,
+      String expectedSeal) {}
+
+  private final DataSource hub;
+  private final DataSource maintenance;
+
+  /**
+   * @param hub the hub database as its runtime role
+   * @param maintenance the hub database as the maintenance role ({@code hub_audit_maintenance}), or
+   *     null: then retention does not run
+   */
+  public AuditChain(DataSource hub, DataSource maintenance) {
+    this.hub = hub;
+    this.maintenance = maintenance;
+  }
+
+  public boolean retentionAvailable() {
+    return maintenance != null;
+  }
+
+  /**
+   * Seals the open segments of days before {@code before} (of one writer, or of all for null); each
+   * seal is logged, so it is also kept outside the database. Answers how many were sealed.
+   */
+  public int seal(LocalDate before, String writer) {
+    // as the owner role (migration V61): the runtime role may not update segments itself
+    String sql = "SELECT id, day, writer, last_seq, seal FROM hub.audit_seal_segments(?, ?)";
+    int n = 0;
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setDate(1, Date.valueOf(before));
+      ps.setString(2, writer);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          n++;
+          LOG.info(
+              "audit segment {} ({} {}, {} entries) sealed: {}",
+              rs.getLong(1),
+              rs.getDate(2),
+              rs.getString(3),
+              rs.getLong(4),
+              rs.getString(5));
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    return n;
+  }
+
+  /** Seals the segments of the days before yesterday-an-hour-ago (UTC): what the job runs. */
+  public int sealClosed() {
+    LocalDate before =
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).minusHours(1).toLocalDate();
+    return seal(before, null);
+  }
+
+  /**
+   * Checks every segment: each entry's hash against its content, the sequence without gaps, each
+   * entry's link to the one before, the segment's last entry and its seal. Answers {@code ok}, the
+   * counts and every problem found, each naming the segment, the sequence number(s) and the entry.
+   */
+  public ObjectNode verify() {
+    ObjectNode report = Json.object();
+    ArrayNode problems = Json.MAPPER.createArrayNode();
+    Map<Long, Segment> segments = new HashMap<>();
+    long entries = 0;
+    long sealed = 0;
+    try (Connection c = hub.getConnection()) {
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      try {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT id, day, writer, last_seq, last_hash, sealed_at IS NOT NULL, seal,"
+                        + " hub.audit_segment_seal(s) FROM hub.audit_segment s ORDER BY id");
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Segment s =
+                new Segment(
+                    rs.getLong(1),
+                    rs.getDate(2).toString(),
+                    rs.getString(3),
+                    rs.getLong(4),
+                    rs.getString(5),
+                    rs.getBoolean(6),
+                    rs.getString(7),
+                    rs.getString(8));
+            segments.put(s.id(), s);
+          }
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT e.id, e.segment_id, e.seq, e.prev_hash, e.hash,"
+                    + " hub.audit_entry_hash(e.prev_hash, e) FROM hub.audit_entry e"
+                    + " ORDER BY e.segment_id NULLS FIRST, e.seq, e.id")) {
+          ps.setFetchSize(2000);
+          try (ResultSet rs = ps.executeQuery()) {
+            Long current = null;
+            long expected = 1;
+            String prevHash = null;
+            Long prevId = null;
+            List<Long> seen = new ArrayList<>();
+            while (rs.next()) {
+              entries++;
+              long id = rs.getLong(1);
+              long segmentId = rs.getLong(2);
+              boolean noSegment = rs.wasNull();
+              long seq = rs.getLong(3);
+              String storedPrev = rs.getString(4);
+              String hash = rs.getString(5);
+              String recomputed = rs.getString(6);
+              if (noSegment) {
+                problems.add(problem("unchained", null, null, id, "entry has no segment"));
+                continue;
+              }
+              if (current == null || current != segmentId) {
+                if (current != null) {
+                  endOfSegment(segments.get(current), expected, prevHash, prevId, problems);
+                }
+                current = segmentId;
+                seen.add(segmentId);
+                expected = 1;
+                prevHash = null;
+                prevId = null;
+                if (!segments.containsKey(segmentId)) {
+                  problems.add(
+                      problem("segment-removed", segmentId, null, id, "its segment is missing"));
+                }
+              }
+              if (!Objects.equals(hash, recomputed)) {
+                problems.add(
+                    problem(
+                        "altered",
+                        segmentId,
+                        seq,
+                        id,
+                        "the entry's content does not match its hash"));
+              }
+              if (seq > expected) {
+                problems.add(
+                    removed(segmentId, expected, seq - 1, prevId, id, "before entry " + id));
+              } else if (seq < expected) {
+                problems.add(
+                    problem("duplicate", segmentId, seq, id, "sequence number used twice"));
+              } else if (!Objects.equals(storedPrev, prevHash)) {
+                problems.add(
+                    problem(
+                        "chain-broken",
+                        segmentId,
+                        seq,
+                        id,
+                        "the entry does not continue the chain: the entry before it"
+                            + (prevId == null ? "" : " (" + prevId + ")")
+                            + " was altered or replaced"));
+              }
+              expected = seq + 1;
+              prevHash = hash;
+              prevId = id;
+            }
+            if (current != null) {
+              endOfSegment(segments.get(current), expected, prevHash, prevId, problems);
+            }
+            for (Segment s : segments.values()) {
+              if (!seen.contains(s.id()) && s.lastSeq() > 0) {
+                problems.add(
+                    removed(s.id(), 1, s.lastSeq(), null, null, "every entry of the segment"));
+              }
+            }
+          }
+        }
+        for (Segment s : segments.values()) {
+          if (s.sealed()) {
+            sealed++;
+            if (!Objects.equals(s.seal(), s.expectedSeal())) {
+              problems.add(
+                  problem(
+                      "seal-broken",
+                      s.id(),
+                      null,
+                      null,
+                      "the segment's seal does not match its length and last hash"));
+            }
+          }
+        }
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+    report.put("ok", problems.isEmpty());
+    report.put("segments", segments.size());
+    report.put("sealedSegments", sealed);
+    report.put("entries", entries);
+    report.set("problems", problems);
+    return report;
+  }
+
+  private static void endOfSegment(
+      Segment s, long expected, String lastHash, Long lastId, ArrayNode problems) {
+    if (s == null) {
+      return;
+    }
+    if (expected - 1 < s.lastSeq()) {
+      problems.add(removed(s.id(), expected, s.lastSeq(), lastId, null, "at the segment's end"));
+    } else if (expected - 1 > s.lastSeq()) {
+      problems.add(
+          problem("inserted", s.id(), expected - 1, lastId, "more entries than the segment has"));
+    } else if (!Objects.equals(lastHash, s.lastHash())) {
+      problems.add(
+          problem(
+              "chain-broken",
+              s.id(),
+              expected - 1,
+              lastId,
+              "the segment's last hash is not its last entry's"));
+    }
+  }
+
+  private static ObjectNode removed(
+      long segment, long fromSeq, long toSeq, Long afterId, Long beforeId, String where) {
+    ObjectNode p = problem("removed", segment, fromSeq, null, null);
+    p.put("seqTo", toSeq);
+    if (afterId != null) {
+      p.put("afterEntry", afterId);
+    }
+    if (beforeId != null) {
+      p.put("beforeEntry", beforeId);
+    }
+    p.put(
+        "detail",
+        (toSeq - fromSeq + 1)
+            + " entr"
+            + (toSeq == fromSeq ? "y" : "ies")
+            + " removed ("
+            + where
+            + ")");
+    return p;
+  }
+
+  private static ObjectNode problem(
+      String kind, Long segment, Long seq, Long entry, String detail) {
+    ObjectNode p = Json.object();
+    p.put("kind", kind);
+    if (segment != null) {
+      p.put("segment", segment);
+    }
+    if (seq != null) {
+      p.put("seq", seq);
+    }
+    if (entry != null) {
+      p.put("entry", entry);
+    }
+    if (detail != null) {
+      p.put("detail", detail);
+    }
+    return p;
+  }
+
+  /**
+   * Retention: drops the sealed segments of days before {@code before} (of one writer, or of all
+   * for null), with their entries, as the maintenance role. Answers the dropped segments (id, day,
+   * writer, entries, seal), which the caller records in the audit trail.
+   */
+  public ArrayNode dropExpired(LocalDate before, String writer) {
+    if (maintenance == null) {
+      throw new IllegalStateException(
+          "audit retention needs the maintenance role (hub.audit.maintenance.username)");
+    }
+    ArrayNode dropped = Json.MAPPER.createArrayNode();
+    try (Connection c = maintenance.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment"
+                    + " WHERE sealed_at IS NOT NULL AND day < ?"
+                    + (writer == null ? "" : " AND writer = ?")
+                    + " ORDER BY id")) {
+          ps.setDate(1, Date.valueOf(before));
+          if (writer != null) {
+            ps.setString(2, writer);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(rs.getLong(1));
+              ObjectNode n = dropped.addObject();
+              n.put("segment", rs.getLong(1));
+              n.put("day", rs.getDate(2).toString());
+              n.put("writer", rs.getString(3));
+              n.put("entries", rs.getLong(4));
+              n.put("seal", rs.getString(5));
+            }
+          }
+        }
+        try (PreparedStatement entries =
+                c.prepareStatement("DELETE FROM hub.audit_entry WHERE segment_id = ?");
+            PreparedStatement segment =
+                c.prepareStatement("DELETE FROM hub.audit_segment WHERE id = ?")) {
+          for (long id : ids) {
+            entries.setLong(1, id);
+            entries.executeUpdate();
+            segment.setLong(1, id);
+            segment.executeUpdate();
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database (audit maintenance)", e);
+    }
+    return dropped;
+  }
+}

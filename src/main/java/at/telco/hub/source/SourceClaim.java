@@ -1,0 +1,113 @@
+package at.telco.hub.source;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Synchronization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rows claimed from a polled source table ({@code SELECT ... FOR UPDATE SKIP LOCKED}): the open
+ * transaction holds them until {@link #markProcessed} writes the consumption mark and commits; if
+ * the exchange fails first, the transaction is rolled back and the rows are claimed again later.
+ */
+public final class SourceClaim implements Synchronization {
+
+  /** Exchange property holding the open claim. */
+  public static final String PROPERTY = "hubSourceClaim";
+
+  /** Exchange property: the batch was full, so the route polls again at once. */
+  public static final String MORE = "hubMoreWork";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceClaim.class);
+
+  private final Connection connection;
+  private final String markSql;
+  private final String arrayType;
+  private final List<Long> ids;
+
+  private SourceClaim(Connection connection, String markSql, String arrayType, List<Long> ids) {
+    this.connection = connection;
+    this.markSql = markSql;
+    this.arrayType = arrayType;
+    this.ids = ids;
+  }
+
+  /**
+   * Starts a poll of the source: nothing more to do unless the claim is full; the scheduler (see
+   * {@link PollPacing}) counts the run as idle unless some poll of it claimed rows.
+   */
+  public static void begin(Exchange exchange) {
+    exchange.setProperty(MORE, false);
+    if (exchange.getProperty(Exchange.SCHEDULER_POLLED_MESSAGES) == null) {
+      exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
+    }
+  }
+
+  /**
+   * Attaches a claim to the exchange.
+   *
+   * @param markSql the update that marks the claimed rows, with one array parameter of their ids
+   */
+  public static SourceClaim open(
+      Exchange exchange, Connection connection, String markSql, List<Long> ids, boolean full) {
+    SourceClaim claim = new SourceClaim(connection, markSql, "bigint", ids);
+    exchange.setProperty(PROPERTY, claim);
+    exchange.setProperty(MORE, full);
+    exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, true);
+    exchange.getExchangeExtension().addOnCompletion(claim);
+    return claim;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public List<Long> ids() {
+    return ids;
+  }
+
+  /** Marks the claimed rows, commits and returns the connection to its pool. */
+  public void markProcessed() throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(markSql)) {
+      ps.setArray(1, connection.createArrayOf(arrayType, ids.toArray()));
+      ps.executeUpdate();
+    }
+    connection.commit();
+    // back to the pool: a loop of batches must not hold one connection per batch
+    connection.close();
+  }
+
+  /** Marks and commits the claim on the exchange, if there is one. */
+  public static void complete(Exchange exchange) throws SQLException {
+    SourceClaim claim = exchange.getProperty(PROPERTY, SourceClaim.class);
+    if (claim != null) {
+      claim.markProcessed();
+      exchange.removeProperty(PROPERTY);
+    }
+  }
+
+  private void release() {
+    try {
+      if (!connection.isClosed()) {
+        connection.rollback();
+        connection.close();
+      }
+    } catch (SQLException e) {
+      LOG.debug("releasing a source claim: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void onComplete(Exchange exchange) {
+    release();
+  }
+
+  @Override
+  public void onFailure(Exchange exchange) {
+    release();
+  }
+}

@@ -1,0 +1,86 @@
+package at.telco.hub.source.crm;
+
+import at.telco.hub.canonical.Json;
+import at.telco.hub.canonical.SnapshotVersion;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Reads CRM accounts with all their contacts and addresses, each set of accounts in one statement
+ * (one consistent snapshot, whose {@code pg_current_snapshot()} with the reader's own transaction
+ * counted as running becomes the version of the state). The documents are the input of {@code
+ * transformers/crm-to-canonical-customer.jslt}: {@code accountId}, {@code snapshot}, {@code
+ * account} (null when deleted), {@code contacts}, {@code addresses}.
+ */
+public final class CrmSnapshots {
+
+  // The CRM has no index on contact.account_id or address.account_id (crm.sql; the hub may not add
+  // one): every lookup of an account's contacts is a scan of the table. So the contacts and
+  // addresses of all the accounts of a read are collected in one scan each (a hash join on the
+  // set of keys), never one scan per account.
+  private static final String READ =
+      """
+      WITH k AS (%s),
+      c AS (SELECT account_id, jsonb_agg(to_jsonb(c) ORDER BY contact_id) AS rows
+              FROM crm.contact c WHERE account_id IN (SELECT account_id FROM k) GROUP BY account_id),
+      d AS (SELECT account_id, jsonb_agg(to_jsonb(d) ORDER BY address_id) AS rows
+              FROM crm.address d WHERE account_id IN (SELECT account_id FROM k) GROUP BY account_id)
+      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text,
+        k.account_id, to_jsonb(a), coalesce(c.rows, '[]'::jsonb), coalesce(d.rows, '[]'::jsonb)
+      FROM k LEFT JOIN crm.account a ON a.account_id = k.account_id
+        LEFT JOIN c ON c.account_id = k.account_id LEFT JOIN d ON d.account_id = k.account_id
+      ORDER BY k.account_id
+      """;
+
+  private static final String BY_IDS =
+      READ.formatted("SELECT DISTINCT account_id FROM unnest(?::varchar[]) AS u(account_id)");
+
+  private static final String AFTER =
+      READ.formatted(
+          "SELECT account_id FROM crm.account WHERE account_id > ? ORDER BY account_id LIMIT ?");
+
+  private CrmSnapshots() {}
+
+  /** The named accounts as they are now (a deleted one with {@code account: null}). */
+  public static List<ObjectNode> byIds(Connection c, Collection<String> accountIds)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(BY_IDS)) {
+      ps.setArray(1, c.createArrayOf("varchar", accountIds.toArray()));
+      return read(ps);
+    }
+  }
+
+  /** The next {@code limit} existing accounts after {@code afterAccountId}, in key order. */
+  public static List<ObjectNode> after(Connection c, String afterAccountId, int limit)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(AFTER)) {
+      ps.setString(1, afterAccountId == null ? "" : afterAccountId);
+      ps.setInt(2, limit);
+      return read(ps);
+    }
+  }
+
+  private static List<ObjectNode> read(PreparedStatement ps) throws SQLException {
+    List<ObjectNode> docs = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        ObjectNode doc = Json.object();
+        doc.put("accountId", rs.getString(3));
+        doc.put(
+            "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
+        String account = rs.getString(4);
+        doc.set("account", account == null ? null : Json.parse(account));
+        doc.set("contacts", Json.parse(rs.getString(5)));
+        doc.set("addresses", Json.parse(rs.getString(6)));
+        docs.add(doc);
+      }
+    }
+    return docs;
+  }
+}
