@@ -103,7 +103,7 @@ class KarafIT {
             "transformers/crm-to-canonical-customer.jslt",
             "db/hub/V1__identity_sync_state_dead_letters.sql",
             "schemas/canonical/customer.v1.schema.json",
-            "at/telco/hub/config/HubRoutes.class")
+            "at/telco/hub/HubRoutes.class")
         .noneMatch(
             e -> e.startsWith("at/telco/hub/launcher/") || e.startsWith("at/telco/hub/embedded/"));
   }
