@@ -1,6 +1,6 @@
 package at.telco.hub;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, where a
- * Blueprint {@code camelContext} refers to it): wires the core (the classes of {@code
- * camel.main.configuration-classes}, {@link HubConfiguration} first), applies the {@code
+ * Blueprint {@code camelContext} refers to it): wires the hub's areas (the classes of {@code
+ * camel.main.configuration-classes}, in their order, as Camel Main would), applies the {@code
  * camel.component.*} settings (Camel Main does that otherwise) and loads the route files from
  * {@code hub.routes.location}, the error handling of {@code _config/} first. The settings come from
  * the context's properties: under Karaf the Config Admin PID {@code at.telco.hub} over the bundle's
@@ -43,15 +43,10 @@ public final class HubRoutes extends RouteBuilder {
   @Override
   public void addRoutesToCamelContext(CamelContext context) throws Exception {
     setCamelContext(context);
-    // the configuration classes Camel Main would run (camel.main.configuration-classes)
-    String classes =
-        context
-            .getPropertiesComponent()
-            .resolveProperty("camel.main.configuration-classes")
-            .orElse(HubConfiguration.class.getName());
-    for (String name : classes.split(",")) {
-      Class<?> type = context.getClassResolver().resolveMandatoryClass(name.strip());
-      ((CamelConfiguration) context.getInjector().newInstance(type)).configure(context);
+    // the areas Camel Main would wire, in the same order (camel.main.configuration-classes)
+    for (String name : areas(context)) {
+      Class<?> type = context.getClassResolver().resolveMandatoryClass(name);
+      ((CamelConfiguration) context.getInjector().newInstance(type, false)).configure(context);
     }
     bindComponentSettings(context);
     installHttpServers(context);
@@ -64,6 +59,25 @@ public final class HubRoutes extends RouteBuilder {
       throw new IllegalStateException("no route files in " + location);
     }
     PluginHelper.getRoutesLoader(context).loadRoutes(resources);
+  }
+
+  /** The hub's areas in the order they are wired: {@code camel.main.configuration-classes}. */
+  public static List<String> areas(CamelContext context) {
+    String classes =
+        context
+            .getPropertiesComponent()
+            .resolveProperty("camel.main.configuration-classes")
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "camel.main.configuration-classes is not set: it lists the hub's areas"));
+    List<String> names = new ArrayList<>();
+    for (String name : classes.split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.strip());
+      }
+    }
+    return names;
   }
 
   /** {@code camel.component.<name>.<option> = value} onto the component, as Camel Main does. */
@@ -139,7 +153,7 @@ public final class HubRoutes extends RouteBuilder {
   }
 
   static void installHttpServers(CamelContext context) throws Exception {
-    Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
+    Settings settings = Settings.of(context);
     SSLContextParameters tls = businessTls(settings);
     MainHttpServer existing = context.hasService(MainHttpServer.class);
     if (settings.getBoolean("camel.server.enabled", true) && existing == null) {

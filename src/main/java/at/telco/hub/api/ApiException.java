@@ -1,6 +1,7 @@
 package at.telco.hub.api;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.failure.Refused;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -23,6 +24,24 @@ public class ApiException extends RuntimeException {
     problem.put("status", status);
     problem.put("title", title(status));
     problem.put("detail", detail);
+  }
+
+  /** The API's answer to a refusal of the domain: its kind decides the status. */
+  public static ApiException of(Refused refused) {
+    ApiException e =
+        new ApiException(
+            switch (refused.kind()) {
+              case INVALID -> 400;
+              case NOT_FOUND -> 404;
+              case CONFLICT -> 409;
+              case BUSY -> 429;
+              case UNAVAILABLE -> 503;
+            },
+            refused.getMessage());
+    if (!refused.problems().isEmpty()) {
+      refused.problems().forEach(e.problem.putArray("problems")::add);
+    }
+    return e;
   }
 
   public static ApiException badRequest(String detail) {

@@ -1,9 +1,9 @@
 package at.telco.hub.api;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.config.Settings;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.jdbc.SqlFailures;
-import at.telco.hub.settings.Settings;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

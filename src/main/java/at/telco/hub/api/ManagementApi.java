@@ -7,6 +7,7 @@ import at.telco.hub.deadletter.BulkReplays;
 import at.telco.hub.deadletter.DeadLetterFilter;
 import at.telco.hub.deadletter.DeadLetterSearch;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
+import at.telco.hub.failure.Refused;
 import at.telco.hub.failure.TargetUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -379,6 +380,10 @@ public final class ManagementApi {
     } catch (ApiException e) {
       code = e.status();
       result = e.problem();
+    } catch (Refused e) {
+      ApiException refused = ApiException.of(e);
+      code = refused.status();
+      result = refused.problem();
     } catch (IllegalArgumentException e) {
       ApiException bad = ApiException.badRequest(e.getMessage());
       code = 400;

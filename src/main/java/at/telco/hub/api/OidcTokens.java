@@ -1,6 +1,6 @@
 package at.telco.hub.api;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package at.telco.hub.api;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

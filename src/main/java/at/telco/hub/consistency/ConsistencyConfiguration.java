@@ -1,11 +1,11 @@
 package at.telco.hub.consistency;
 
-import at.telco.hub.api.ConsistencyApi;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.config.AreaConfiguration;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.Mappings;
-import at.telco.hub.settings.Settings;
+import at.telco.hub.platform.KafkaClients;
 import at.telco.hub.sink.TargetStates;
 import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.crm.CustomerEvents;
@@ -15,20 +15,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.Registry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * Wires reconciliation, resync, schema drift and the schedule (after {@code HubConfiguration},
- * whose beans it uses): {@code reconciler}, {@code resync}, {@code schemaDrift}, {@code driftGuard}
- * and {@code reconciliationStore} in the registry; the drift guard on every route; Quartz's
- * clustered JDBC job store when {@code hub.schedule.clustered=true}.
+ * Consistency: reconciliation of the masters against the targets, resync, schema drift (a route
+ * whose tables drift does not start: the drift guard) and the schedule (Quartz, with the clustered
+ * JDBC job store when {@code hub.schedule.clustered=true}).
+ *
+ * <p>Binds {@code resync}, {@code reconciliationStore}, {@code reconciler}, {@code
+ * consistencyJobs}, {@code schemaDrift}, {@code driftGuard}.
  */
-public class ConsistencyConfiguration implements CamelConfiguration {
+public class ConsistencyConfiguration extends AreaConfiguration {
 
   /** The host name and process id: how logs and reports name this instance by default. */
   static String defaultInstanceId() {
@@ -44,21 +43,17 @@ public class ConsistencyConfiguration implements CamelConfiguration {
   }
 
   @Override
-  public void configure(CamelContext context) throws Exception {
-    Settings settings = new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
-    Registry registry = context.getRegistry();
-    DataSource hub = registry.lookupByNameAndType("hubDataSource", DataSource.class);
-    DataSource crm = registry.lookupByNameAndType("crmDataSource", DataSource.class);
-    DataSource billing = registry.lookupByNameAndType("billingDataSource", DataSource.class);
-    DataSource customerdb = registry.lookupByNameAndType("customerDbDataSource", DataSource.class);
-    Clock clock = registry.lookupByNameAndType("hubClock", Clock.class);
-    Mappings mappings = registry.lookupByNameAndType("mappings", Mappings.class);
-    CanonicalSchemas schemas =
-        registry.lookupByNameAndType("canonicalSchemas", CanonicalSchemas.class);
-    IdentityRegistry identities =
-        registry.lookupByNameAndType("identityRegistry", IdentityRegistry.class);
-    TargetStates states = registry.lookupByNameAndType("targetStates", TargetStates.class);
-    MeterRegistry meters = registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+  protected void wire() throws Exception {
+    DataSource hub = bean("hubDataSource", DataSource.class);
+    DataSource crm = bean("crmDataSource", DataSource.class);
+    DataSource billing = bean("billingDataSource", DataSource.class);
+    DataSource customerdb = bean("customerDbDataSource", DataSource.class);
+    Clock clock = bean("hubClock", Clock.class);
+    Mappings mappings = bean("mappings", Mappings.class);
+    CanonicalSchemas schemas = bean("canonicalSchemas", CanonicalSchemas.class);
+    IdentityRegistry identities = bean("identityRegistry", IdentityRegistry.class);
+    TargetStates states = bean("targetStates", TargetStates.class);
+    MeterRegistry meters = bean("metricsRegistry", MeterRegistry.class);
 
     ConsistencyMetrics metrics = new ConsistencyMetrics(meters);
     CustomerComparison customers =
@@ -66,10 +61,7 @@ public class ConsistencyConfiguration implements CamelConfiguration {
     BillingAccountComparison accounts =
         new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
     // the same bootstrap servers and security as every other Kafka client of the hub
-    Map<String, Object> kafka =
-        registry
-            .lookupByNameAndType("kafkaClients", at.telco.hub.platform.KafkaClients.class)
-            .properties();
+    Map<String, Object> kafka = bean("kafkaClients", KafkaClients.class).properties();
     kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "telco-hub-resync");
     Resync resync =
         new Resync(
@@ -83,9 +75,9 @@ public class ConsistencyConfiguration implements CamelConfiguration {
             kafka,
             settings.get("hub.kafka.topic.service"),
             settings.getInt("hub.resync.chunk-size", 500));
-    registry.bind("resync", resync);
+    bind("resync", resync);
     ReconciliationStore store = new ReconciliationStore(hub);
-    registry.bind("reconciliationStore", store);
+    bind("reconciliationStore", store);
     Reconciler reconciler =
         new Reconciler(
             crm,
@@ -106,13 +98,13 @@ public class ConsistencyConfiguration implements CamelConfiguration {
                 settings.getBoolean("hub.reconciliation.repair.enabled", false),
                 settings.getInt("hub.reconciliation.repair.chunk-size", 200),
                 settings.get("hub.instance.id", defaultInstanceId())));
-    registry.bind("reconciler", reconciler);
+    bind("reconciler", reconciler);
     reconciler.abandonStale();
 
-    AuditTrail audit = new AuditTrail(hub);
+    AuditTrail audit = bean("auditTrail", AuditTrail.class);
     reconciler.auditWith(audit);
     ConsistencyJobs jobs = new ConsistencyJobs(audit, clock);
-    registry.bind("consistencyJobs", jobs);
+    bind("consistencyJobs", jobs);
 
     SchemaDrift drift =
         new SchemaDrift(
@@ -120,16 +112,13 @@ public class ConsistencyConfiguration implements CamelConfiguration {
             SchemaContract.load(),
             hub,
             metrics);
-    registry.bind("schemaDrift", drift);
+    bind("schemaDrift", drift);
     DriftGuard guard = new DriftGuard(drift);
-    registry.bind("driftGuard", guard);
+    bind("driftGuard", guard);
     // before any route starts: a route whose tables drift does not start
     drift.check();
     guard.install(context);
     HealthCheckRegistry.get(context).register(new SchemaDriftHealthCheck(drift, guard));
-    registry.bind(
-        "consistencyApi",
-        new ConsistencyApi(context, reconciler, store, drift, guard, resync, jobs));
 
     if (settings.getBoolean("hub.schedule.clustered", false)) {
       Properties quartz = new Properties();

@@ -186,7 +186,7 @@ public final class CustomerComparison {
       String key, boolean inCrm, CanonicalEvent event, JsonNode actual) {
     if (actual != null && actual.path("anonymized").asBoolean(false)) {
       // erased: billing keeps an anonymised customer for its invoices, CLOSED (a repair closes it
-      // again and anonymises it again: Erasures.reapplyBilling)
+      // again and anonymises it again: BillingErasure.reapply)
       return "CLOSED".equals(Json.text(actual, "status"))
           ? null
           : new Difference(

@@ -1,7 +1,7 @@
 package at.telco.hub.deadletter;
 
-import at.telco.hub.api.ApiException;
 import at.telco.hub.canonical.Json;
+import at.telco.hub.failure.Refused;
 import at.telco.hub.jdbc.SqlFailures;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,11 +85,11 @@ public final class BulkReplays {
   public ObjectNode dryRun(DeadLetterFilter filter, int limit) {
     try {
       if (!dryRuns.tryAcquire(QUERY_TIMEOUT_S, java.util.concurrent.TimeUnit.SECONDS)) {
-        throw new ApiException(429, "too many dry runs at once: try again in a moment");
+        throw Refused.busy("too many dry runs at once: try again in a moment");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiException(503, "interrupted");
+      throw Refused.unavailable("interrupted");
     }
     try {
       return runDry(filter, limit);
@@ -145,7 +145,7 @@ public final class BulkReplays {
   /** Only dead letters that can be replayed into a target (canonical ones need a resync). */
   private DeadLetterFilter replayable(DeadLetterFilter filter) {
     if (filter.target() != null && !workbench.replayable(filter.target())) {
-      throw ApiException.badRequest(
+      throw Refused.invalid(
           "dead letters of " + filter.target() + " are not replayed in bulk: resync them");
     }
     return new DeadLetterFilter(
@@ -162,7 +162,7 @@ public final class BulkReplays {
   public ObjectNode start(DeadLetterFilter filter, int batchSize, int limit, String actor) {
     DeadLetterFilter f = replayable(filter);
     if (f.statuses().isEmpty()) {
-      throw ApiException.badRequest("only QUEUED or SUPERSEDED dead letters are replayed");
+      throw Refused.invalid("only QUEUED or SUPERSEDED dead letters are replayed");
     }
     UUID job = UUID.randomUUID();
     List<Object> params = new ArrayList<>();
@@ -254,9 +254,9 @@ public final class BulkReplays {
           String outcome;
           try {
             outcome = Json.text(workbench.replay(id, null, actor, job), "outcome");
-          } catch (ApiException e) {
+          } catch (Refused e) {
             // replayed or discarded meanwhile by someone else: nothing to do
-            outcome = e.status() == 409 ? "not-open" : "error: " + e.getMessage();
+            outcome = e.kind() == Refused.Kind.CONFLICT ? "not-open" : "error: " + e.getMessage();
           }
           outcomes.add(outcome);
           switch (outcome) {
@@ -360,7 +360,7 @@ public final class BulkReplays {
       ps.setString(1, actor);
       ps.setObject(2, job);
       if (ps.executeUpdate() == 0 && get(job) == null) {
-        throw ApiException.notFound("no bulk replay " + job);
+        throw Refused.notFound("no bulk replay " + job);
       }
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);

@@ -1,11 +1,11 @@
 package at.telco.hub.deadletter;
 
-import at.telco.hub.api.ApiException;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
+import at.telco.hub.failure.Refused;
 import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.sink.TargetChange;
@@ -122,7 +122,7 @@ public final class DeadLetterWorkbench {
   public ObjectNode replay(UUID id, String editedBody, String actor, UUID jobId) {
     DeadLetterSearch.Stored dl = load(id);
     if (!replayable(dl.target())) {
-      throw ApiException.conflict(
+      throw Refused.conflict(
           "a dead letter of "
               + dl.target()
               + " is a source record, not a change for a target: resync it from the master");
@@ -134,7 +134,7 @@ public final class DeadLetterWorkbench {
       body = editedBody;
     }
     if (body == null) {
-      throw ApiException.conflict(
+      throw Refused.conflict(
           "this dead letter was recorded without its body: replay it from the queue");
     }
     claim(dl, actor);
@@ -152,7 +152,7 @@ public final class DeadLetterWorkbench {
   public ObjectNode resync(UUID id, String actor) {
     DeadLetterSearch.Stored dl = load(id);
     if (dl.crmAccountId() == null) {
-      throw ApiException.conflict("this dead letter names no CRM account: nothing to re-read");
+      throw Refused.conflict("this dead letter names no CRM account: nothing to re-read");
     }
     claim(dl, actor);
     Exchange read =
@@ -256,10 +256,10 @@ public final class DeadLetterWorkbench {
   /** Discards a dead letter, with a mandatory reason; it leaves its queue. */
   public ObjectNode discard(UUID id, String reason, String actor) {
     if (reason == null || reason.strip().length() < 3) {
-      throw ApiException.badRequest("a discard needs a reason (query parameter 'reason')");
+      throw Refused.invalid("a discard needs a reason (query parameter 'reason')");
     }
     if (reason.length() > 500) {
-      throw ApiException.badRequest("the reason is at most 500 characters");
+      throw Refused.invalid("the reason is at most 500 characters");
     }
     DeadLetterSearch.Stored dl = load(id);
     try (Connection c = hub.getConnection()) {
@@ -309,7 +309,7 @@ public final class DeadLetterWorkbench {
     try (Connection c = hub.getConnection()) {
       DeadLetterSearch.Stored dl = DeadLetterSearch.stored(c, id, false);
       if (dl == null) {
-        throw ApiException.notFound("no dead letter " + id);
+        throw Refused.notFound("no dead letter " + id);
       }
       return dl;
     } catch (SQLException e) {
@@ -338,7 +338,7 @@ public final class DeadLetterWorkbench {
     try {
       event = CanonicalEvent.parse(editedBody);
     } catch (MalformedMessageException e) {
-      throw ApiException.invalid(
+      throw Refused.invalid(
           "the edited body is not a canonical event", List.of("$: " + e.getMessage()));
     }
     List<String> problems = new ArrayList<>(schemas.problems(event));
@@ -355,7 +355,7 @@ public final class DeadLetterWorkbench {
       // the original was not JSON: nothing to keep
     }
     if (!problems.isEmpty()) {
-      throw ApiException.invalid("the edited body is not a valid canonical event", problems);
+      throw Refused.invalid("the edited body is not a valid canonical event", problems);
     }
   }
 
@@ -368,11 +368,11 @@ public final class DeadLetterWorkbench {
                 && dl.replayStartedAt().plus(replayTimeout).isBefore(java.time.Instant.now())));
   }
 
-  private static ApiException notOpen(DeadLetterSearch.Stored dl) {
+  private static Refused notOpen(DeadLetterSearch.Stored dl) {
     if ("REPLAYING".equals(dl.status())) {
-      return ApiException.conflict("this dead letter is being replayed by " + dl.replayBy());
+      return Refused.conflict("this dead letter is being replayed by " + dl.replayBy());
     }
-    return ApiException.conflict(
+    return Refused.conflict(
         "this dead letter is "
             + dl.status()
             + (dl.resolution() == null ? "" : " (" + dl.resolution() + ")")
@@ -602,8 +602,8 @@ public final class DeadLetterWorkbench {
     return body == null ? null : DeadLetters.sha256(body);
   }
 
-  private static ApiException unavailable(String what, Throwable cause) {
+  private static Refused unavailable(String what, Throwable cause) {
     LOG.warn("{} is not available: {}", what, cause.toString());
-    return new ApiException(503, what + " is not available: nothing was changed, try again");
+    return Refused.unavailable(what + " is not available: nothing was changed, try again");
   }
 }

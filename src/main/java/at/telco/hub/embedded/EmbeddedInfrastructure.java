@@ -1,6 +1,6 @@
 package at.telco.hub.embedded;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import at.telco.hub.simulator.BillingSimulator;
 import at.telco.hub.simulator.CrmChangeTrickle;
 import at.telco.hub.simulator.NetworkSimulator;

@@ -3,6 +3,8 @@ package at.telco.hub.erasure;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.sink.billing.BillingErasure;
+import at.telco.hub.sink.customerdb.CustomerErasure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,12 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class Erasures {
 
   private static final Logger LOG = LoggerFactory.getLogger(Erasures.class);
-
-  /** What billing's name, street and city lines read after anonymisation. */
-  public static final String PLACEHOLDER = "ANONYMISED";
-
-  /** What billing's zip reads after anonymisation. */
-  public static final String ZIP_PLACEHOLDER = "0000";
 
   static final String CUSTOMERDB = "customerdb";
   static final String BILLING = "billing";
@@ -374,25 +370,14 @@ public final class Erasures {
   // ---- the systems
   // -------------------------------------------------------------------------------
 
-  private static final String ERASE_CUSTOMER =
-      """
-      UPDATE customerdb.customer SET billing_cust_no = NULL, given_name = NULL, family_name = NULL,
-        organization_name = NULL, vat_id = NULL, birth_date = NULL, language = NULL, segment = NULL,
-        marketing_opt_in = false, status = 'ERASED', source_versions = '{}', updated_at = now()
-      WHERE customer_id = ?
-      """;
-
   /** customerdb: personal columns nulled, status ERASED, contact media gone, services detached. */
   ObjectNode eraseCustomerDb(UUID customerId) {
     try (Connection c = customerdb.getConnection()) {
       c.setAutoCommit(false);
       try {
         // the customerdb writer's lock of this customer
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-          ps.setLong(1, customerId.getMostSignificantBits() ^ customerId.getLeastSignificantBits());
-          ps.executeQuery().close();
-        }
-        int[] n = eraseCustomerRow(c, customerId);
+        CustomerErasure.lock(c, customerId);
+        int[] n = CustomerErasure.eraseRow(c, customerId);
         int customers = n[0];
         int media = n[1];
         int services = n[2];
@@ -411,56 +396,6 @@ public final class Erasures {
   }
 
   /**
-   * customerdb's part of an erasure in the caller's transaction (which holds the customer's lock):
-   * the customer row, its contact media, its services' link; returns how many of each.
-   */
-  public static int[] eraseCustomerRow(Connection c, UUID customerId) throws SQLException {
-    int customers = update(c, ERASE_CUSTOMER, customerId);
-    int media =
-        update(c, "DELETE FROM customerdb.contact_medium WHERE customer_id = ?", customerId);
-    int services =
-        update(
-            c,
-            "UPDATE customerdb.service SET customer_id = NULL, updated_at = now()"
-                + " WHERE customer_id = ?",
-            customerId);
-    return new int[] {customers, media, services};
-  }
-
-  /**
-   * A repair of an erased customer's billing record (reconciliation found it changed behind the
-   * hub's back), in the caller's transaction holding the customer's lock: CLOSED again, and
-   * anonymised again if it was anonymised (a customer still under a legal hold keeps its data).
-   * Returns whether billing has the customer.
-   */
-  public static boolean reapplyBilling(Connection c, String crmAccountId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE billing.customer SET name_line1 = CASE WHEN anonymized THEN ? ELSE name_line1"
-                + " END, name_line2 = CASE WHEN anonymized THEN NULL ELSE name_line2 END,"
-                + " street_line = CASE WHEN anonymized THEN ? ELSE street_line END,"
-                + " zip = CASE WHEN anonymized THEN ? ELSE zip END,"
-                + " city = CASE WHEN anonymized THEN ? ELSE city END,"
-                + " email_invoice = CASE WHEN anonymized THEN NULL ELSE email_invoice END,"
-                + " vat_id = CASE WHEN anonymized THEN NULL ELSE vat_id END,"
-                + " status = 'CLOSED', updated_at = localtimestamp WHERE crm_account_id = ?")) {
-      ps.setString(1, PLACEHOLDER);
-      ps.setString(2, PLACEHOLDER);
-      ps.setString(3, ZIP_PLACEHOLDER);
-      ps.setString(4, PLACEHOLDER);
-      ps.setString(5, crmAccountId);
-      return ps.executeUpdate() > 0;
-    }
-  }
-
-  private static int update(Connection c, String sql, Object key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, key);
-      return ps.executeUpdate();
-    }
-  }
-
-  /**
    * billing: the customer anonymised, unless a billing account has an open balance (then {@code
    * hold} names why). Billing accounts and invoices are billing's; their IBAN is billing's to
    * clear.
@@ -470,12 +405,7 @@ public final class Erasures {
       c.setAutoCommit(false);
       try {
         // the billing writer's lock of this customer
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT pg_advisory_xact_lock(hashtextextended('hub:billing.customer:' || ?, 0))")) {
-          ps.setString(1, crmAccountId);
-          ps.executeQuery().close();
-        }
+        BillingErasure.lock(c, crmAccountId);
         Long custNo = null;
         try (PreparedStatement ps =
             c.prepareStatement(
@@ -506,19 +436,7 @@ public final class Erasures {
             }
           }
         }
-        int n;
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE billing.customer SET name_line1 = ?, name_line2 = NULL, street_line = ?,"
-                    + " zip = ?, city = ?, email_invoice = NULL, vat_id = NULL, anonymized = true,"
-                    + " status = 'CLOSED', updated_at = localtimestamp WHERE cust_no = ?")) {
-          ps.setString(1, PLACEHOLDER);
-          ps.setString(2, PLACEHOLDER);
-          ps.setString(3, ZIP_PLACEHOLDER);
-          ps.setString(4, PLACEHOLDER);
-          ps.setLong(5, custNo);
-          n = ps.executeUpdate();
-        }
+        int n = BillingErasure.anonymise(c, custNo);
         c.commit();
         return step("anonymised", n);
       } catch (SQLException | RuntimeException e) {

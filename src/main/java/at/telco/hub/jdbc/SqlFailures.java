@@ -91,8 +91,8 @@ public final class SqlFailures {
   /** Rethrows {@code e} as {@link TargetUnavailableException} when the database is away. */
   public static RuntimeException translate(String target, SQLException e) {
     if (isUnavailable(e)) {
-      return new TargetUnavailableException(target, e);
+      return new TargetUnavailableException(target, describe(e), e);
     }
-    return new TargetRejectedException(target, e);
+    return new TargetRejectedException(target, describe(e), e);
   }
 }

@@ -1,12 +1,12 @@
 package at.telco.hub.launcher;
 
-import at.telco.hub.HubConfiguration;
 import at.telco.hub.backup.HubBackup;
 import at.telco.hub.backup.Recovery;
+import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedDatabaseOnly;
 import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.platform.DataSources;
-import at.telco.hub.settings.Settings;
+import at.telco.hub.platform.HubDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -62,7 +62,7 @@ final class Maintenance {
       }
       // restore drops and recreates schema hub: as the owner role (hub.hubdb.migration.*), if
       // one is configured
-      HikariDataSource owner = HubConfiguration.migrationDataSource(settings);
+      HikariDataSource owner = HubDatabase.migrationDataSource(settings);
       try (HikariDataSource customerdb = DataSources.create(settings, "customerdb", null);
           HikariDataSource billing = DataSources.create(settings, "billing", null)) {
         return restore(
@@ -112,7 +112,7 @@ final class Maintenance {
     }
     HubBackup.Result r =
         HubBackup.restore(
-            hub, from, dirs, version -> HubConfiguration.migrate(hub, runtimeRole, version));
+            hub, from, dirs, version -> HubDatabase.migrate(hub, runtimeRole, version));
     Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
     System.out.printf(
         "restored the hub's state from %s (schema version %s, %d rows; directories %s);"

@@ -2,15 +2,9 @@ package at.telco.hub.mapping;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
-import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.sink.TargetChange;
-import at.telco.hub.source.billing.BillingEvents;
-import at.telco.hub.source.crm.CustomerEvents;
-import at.telco.hub.source.network.NetworkInventory;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -23,9 +17,10 @@ import org.apache.camel.spi.TransformerKey;
 import org.apache.camel.support.DefaultMessage;
 
 /**
- * Registers the mappings of {@code transformers/} as Camel data type transformers, so a route says
- * {@code transform: {fromType: crm:account-snapshot, toType: canonical:customer}} and the mapping
- * is found by its name.
+ * The mappings of {@code transformers/} as Camel data type transformers, so a route says {@code
+ * transform: {fromType: crm:account-snapshot, toType: canonical:customer}}; each flow registers its
+ * own when its area is wired. The names of the mappings are the file names in {@code
+ * transformers/}.
  */
 public final class HubTransformers {
 
@@ -49,77 +44,34 @@ public final class HubTransformers {
 
   private HubTransformers() {}
 
-  public static void register(
+  /**
+   * Registers {@code from -> to} as the transformer that makes a source record (JsonNode, or a
+   * poll's batch of them) a validated canonical event with {@code toEvent}.
+   */
+  public static void sourceToCanonical(
       CamelContext context,
+      String from,
+      String to,
+      CanonicalSchemas schemas,
+      Function<JsonNode, CanonicalEvent> toEvent) {
+    put(context, from, to, new SourceTransformer(schemas, toEvent));
+  }
+
+  /**
+   * Registers {@code from -> to} as the transformer that maps a canonical event (a {@link
+   * TargetChange}, or a list of them) to the target's row document with the mapping {@code mapping}
+   * of {@code transformers/}, which is loaded now (a mapping that does not compile stops the
+   * start); only events of {@code onlyType} are mapped when it is given.
+   */
+  public static void canonicalToTarget(
+      CamelContext context,
+      String from,
+      String to,
       Mappings mappings,
-      CustomerEvents customers,
-      BillingEvents billing,
-      Clock clock,
-      CanonicalSchemas schemas) {
-    for (String name :
-        List.of(
-            CRM_TO_CANONICAL_CUSTOMER,
-            CUSTOMER_TO_CUSTOMERDB,
-            CUSTOMER_TO_BILLING,
-            BILLING_TO_CANONICAL_ACCOUNT,
-            BILLING_TO_CANONICAL_BILL,
-            BILLING_ACCOUNT_TO_CUSTOMERDB,
-            NETWORK_TO_CANONICAL_SERVICE,
-            SERVICE_TO_CUSTOMERDB)) {
-      mappings.load(name);
-    }
-    put(
-        context,
-        "crm:account-snapshot",
-        "canonical:customer",
-        new CanonicalCustomerTransformer(mappings, customers, schemas));
-    put(
-        context,
-        "canonical:customer",
-        "customerdb:customer",
-        new TargetRowTransformer(mappings, CUSTOMER_TO_CUSTOMERDB, null));
-    put(
-        context,
-        "canonical:customer",
-        "billing:customer",
-        new TargetRowTransformer(mappings, CUSTOMER_TO_BILLING, null));
-    put(
-        context,
-        "billing:event",
-        "canonical:billing",
-        new SourceTransformer(
-            schemas,
-            doc -> {
-              boolean bill = "bill".equals(Json.text(doc, "kind"));
-              JsonNode data =
-                  mappings.apply(
-                      bill ? BILLING_TO_CANONICAL_BILL : BILLING_TO_CANONICAL_ACCOUNT, doc);
-              return billing.from(doc, data);
-            }));
-    put(
-        context,
-        "canonical:billing",
-        "customerdb:billing-account",
-        new TargetRowTransformer(
-            mappings, BILLING_ACCOUNT_TO_CUSTOMERDB, CanonicalTypes.BILLING_ACCOUNT_CHANGE));
-    put(
-        context,
-        "network:inventory",
-        "canonical:service",
-        new SourceTransformer(
-            schemas,
-            item -> {
-              ObjectNode input = Json.object();
-              input.set("event", item.path("event"));
-              input.put("customerId", Json.text(item, "customerId"));
-              return NetworkInventory.canonical(
-                  item, mappings.apply(NETWORK_TO_CANONICAL_SERVICE, input), clock);
-            }));
-    put(
-        context,
-        "canonical:service",
-        "customerdb:service",
-        new TargetRowTransformer(mappings, SERVICE_TO_CUSTOMERDB, null));
+      String mapping,
+      String onlyType) {
+    mappings.load(mapping);
+    put(context, from, to, new TargetRowTransformer(mappings, mapping, onlyType));
   }
 
   private static void put(CamelContext context, String from, String to, Transformer transformer) {
@@ -129,42 +81,6 @@ public final class HubTransformers {
     transformer.setTo(to);
     transformer.setCamelContext(context);
     context.getTransformerRegistry().put(new TransformerKey(fromType, toType), transformer);
-  }
-
-  /**
-   * A CRM account snapshot (JsonNode) becomes a validated canonical customer event: the data by the
-   * mapping, the envelope by {@link CustomerEvents}. One snapshot: the message body becomes the
-   * event's JSON and the Kafka key the CRM account. A list of them (a poll's batch): see {@link
-   * #toBatch}.
-   */
-  static final class CanonicalCustomerTransformer extends Transformer {
-    private final Mappings mappings;
-    private final CustomerEvents events;
-    private final CanonicalSchemas schemas;
-
-    CanonicalCustomerTransformer(
-        Mappings mappings, CustomerEvents events, CanonicalSchemas schemas) {
-      this.mappings = mappings;
-      this.events = events;
-      this.schemas = schemas;
-    }
-
-    private CanonicalEvent event(JsonNode snapshot) {
-      JsonNode data = mappings.apply(CRM_TO_CANONICAL_CUSTOMER, snapshot);
-      return schemas.validate(events.fromCrm(snapshot, data));
-    }
-
-    @Override
-    public void transform(Message message, DataType from, DataType to)
-        throws InvalidPayloadException {
-      if (message.getBody() instanceof List<?> snapshots) {
-        toBatch(message, snapshots, this::event);
-        return;
-      }
-      CanonicalEvent event = event(message.getMandatoryBody(JsonNode.class));
-      message.setBody(event.toJson());
-      kafkaHeaders(message, event);
-    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package at.telco.hub.observe;
 
-import at.telco.hub.sink.ApplyOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,8 +23,8 @@ public final class HubMetrics {
     return registry;
   }
 
-  /** hub_target_changes_total{target, outcome}. */
-  public void applied(String target, ApplyOutcome outcome) {
+  /** hub_target_changes_total{target, outcome}: the outcome is the sink's (applied, stale, ...). */
+  public void applied(String target, Enum<?> outcome) {
     counter(
             "hub.target.changes",
             "Canonical changes handled by a target route, by outcome",

@@ -42,7 +42,7 @@ public final class KeyHash {
 
   /** The secret kept in {@code file}; created (readable by the owner only) if it does not exist. */
   public static String secretInFile(Path file) {
-    return at.telco.hub.settings.Settings.secretInFile(file);
+    return at.telco.hub.config.Settings.secretInFile(file);
   }
 
   /** The hash of a business key; null for null. */

@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * or a health call, so neither waits for a server that hangs. A probe that fails sets its gauges to
  * NaN (unknown, not the last good value) and counts {@code hub_observation_failures_total{probe}}.
  *
- * <p>A new flow registers what it owns when it is wired (see the README, "How a new flow hooks
- * in"), e.g. {@code observations.backlog("billing.event_out", billingDs, "SELECT count(*),
- * min(created_at) FROM billing.event_out WHERE processed_at IS NULL")}.
+ * <p>Each area registers what it owns when it is wired, e.g. {@code
+ * observations.backlog("crm.change_log", crm, "SELECT count(*), min(changed_at) FROM crm.change_log
+ * WHERE processed_at IS NULL")}.
  */
 public final class Observations extends ServiceSupport {
 
@@ -82,15 +82,21 @@ public final class Observations extends ServiceSupport {
   private ScheduledExecutorService executor;
 
   // the dead-letter figures of the last sample, for the health detail
+  private final HubMetrics metrics;
   private final Set<String> deadLetterTargets = ConcurrentHashMap.newKeySet();
   private volatile Map<String, long[]> deadLetterSample = Map.of();
   private volatile boolean deadLettersKnown;
   private volatile long deadLetterThreshold;
 
   public Observations(
-      CamelContext context, MeterRegistry registry, Clock clock, Duration interval) {
+      CamelContext context,
+      MeterRegistry registry,
+      HubMetrics metrics,
+      Clock clock,
+      Duration interval) {
     this.context = context;
     this.registry = registry;
+    this.metrics = metrics;
     this.gauges = new Gauges(registry);
     this.clock = clock;
     this.interval = interval;
@@ -243,8 +249,12 @@ public final class Observations extends ServiceSupport {
     healthDetail(new DeadLetterDetail());
   }
 
-  /** A target whose dead letters are reported even while it has none (0 rather than absent). */
+  /**
+   * A target whose dead letters are reported even while it has none (0 rather than absent), and
+   * whose dead-letter counter exists from the start.
+   */
   public void deadLetterTarget(String target) {
+    metrics.declareDeadLetterTarget(target);
     deadLetterTargets.add(target);
     deadLetterGauge(target);
     deadLetterAgeGauge(target);

@@ -1,6 +1,6 @@
 package at.telco.hub.observe;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;

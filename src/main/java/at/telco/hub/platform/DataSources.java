@@ -1,6 +1,6 @@
 package at.telco.hub.platform;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 

@@ -1,6 +1,6 @@
 package at.telco.hub.source;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**

@@ -3,7 +3,7 @@ package at.telco.hub.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

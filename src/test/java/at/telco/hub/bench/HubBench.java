@@ -3,7 +3,6 @@ package at.telco.hub.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import at.telco.hub.HubConfiguration;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.it.ChildHub;
@@ -13,6 +12,7 @@ import at.telco.hub.it.TestServers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.platform.HubDatabase;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -1104,7 +1104,7 @@ class HubBench {
       hub.setUsername(SystemDatabases.OWNER_ROLE);
       hub.setMaximumPoolSize(4);
       // the hub's tables, as at its start: migrated by the owner, granted to the runtime role
-      HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
+      HubDatabase.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     installProbes(s);
     Properties props = s.hubProperties();

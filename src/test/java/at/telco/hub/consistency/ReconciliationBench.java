@@ -383,7 +383,7 @@ class ReconciliationBench {
     TestServers s = TestServers.get();
     // the hub's tables, as at its start: migrated by the owner, granted to the runtime role
     try (HikariDataSource hub = pool(s, SystemDatabases.OWNER_ROLE, "hub")) {
-      at.telco.hub.HubConfiguration.migrate(hub, SystemDatabases.HUB_ROLE, null);
+      at.telco.hub.platform.HubDatabase.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     Mappings mappings = mappings();
     Loaded loaded = load(s, mappings);

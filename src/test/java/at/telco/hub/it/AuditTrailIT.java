@@ -247,7 +247,7 @@ class AuditTrailIT {
     servers.execute(
         "postgres", "CREATE ROLE " + role + " LOGIN", "CREATE DATABASE " + db + " OWNER " + role);
     DataSource alone = servers.as(role, db);
-    at.telco.hub.HubConfiguration.migrate(alone, role, null);
+    at.telco.hub.platform.HubDatabase.migrate(alone, role, null);
     try (Connection c = alone.getConnection();
         Statement s = c.createStatement();
         ResultSet rs =

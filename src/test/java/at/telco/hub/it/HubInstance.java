@@ -4,7 +4,10 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
-/** The hub's core (HubConfiguration and every route file) in this JVM, on Camel Main. */
+/**
+ * The hub's core (every area of camel.main.configuration-classes and every route file) in this JVM,
+ * on Camel Main.
+ */
 public final class HubInstance implements AutoCloseable {
 
   private final Main main;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedKafkaBroker;
 import at.telco.hub.platform.KafkaClients;
 import at.telco.hub.platform.KafkaTopics;
-import at.telco.hub.settings.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -119,7 +119,7 @@ class RestoreIT {
           new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
               "tcp://127.0.0.1:" + e.artemis,
               at.telco.hub.embedded.EmbeddedInfrastructure.DEFAULT_ARTEMIS_USER,
-              at.telco.hub.settings.Settings.secretInFile(
+              at.telco.hub.config.Settings.secretInFile(
                   e.dataDir.resolve(
                       at.telco.hub.embedded.EmbeddedInfrastructure.ARTEMIS_PASSWORD_FILE)))) {
         assertThat(Queues.browse(cf, "DLQ.billing", null)).isNotEmpty();

@@ -1,9 +1,9 @@
 package at.telco.hub.it;
 
+import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.ArtemisSecurity;
 import at.telco.hub.embedded.EmbeddedArtemisBroker;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
-import at.telco.hub.settings.Settings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

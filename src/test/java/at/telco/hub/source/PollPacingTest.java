@@ -2,7 +2,7 @@ package at.telco.hub.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import at.telco.hub.settings.Settings;
+import at.telco.hub.config.Settings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -200,7 +200,7 @@ public final class BillingCustomerWriter {
               if (change.outcome() == ApplyOutcome.NOT_ELIGIBLE
                   && change.event().isDelete()
                   && change.event().isResync()
-                  && at.telco.hub.erasure.Erasures.reapplyBilling(c, change.event().subject())) {
+                  && BillingErasure.reapply(c, change.event().subject())) {
                 // a repair of an erased customer's record changed behind the hub's back
                 change.outcome(ApplyOutcome.APPLIED);
               }

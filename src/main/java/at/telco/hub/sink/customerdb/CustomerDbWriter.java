@@ -153,7 +153,7 @@ public final class CustomerDbWriter {
               && change.event().isDelete()
               && change.event().isResync()) {
             // a repair of an erased customer's row changed behind the hub's back: erased again
-            at.telco.hub.erasure.Erasures.eraseCustomerRow(c, e.getKey());
+            CustomerErasure.eraseRow(c, e.getKey());
             reErased.add(change);
             continue;
           }
@@ -260,10 +260,15 @@ public final class CustomerDbWriter {
     }
   }
 
+  /** The key of a customer's advisory lock: the writer and the erasure take the same. */
+  static long lockKey(UUID customerId) {
+    return customerId.getMostSignificantBits() ^ customerId.getLeastSignificantBits();
+  }
+
   private static void lock(Connection c, Iterable<UUID> ids) throws SQLException {
     List<Long> keys = new ArrayList<>();
     for (UUID id : ids) {
-      keys.add(id.getMostSignificantBits() ^ id.getLeastSignificantBits());
+      keys.add(lockKey(id));
     }
     try (PreparedStatement ps = c.prepareStatement(LOCK)) {
       ps.setArray(1, c.createArrayOf("bigint", keys.toArray()));

@@ -1,4 +1,4 @@
-package at.telco.hub.settings;
+package at.telco.hub.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +22,11 @@ public final class Settings {
 
   public Settings(Function<String, Optional<String>> lookup) {
     this.lookup = lookup;
+  }
+
+  /** The settings of a CamelContext: its properties (placeholders resolved). */
+  public static Settings of(org.apache.camel.CamelContext context) {
+    return new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
   }
 
   public Optional<String> optional(String key) {

@@ -1,0 +1,110 @@
+package at.telco.hub.api;
+
+import at.telco.hub.audit.AuditChain;
+import at.telco.hub.audit.AuditTrail;
+import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.consistency.ConsistencyJobs;
+import at.telco.hub.consistency.DriftGuard;
+import at.telco.hub.consistency.Reconciler;
+import at.telco.hub.consistency.ReconciliationStore;
+import at.telco.hub.consistency.Resync;
+import at.telco.hub.consistency.SchemaDrift;
+import at.telco.hub.deadletter.BulkReplays;
+import at.telco.hub.deadletter.DeadLetterSearch;
+import at.telco.hub.deadletter.DeadLetterWorkbench;
+import at.telco.hub.erasure.Erasures;
+import at.telco.hub.observe.KeyHash;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+
+/**
+ * The management API and the console on the business HTTP port, last of the areas (it exposes what
+ * the others bound): the API's users and roles, the gate in front of {@code /api/} (sign-in, roles,
+ * rate limits, the audit of sign-ins), and the beans the REST routes call for the workbench,
+ * consistency and erasure. The domain's refusals become HTTP statuses here only.
+ *
+ * <p>Binds {@code apiUsers}, {@code apiSecurity}, the platform-http engine, {@code managementApi},
+ * {@code consistencyApi}, {@code erasureApi}, {@code consoleResources}.
+ */
+public class ApiConfiguration extends AreaConfiguration {
+
+  @Override
+  protected void wire() throws Exception {
+    ApiUsers users =
+        bind(
+            "apiUsers",
+            new ApiUsers(
+                bean("hubDataSource", DataSource.class), settings, bean("hubClock", Clock.class)));
+    users
+        .bootstrapAdmin(settings.secret("hub.admin.password"))
+        .ifPresent(
+            password ->
+                System.out.println(
+                    "\n  The management API's user 'admin' was created with the password\n\n      "
+                        + password
+                        + "\n\n  It is shown this once. Sign in at /console/ and change it, or set"
+                        + " HUB_ADMIN_PASSWORD\n  before the first start. (hub database table"
+                        + " hub.api_user)\n"));
+    ApiSecurity security = bind("apiSecurity", new ApiSecurity(context, users));
+    OidcTokens.fromSettings(settings).ifPresent(security::acceptJwts);
+    security.limitRates(RateLimits.fromSettings(settings));
+    AuditTrail audit = bean("auditTrail", AuditTrail.class);
+    security.auditWith(audit, bean("keyHash", KeyHash.class));
+    if (settings.getBoolean("camel.server.enabled", true)) {
+      httpEngine(security, settings.getInt("camel.server.port", 8080));
+    }
+
+    bind(
+        "managementApi",
+        new ManagementApi(
+            users,
+            security,
+            bean("deadLetterSearch", DeadLetterSearch.class),
+            bean("deadLetterWorkbench", DeadLetterWorkbench.class),
+            bean("bulkReplays", BulkReplays.class),
+            audit,
+            bean("auditChain", AuditChain.class)));
+    bind(
+        "consistencyApi",
+        new ConsistencyApi(
+            context,
+            bean("reconciler", Reconciler.class),
+            bean("reconciliationStore", ReconciliationStore.class),
+            bean("schemaDrift", SchemaDrift.class),
+            bean("driftGuard", DriftGuard.class),
+            bean("resync", Resync.class),
+            bean("consistencyJobs", ConsistencyJobs.class)));
+    bind("erasureApi", new ErasureApi(bean("erasures", Erasures.class)));
+    bind("consoleResources", new ConsoleResources());
+  }
+
+  /**
+   * Platform-http consumers must find the business server's router; with a second server
+   * (management, port 9876) the engine cannot tell which one it is and falls back to 8080. The gate
+   * goes in front of /api/ when the first consumer is created: after the server is up, before any
+   * route answers.
+   */
+  private void httpEngine(ApiSecurity security, int port) {
+    VertxPlatformHttpEngine engine =
+        new VertxPlatformHttpEngine() {
+          @Override
+          public int getServerPort() {
+            return port;
+          }
+
+          @Override
+          public PlatformHttpConsumer createConsumer(
+              PlatformHttpEndpoint endpoint, Processor processor) {
+            security.installOnce(port);
+            return super.createConsumer(endpoint, processor);
+          }
+        };
+    engine.setCamelContext(context);
+    bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, engine);
+  }
+}

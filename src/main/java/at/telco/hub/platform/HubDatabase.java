@@ -1,0 +1,120 @@
+package at.telco.hub.platform;
+
+import at.telco.hub.config.Settings;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's own database: its connection pool (every connection names its writer, for the audit
+ * trail's segments) and its schema, brought up to date by the versioned Flyway migrations of {@code
+ * db/hub} as the schema's owner role.
+ */
+public final class HubDatabase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HubDatabase.class);
+
+  private HubDatabase() {}
+
+  /** The runtime pool ({@code hub.hubdb.*}); every connection names its audit-trail writer. */
+  public static HikariDataSource pool(Settings settings) {
+    return DataSources.create(
+        settings, "hubdb", "SET hub.audit_writer = '" + auditWriter(settings) + "'");
+  }
+
+  /** The audit trail's writer: the instance id (quotes removed, it goes into a SET). */
+  static String auditWriter(Settings settings) {
+    String id =
+        settings.get(
+            "hub.instance.id",
+            settings.get(
+                "hub.instance-id", hostName() + ":" + settings.get("camel.server.port", "8080")));
+    return id.replaceAll("[^A-Za-z0-9._:@-]", "_");
+  }
+
+  /** The host name, or {@code hub} when it cannot be known. */
+  public static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "hub";
+    }
+  }
+
+  /**
+   * The hub database as the owner of its schema and tables ({@code hub.hubdb.migration.username},
+   * password from {@code hub.hubdb.migration.password} or {@code -password-file}, the hub
+   * database's URL unless {@code hub.hubdb.migration.jdbc-url}), or null when none is configured.
+   */
+  public static HikariDataSource migrationDataSource(Settings settings) {
+    if (settings.optional("hub.hubdb.migration.username").isEmpty()) {
+      return null;
+    }
+    Settings migration =
+        new Settings(
+            k ->
+                k.equals("hub.hubdb.migration.jdbc-url")
+                    ? settings.optional(k).or(() -> settings.optional("hub.hubdb.jdbc-url"))
+                    // Flyway holds two connections: its lock and the migration
+                    : k.equals("hub.hubdb.migration.pool-size")
+                        ? Optional.of("2")
+                        : settings.optional(k));
+    return DataSources.create(migration, "hubdb.migration", null);
+  }
+
+  /**
+   * Applies the migrations as the owner role, which then owns every hub table while the runtime
+   * role ({@code hub.hubdb.username}) gets only the privileges the migrations grant it. Without an
+   * owner role configured the runtime role migrates and owns the tables itself: it still works, but
+   * then the runtime role could switch the audit trail's triggers off or grant itself back what it
+   * gave up, which is said loudly.
+   */
+  public static void migrateAsOwner(Settings settings, DataSource hub) {
+    String runtime = settings.get("hub.hubdb.username");
+    String owner = settings.optional("hub.hubdb.migration.username").orElse(runtime);
+    if (owner.equals(runtime)) {
+      LOG.warn(
+          "no owner role for the hub database (hub.hubdb.migration.username): the runtime role {}"
+              + " runs the migrations and owns the hub's tables, so the audit trail is NOT"
+              + " protected from the hub's own role (it could disable the append-only triggers or"
+              + " grant itself UPDATE and DELETE); see docs/security.md, Database roles",
+          runtime);
+      migrate(hub, runtime, null);
+      return;
+    }
+    try (HikariDataSource migration = migrationDataSource(settings)) {
+      migrate(migration, runtime, null);
+    }
+    LOG.info(
+        "hub database migrated as its owner role {}; the hub runs as {}, which does not own it",
+        owner,
+        runtime);
+  }
+
+  /**
+   * Brings the hub database's schema to {@code target} (a migration version), or to the latest for
+   * null, as the data source's user (who then owns what the migrations create); {@code runtimeRole}
+   * (null or the same user: none) is granted what the hub needs at run time.
+   */
+  public static void migrate(DataSource hub, String runtimeRole, String target) {
+    var config =
+        Flyway.configure()
+            .dataSource(hub)
+            .schemas("hub")
+            .defaultSchema("hub")
+            .locations("classpath:db/hub")
+            // V61: the runtime role the migrations grant to (empty: the migrating user itself)
+            .placeholders(Map.of("hub_runtime_role", runtimeRole == null ? "" : runtimeRole))
+            // features are developed in parallel with their own version ranges
+            .outOfOrder(true)
+            .connectRetries(30);
+    if (target != null) {
+      config.target(target);
+    }
+    config.load().migrate();
+  }
+}

@@ -1,0 +1,100 @@
+package at.telco.hub.source.billing;
+
+import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.canonical.CanonicalTypes;
+import at.telco.hub.canonical.Json;
+import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.identity.BillingAccountIdentities;
+import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.mapping.HubTransformers;
+import at.telco.hub.mapping.Mappings;
+import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.observe.Observations;
+import at.telco.hub.sink.TargetStates;
+import at.telco.hub.sink.crm.CrmNotes;
+import at.telco.hub.sink.customerdb.BillingAccountWriter;
+import at.telco.hub.source.Parking;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Flow 2, billing accounts and bills: billing's outbox is claimed and each event published as a
+ * canonical billing account or bill (routes/billing-events.camel.yaml), which customerdb's billing
+ * accounts and the CRM's activity notes take (billing-to-customerdb, billing-to-crm-notes); the
+ * flow's transformers, backlog, consumer lag and dead-letter targets.
+ *
+ * <p>Binds {@code billingEventPoller}, {@code billingAccountWriter}, {@code crmNotes}.
+ */
+public class BillingFlowsConfiguration extends AreaConfiguration {
+
+  @Override
+  protected void wire() throws Exception {
+    DataSource billing = bean("billingDataSource", DataSource.class);
+    Clock clock = bean("hubClock", Clock.class);
+    HubMetrics metrics = bean("hubMetrics", HubMetrics.class);
+    bind(
+        "billingEventPoller",
+        new BillingEventPoller(
+            billing,
+            bean("identityRegistry", IdentityRegistry.class),
+            bean("billingAccountIdentities", BillingAccountIdentities.class),
+            bean("parking", Parking.class),
+            metrics,
+            settings.getInt("hub.billing.poll.batch-size", 500)));
+    bind(
+        "billingAccountWriter",
+        new BillingAccountWriter(
+            bean("customerDbDataSource", DataSource.class),
+            bean("targetStates", TargetStates.class),
+            metrics,
+            clock));
+    bind("crmNotes", new CrmNotes(bean("crmDataSource", DataSource.class), metrics));
+
+    Mappings mappings = bean("mappings", Mappings.class);
+    BillingEvents events = new BillingEvents(clock);
+    mappings.load(HubTransformers.BILLING_TO_CANONICAL_ACCOUNT);
+    mappings.load(HubTransformers.BILLING_TO_CANONICAL_BILL);
+    HubTransformers.sourceToCanonical(
+        context,
+        "billing:event",
+        "canonical:billing",
+        bean("canonicalSchemas", CanonicalSchemas.class),
+        doc ->
+            events.from(
+                doc,
+                mappings.apply(
+                    "bill".equals(Json.text(doc, "kind"))
+                        ? HubTransformers.BILLING_TO_CANONICAL_BILL
+                        : HubTransformers.BILLING_TO_CANONICAL_ACCOUNT,
+                    doc)));
+    HubTransformers.canonicalToTarget(
+        context,
+        "canonical:billing",
+        "customerdb:billing-account",
+        mappings,
+        HubTransformers.BILLING_ACCOUNT_TO_CUSTOMERDB,
+        CanonicalTypes.BILLING_ACCOUNT_CHANGE);
+
+    Observations observations = bean("hubObservations", Observations.class);
+    // billing writes local (Vienna) time: the age is computed in its session's time zone
+    observations.backlog(
+        "billing.event_out",
+        billing,
+        "SELECT count(*), coalesce(extract(epoch FROM localtimestamp - min(created_at)), 0)"
+            + " FROM billing.event_out WHERE picked_up_at IS NULL");
+    Admin admin = bean("kafkaAdmin", Admin.class);
+    String topic = settings.get("hub.kafka.topic.billing");
+    observations.consumerLag(
+        admin,
+        "customerdb.billing_account",
+        settings.get("hub.target.billing-account.group"),
+        topic);
+    observations.consumerLag(
+        admin, "crm.activity", settings.get("hub.target.crm-notes.group"), topic);
+    for (String target :
+        new String[] {"canonical-billing", "customerdb.billing_account", "crm.activity"}) {
+      observations.deadLetterTarget(target);
+    }
+  }
+}

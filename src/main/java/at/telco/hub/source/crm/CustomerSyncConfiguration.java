@@ -1,0 +1,108 @@
+package at.telco.hub.source.crm;
+
+import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.mapping.HubTransformers;
+import at.telco.hub.mapping.Mappings;
+import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.Observations;
+import at.telco.hub.sink.DeadLetterSupersession;
+import at.telco.hub.sink.TargetStates;
+import at.telco.hub.sink.billing.BillingCustomerWriter;
+import at.telco.hub.sink.customerdb.CustomerDbWriter;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Flow 1, customer sync: the CRM's change log is claimed and each account's snapshot published as a
+ * canonical customer (routes/crm-customer.camel.yaml), which customerdb and billing take
+ * (routes/customer-to-customerdb.camel.yaml, customer-to-billing.camel.yaml); the data-quality
+ * findings of the CRM's records; the flow's transformers, backlog, consumer lag and dead-letter
+ * targets.
+ *
+ * <p>Binds {@code crmChangePoller}, {@code crmDataQuality}, {@code customerDbWriter}, {@code
+ * billingCustomerWriter}.
+ */
+public class CustomerSyncConfiguration extends AreaConfiguration {
+
+  @Override
+  protected void wire() throws Exception {
+    DataSource crm = bean("crmDataSource", DataSource.class);
+    Clock clock = bean("hubClock", Clock.class);
+    HubMetrics metrics = bean("hubMetrics", HubMetrics.class);
+    IdentityRegistry identities = bean("identityRegistry", IdentityRegistry.class);
+    DeadLetterSupersession supersession =
+        bean("deadLetterSupersession", DeadLetterSupersession.class);
+
+    bind(
+        "crmChangePoller",
+        new CrmChangePoller(
+            crm, identities, metrics, settings.getInt("hub.crm.poll.batch-size", 500)));
+    bind(
+        "crmDataQuality",
+        new CrmDataQuality(
+            bean("hubDataSource", DataSource.class), metrics, bean("keyHash", KeyHash.class)));
+    CustomerDbWriter customerDbWriter =
+        bind(
+            "customerDbWriter",
+            new CustomerDbWriter(
+                bean("customerDbDataSource", DataSource.class),
+                identities,
+                metrics,
+                clock,
+                supersession));
+    bind(
+        "billingCustomerWriter",
+        new BillingCustomerWriter(
+            bean("billingDataSource", DataSource.class),
+            bean("targetStates", TargetStates.class),
+            identities,
+            customerDbWriter,
+            metrics,
+            clock,
+            supersession));
+
+    Mappings mappings = bean("mappings", Mappings.class);
+    CustomerEvents events = new CustomerEvents(clock);
+    mappings.load(HubTransformers.CRM_TO_CANONICAL_CUSTOMER);
+    HubTransformers.sourceToCanonical(
+        context,
+        "crm:account-snapshot",
+        "canonical:customer",
+        bean("canonicalSchemas", CanonicalSchemas.class),
+        snapshot ->
+            events.fromCrm(
+                snapshot, mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, snapshot)));
+    HubTransformers.canonicalToTarget(
+        context,
+        "canonical:customer",
+        "customerdb:customer",
+        mappings,
+        HubTransformers.CUSTOMER_TO_CUSTOMERDB,
+        null);
+    HubTransformers.canonicalToTarget(
+        context,
+        "canonical:customer",
+        "billing:customer",
+        mappings,
+        HubTransformers.CUSTOMER_TO_BILLING,
+        null);
+
+    Observations observations = bean("hubObservations", Observations.class);
+    observations.backlog(
+        "crm.change_log",
+        crm,
+        "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
+    Admin admin = bean("kafkaAdmin", Admin.class);
+    String topic = settings.get("hub.kafka.topic.customer");
+    observations.consumerLag(
+        admin, "customerdb", settings.get("hub.target.customerdb.group"), topic);
+    observations.consumerLag(admin, "billing", settings.get("hub.target.billing.group"), topic);
+    for (String target : new String[] {"canonical-customer", "customerdb", "billing"}) {
+      observations.deadLetterTarget(target);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package at.telco.hub.source.network;
+
+import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.canonical.Json;
+import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.identity.BillingAccountIdentities;
+import at.telco.hub.mapping.HubTransformers;
+import at.telco.hub.mapping.Mappings;
+import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.observe.Observations;
+import at.telco.hub.sink.TargetStates;
+import at.telco.hub.sink.customerdb.ServiceWriter;
+import at.telco.hub.source.Parking;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * Flow 4, network inventory: the network's inventory events become canonical services, resolved to
+ * their customer through the billing account, or parked on Artemis until billing has told the hub
+ * about the account (routes/network-inventory.camel.yaml); customerdb takes the services
+ * (service-to-customerdb); the flow's transformers, consumer lag, parking queue and dead-letter
+ * targets.
+ *
+ * <p>Binds {@code networkInventory}, {@code serviceWriter}.
+ */
+public class NetworkConfiguration extends AreaConfiguration {
+
+  @Override
+  protected void wire() throws Exception {
+    Clock clock = bean("hubClock", Clock.class);
+    Parking parking = bean("parking", Parking.class);
+    bind(
+        "networkInventory",
+        new NetworkInventory(
+            bean("billingAccountIdentities", BillingAccountIdentities.class), parking, clock));
+    bind(
+        "serviceWriter",
+        new ServiceWriter(
+            bean("customerDbDataSource", DataSource.class),
+            bean("targetStates", TargetStates.class),
+            bean("hubMetrics", HubMetrics.class),
+            clock));
+
+    Mappings mappings = bean("mappings", Mappings.class);
+    mappings.load(HubTransformers.NETWORK_TO_CANONICAL_SERVICE);
+    HubTransformers.sourceToCanonical(
+        context,
+        "network:inventory",
+        "canonical:service",
+        bean("canonicalSchemas", CanonicalSchemas.class),
+        item -> {
+          ObjectNode input = Json.object();
+          input.set("event", item.path("event"));
+          input.put("customerId", Json.text(item, "customerId"));
+          return NetworkInventory.canonical(
+              item, mappings.apply(HubTransformers.NETWORK_TO_CANONICAL_SERVICE, input), clock);
+        });
+    HubTransformers.canonicalToTarget(
+        context,
+        "canonical:service",
+        "customerdb:service",
+        mappings,
+        HubTransformers.SERVICE_TO_CUSTOMERDB,
+        null);
+
+    Observations observations = bean("hubObservations", Observations.class);
+    Admin admin = bean("kafkaAdmin", Admin.class);
+    observations.consumerLag(
+        admin,
+        "customerdb.service",
+        settings.get("hub.target.service.group"),
+        settings.get("hub.kafka.topic.service"));
+    observations.consumerLag(
+        admin,
+        "network-inventory",
+        settings.get("hub.network.inventory.group"),
+        settings.get("hub.network.topic.inventory"));
+    observations.parkingQueue(
+        parking.queue(), bean("artemisConnectionFactory", JmsPoolConnectionFactory.class));
+    for (String target :
+        new String[] {"canonical-service", "customerdb.service", "network-inventory"}) {
+      observations.deadLetterTarget(target);
+    }
+  }
+}
