@@ -1,5 +1,6 @@
 package at.telco.hub;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PackageScanResourceResolver;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.PropertyBindingSupport;
@@ -43,6 +45,14 @@ public final class HubRoutes extends RouteBuilder {
   @Override
   public void addRoutesToCamelContext(CamelContext context) throws Exception {
     setCamelContext(context);
+    // the defaults of the settings catalogue, below everything else (as Camel Main's initial
+    // properties under the launcher)
+    PropertiesComponent properties = context.getPropertiesComponent();
+    for (String key : HubSettings.defaults().stringPropertyNames()) {
+      if (properties.resolveProperty(key).isEmpty()) {
+        properties.addInitialProperty(key, HubSettings.defaults().getProperty(key));
+      }
+    }
     // the areas Camel Main would wire, in the same order (camel.main.configuration-classes)
     for (String name : areas(context)) {
       Class<?> type = context.getClassResolver().resolveMandatoryClass(name);
@@ -131,15 +141,15 @@ public final class HubRoutes extends RouteBuilder {
    * {@code hub.server.tls.key-password(-file)}). Null without a key store.
    */
   static SSLContextParameters businessTls(Settings settings) {
-    String keystore = settings.get("hub.server.tls.keystore", "");
-    if (keystore.isBlank()) {
+    String keystore = settings.optional(HubSettings.SERVER_TLS_KEYSTORE).orElse(null);
+    if (keystore == null) {
       return null;
     }
-    String password = settings.secret("hub.server.tls.keystore-password");
-    String keyPassword = settings.secret("hub.server.tls.key-password");
+    String password = settings.secret(HubSettings.SERVER_TLS_KEYSTORE_PASSWORD);
+    String keyPassword = settings.secret(HubSettings.SERVER_TLS_KEY_PASSWORD);
     KeyStoreParameters store = new KeyStoreParameters();
     store.setResource(keystore.contains(":") ? keystore : "file:" + keystore);
-    store.setType(settings.get("hub.server.tls.keystore-type", "PKCS12"));
+    store.setType(settings.get(HubSettings.SERVER_TLS_KEYSTORE_TYPE));
     store.setPassword(password);
     KeyManagersParameters keys = new KeyManagersParameters();
     keys.setKeyStore(store);
@@ -156,11 +166,11 @@ public final class HubRoutes extends RouteBuilder {
     Settings settings = Settings.of(context);
     SSLContextParameters tls = businessTls(settings);
     MainHttpServer existing = context.hasService(MainHttpServer.class);
-    if (settings.getBoolean("camel.server.enabled", true) && existing == null) {
+    if (settings.get(HubSettings.CAMEL_SERVER_ENABLED) && existing == null) {
       MainHttpServer server = new MainHttpServer();
       server.setCamelContext(context);
-      server.setHost(settings.get("camel.server.host", "0.0.0.0"));
-      server.setPort(settings.getInt("camel.server.port", 8080));
+      server.setHost(settings.get(HubSettings.CAMEL_SERVER_HOST));
+      server.setPort(settings.get(HubSettings.CAMEL_SERVER_PORT));
       server.setPath("/");
       if (tls != null) {
         server.setSslContextParameters(tls);
@@ -173,35 +183,35 @@ public final class HubRoutes extends RouteBuilder {
       }
       existing.setSslContextParameters(tls);
     }
-    if (settings.getBoolean("camel.management.enabled", true)
+    if (settings.get(HubSettings.CAMEL_MANAGEMENT_ENABLED)
         && context.hasService(ManagementHttpServer.class) == null) {
       ManagementHttpServer management = new ManagementHttpServer();
       management.setCamelContext(context);
-      management.setHost(settings.get("camel.management.host", "0.0.0.0"));
-      management.setPort(settings.getInt("camel.management.port", 9876));
+      management.setHost(settings.get(HubSettings.CAMEL_MANAGEMENT_HOST));
+      management.setPort(settings.get(HubSettings.CAMEL_MANAGEMENT_PORT));
       management.setPath("/");
       management.setHealthCheckEnabled(true);
-      management.setHealthPath(settings.get("camel.management.health-path", "/observe/health"));
-      management.setMetricsEnabled(settings.getBoolean("camel.management.metrics-enabled", true));
+      management.setHealthPath(settings.get(HubSettings.CAMEL_MANAGEMENT_HEALTH_PATH));
+      management.setMetricsEnabled(settings.get(HubSettings.CAMEL_MANAGEMENT_METRICS_ENABLED));
       management.setInfoEnabled(false);
       management.setDevConsoleEnabled(false);
       context.addService(management, true, false);
     }
     // after the management server: it serves its scrape on that server's router
-    if (settings.getBoolean("camel.metrics.enabled", true)
+    if (settings.get(HubSettings.CAMEL_METRICS_ENABLED)
         && context.hasService(MicrometerPrometheus.class) == null) {
       MicrometerPrometheus metrics = new MicrometerPrometheus();
       metrics.setCamelContext(context);
-      metrics.setPath(settings.get("camel.metrics.path", "/observe/metrics"));
-      metrics.setEnableRoutePolicy(settings.getBoolean("camel.metrics.enable-route-policy", true));
+      metrics.setPath(settings.get(HubSettings.CAMEL_METRICS_PATH));
+      metrics.setEnableRoutePolicy(settings.get(HubSettings.CAMEL_METRICS_ENABLE_ROUTE_POLICY));
       metrics.setEnableExchangeEventNotifier(
-          settings.getBoolean("camel.metrics.enable-exchange-event-notifier", true));
+          settings.get(HubSettings.CAMEL_METRICS_ENABLE_EXCHANGE_EVENT_NOTIFIER));
       metrics.setEnableRouteEventNotifier(
-          settings.getBoolean("camel.metrics.enable-route-event-notifier", true));
-      metrics.setBinders(settings.get("camel.metrics.binders", ""));
+          settings.get(HubSettings.CAMEL_METRICS_ENABLE_ROUTE_EVENT_NOTIFIER));
+      metrics.setBinders(settings.get(HubSettings.CAMEL_METRICS_BINDERS));
       context.addService(metrics, true, false);
     }
     HealthCheckRegistry health = HealthCheckRegistry.get(context);
-    health.setExposureLevel(settings.get("camel.health.exposure-level", "full"));
+    health.setExposureLevel(settings.get(HubSettings.CAMEL_HEALTH_EXPOSURE_LEVEL));
   }
 }

@@ -3,6 +3,7 @@ package at.telco.hub.api;
 import at.telco.hub.audit.AuditChain;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.consistency.ConsistencyJobs;
 import at.telco.hub.consistency.DriftGuard;
 import at.telco.hub.consistency.Reconciler;
@@ -41,7 +42,7 @@ public class ApiConfiguration extends AreaConfiguration {
             new ApiUsers(
                 bean("hubDataSource", DataSource.class), settings, bean("hubClock", Clock.class)));
     users
-        .bootstrapAdmin(settings.secret("hub.admin.password"))
+        .bootstrapAdmin(settings.secret(HubSettings.ADMIN_PASSWORD))
         .ifPresent(
             password ->
                 System.out.println(
@@ -55,8 +56,8 @@ public class ApiConfiguration extends AreaConfiguration {
     security.limitRates(RateLimits.fromSettings(settings));
     AuditTrail audit = bean("auditTrail", AuditTrail.class);
     security.auditWith(audit, bean("keyHash", KeyHash.class));
-    if (settings.getBoolean("camel.server.enabled", true)) {
-      httpEngine(security, settings.getInt("camel.server.port", 8080));
+    if (settings.get(HubSettings.CAMEL_SERVER_ENABLED)) {
+      httpEngine(security, settings.get(HubSettings.CAMEL_SERVER_PORT));
     }
 
     bind(

@@ -1,6 +1,7 @@
 package at.telco.hub.api;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.jdbc.SqlFailures;
@@ -62,7 +63,7 @@ public final class ApiUsers {
     this.hub = hub;
     this.clock = clock;
     this.configured = configuredUsers(settings);
-    this.sessionTtl = Duration.ofMinutes(settings.getInt("hub.auth.session-minutes", 480));
+    this.sessionTtl = Duration.ofMinutes(settings.get(HubSettings.AUTH_SESSION_MINUTES));
     this.dummyHash = bcrypt.encode("not a password of anybody");
   }
 
@@ -74,7 +75,7 @@ public final class ApiUsers {
   static Map<String, User> configuredUsers(Settings settings) {
     Map<String, User> users = new LinkedHashMap<>();
     settings
-        .optional("hub.auth.users-file")
+        .optional(HubSettings.AUTH_USERS_FILE)
         .ifPresent(
             file -> {
               java.util.Properties p = new java.util.Properties();
@@ -93,7 +94,7 @@ public final class ApiUsers {
               }
             });
     settings
-        .optional("hub.auth.users")
+        .optional(HubSettings.AUTH_USERS)
         .ifPresent(
             list -> {
               for (String entry : list.strip().split("[;\\s]+")) {

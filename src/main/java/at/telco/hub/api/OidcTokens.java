@@ -1,5 +1,6 @@
 package at.telco.hub.api;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,16 +78,16 @@ public final class OidcTokens {
    * id).
    */
   public static Optional<OidcTokens> fromSettings(Settings settings) {
-    String issuer = settings.get("hub.auth.oidc.issuer", "");
+    String issuer = settings.optional(HubSettings.AUTH_OIDC_ISSUER).orElse("");
     if (issuer.isBlank()) {
       return Optional.empty();
     }
-    String audience = settings.get("hub.auth.oidc.audience", "");
+    String audience = settings.optional(HubSettings.AUTH_OIDC_AUDIENCE).orElse("");
     if (audience.isBlank()) {
       throw new IllegalStateException("hub.auth.oidc.audience is required with an issuer");
     }
-    String file = settings.get("hub.auth.oidc.jwks-file", "");
-    String url = settings.get("hub.auth.oidc.jwks-url", "");
+    String file = settings.optional(HubSettings.AUTH_OIDC_JWKS_FILE).orElse("");
+    String url = settings.optional(HubSettings.AUTH_OIDC_JWKS_URL).orElse("");
     VerificationKeyResolver keys;
     if (!file.isBlank()) {
       try {
@@ -105,23 +106,19 @@ public final class OidcTokens {
       throw new IllegalStateException(
           "hub.auth.oidc.jwks-file or hub.auth.oidc.jwks-url is required with an issuer");
     }
-    Map<String, Role> map =
-        parseRoleMap(
-            settings.get(
-                "hub.auth.oidc.role-map",
-                "hub-viewer=viewer,hub-support=support,hub-operator=operator,hub-admin=admin"));
+    Map<String, Role> map = parseRoleMap(settings.get(HubSettings.AUTH_OIDC_ROLE_MAP));
     LOG.info(
         "bearer JWTs of issuer {} (audience {}) accepted; roles from claim '{}'",
         issuer,
         audience,
-        settings.get("hub.auth.oidc.role-claim", "roles"));
+        settings.get(HubSettings.AUTH_OIDC_ROLE_CLAIM));
     return Optional.of(
         new OidcTokens(
             keys,
             issuer,
             audience,
-            settings.get("hub.auth.oidc.role-claim", "roles"),
-            settings.get("hub.auth.oidc.user-claim", "preferred_username"),
+            settings.get(HubSettings.AUTH_OIDC_ROLE_CLAIM),
+            settings.get(HubSettings.AUTH_OIDC_USER_CLAIM),
             map));
   }
 

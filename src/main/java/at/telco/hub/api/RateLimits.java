@@ -1,5 +1,6 @@
 package at.telco.hub.api;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import java.time.Clock;
 import java.util.HashMap;
@@ -46,10 +47,10 @@ public final class RateLimits {
   public static RateLimits fromSettings(Settings settings) {
     Limit defaults =
         new Limit(
-            settings.getInt("hub.rate-limit.replay-per-minute", 600),
-            settings.getInt("hub.rate-limit.bulk-per-minute", 30));
+            settings.get(HubSettings.RATE_LIMIT_REPLAY_PER_MINUTE),
+            settings.get(HubSettings.RATE_LIMIT_BULK_PER_MINUTE));
     Map<String, Limit> users = new HashMap<>();
-    for (String entry : settings.get("hub.rate-limit.users", "").split(";")) {
+    for (String entry : settings.optional(HubSettings.RATE_LIMIT_USERS).orElse("").split(";")) {
       if (entry.isBlank()) {
         continue;
       }

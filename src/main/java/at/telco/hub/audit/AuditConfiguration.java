@@ -1,6 +1,7 @@
 package at.telco.hub.audit;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.platform.DataSources;
 import java.time.Duration;
 import java.time.Period;
@@ -21,18 +22,18 @@ public class AuditConfiguration extends AreaConfiguration {
     DataSource hub = bean("hubDataSource", DataSource.class);
     AuditTrail audit = bind("auditTrail", new AuditTrail(hub));
     DataSource maintenance =
-        settings.optional("hub.audit.maintenance.username").isPresent()
-            ? DataSources.create(settings, "audit.maintenance", null)
+        settings.optional(HubSettings.AUDIT_MAINTENANCE_USERNAME).isPresent()
+            ? DataSources.create(settings, HubSettings.AUDIT_MAINTENANCE, null)
             : null;
     AuditChain chain = bind("auditChain", new AuditChain(hub, maintenance));
-    String retention = settings.get("hub.audit.retention", "");
+    Period retention = settings.optional(HubSettings.AUDIT_RETENTION).orElse(null);
     context.addService(
         new AuditMaintenance(
             context,
             chain,
             audit,
-            retention.isBlank() ? null : Period.parse(retention),
-            Duration.ofMillis(settings.getInt("hub.audit.maintenance-interval-ms", 3_600_000))),
+            retention,
+            Duration.ofMillis(settings.get(HubSettings.AUDIT_MAINTENANCE_INTERVAL_MS))),
         true,
         false);
   }

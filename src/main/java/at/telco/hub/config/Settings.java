@@ -12,9 +12,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads the hub's settings ({@code hub.*}) from Camel's properties (application.properties, then
- * environment variables such as {@code HUB_CRM_PASSWORD} override). A secret is taken from {@code
- * <key>} or read from the file named by {@code <key>-file}; never from route files, never logged.
+ * Reads the hub's settings, each declared once in {@link HubSettings}, from Camel's properties: a
+ * system property, an environment variable ({@code hub.crm.password} -> {@code HUB_CRM_PASSWORD}),
+ * the {@code --config} file, application.properties, and last the catalogue's default. A secret is
+ * taken from {@code <key>} or read from the file named by {@code <key>-file}; never from route
+ * files, never logged.
  */
 public final class Settings {
 
@@ -29,39 +31,73 @@ public final class Settings {
     return new Settings(k -> context.getPropertiesComponent().resolveProperty(k));
   }
 
-  public Optional<String> optional(String key) {
-    return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+  /** The setting's value as set, or its default; empty when it has neither. */
+  public <T> Optional<T> optional(Setting<T> setting) {
+    requireNotSecret(setting);
+    return raw(setting.key())
+        .or(() -> Optional.ofNullable(setting.defaultValue()))
+        .map(setting::parse);
   }
 
-  public String get(String key) {
-    return optional(key)
+  /** The setting's value as set, or its default; a setting with neither is an error. */
+  public <T> T get(Setting<T> setting) {
+    return optional(setting)
         .orElseThrow(
-            () -> new IllegalStateException("setting " + key + " is required but not set"));
+            () ->
+                new IllegalStateException(
+                    "setting " + setting.key() + " is required but not set: " + setting.meaning()));
   }
 
-  public String get(String key, String fallback) {
-    return optional(key).orElse(fallback);
-  }
-
-  public int getInt(String key, int fallback) {
-    return optional(key).map(Integer::parseInt).orElse(fallback);
-  }
-
-  public boolean getBoolean(String key, boolean fallback) {
-    return optional(key).map(Boolean::parseBoolean).orElse(fallback);
-  }
-
-  /** {@code <key>-file} (the secret's file, e.g. a mounted Kubernetes secret) or {@code <key>}. */
-  public String secret(String key) {
-    Optional<String> file = optional(key + "-file");
+  /**
+   * A secret: the content of the file {@code <key>-file} (e.g. a mounted Kubernetes secret), else
+   * {@code <key>}, else empty.
+   */
+  public String secret(Setting<String> setting) {
+    if (!setting.secret()) {
+      throw new IllegalArgumentException(setting.key() + " is not a secret");
+    }
+    Optional<String> file = raw(setting.key() + "-file");
     if (file.isPresent()) {
       try {
         return Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the secret file of " + key, e);
+        throw new UncheckedIOException("cannot read the secret file of " + setting.key(), e);
       }
     }
-    return lookup.apply(key).orElse("");
+    return lookup.apply(setting.key()).orElse("");
+  }
+
+  /**
+   * How this instance names itself ({@code hub.instance.id}; by default its host name and business
+   * port, which no two instances share).
+   */
+  public String instanceId() {
+    return optional(HubSettings.INSTANCE_ID)
+        .orElseGet(() -> hostName() + ":" + get(HubSettings.CAMEL_SERVER_PORT));
+  }
+
+  /** The host name ({@code HOSTNAME} first, as in a container), or {@code hub}. */
+  public static String hostName() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "hub";
+    }
+  }
+
+  /** The text of a key as set (stripped), or empty. */
+  private Optional<String> raw(String key) {
+    return lookup.apply(key).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  private static void requireNotSecret(Setting<?> setting) {
+    if (setting.secret()) {
+      throw new IllegalArgumentException(setting.key() + " is a secret: read it with secret()");
+    }
   }
 
   /**

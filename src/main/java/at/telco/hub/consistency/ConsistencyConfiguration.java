@@ -3,6 +3,7 @@ package at.telco.hub.consistency;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.platform.KafkaClients;
@@ -11,7 +12,6 @@ import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.crm.CustomerEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -28,19 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * consistencyJobs}, {@code schemaDrift}, {@code driftGuard}.
  */
 public class ConsistencyConfiguration extends AreaConfiguration {
-
-  /** The host name and process id: how logs and reports name this instance by default. */
-  static String defaultInstanceId() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "hub";
-      }
-    }
-    return host + "-" + ProcessHandle.current().pid();
-  }
 
   @Override
   protected void wire() throws Exception {
@@ -73,8 +60,8 @@ public class ConsistencyConfiguration extends AreaConfiguration {
             accounts,
             context.createProducerTemplate(),
             kafka,
-            settings.get("hub.kafka.topic.service"),
-            settings.getInt("hub.resync.chunk-size", 500));
+            settings.get(HubSettings.KAFKA_TOPIC_SERVICE),
+            settings.get(HubSettings.RESYNC_CHUNK_SIZE));
     bind("resync", resync);
     ReconciliationStore store = new ReconciliationStore(hub);
     bind("reconciliationStore", store);
@@ -92,12 +79,12 @@ public class ConsistencyConfiguration extends AreaConfiguration {
             metrics,
             clock,
             new Reconciler.Options(
-                settings.getInt("hub.reconciliation.chunk-size", 5000),
-                Duration.parse(settings.get("hub.reconciliation.settle", "PT10S")),
-                settings.getInt("hub.reconciliation.max-listed", 100_000),
-                settings.getBoolean("hub.reconciliation.repair.enabled", false),
-                settings.getInt("hub.reconciliation.repair.chunk-size", 200),
-                settings.get("hub.instance.id", defaultInstanceId())));
+                settings.get(HubSettings.RECONCILIATION_CHUNK_SIZE),
+                settings.get(HubSettings.RECONCILIATION_SETTLE),
+                settings.get(HubSettings.RECONCILIATION_MAX_LISTED),
+                settings.get(HubSettings.RECONCILIATION_REPAIR_ENABLED),
+                settings.get(HubSettings.RECONCILIATION_REPAIR_CHUNK_SIZE),
+                settings.instanceId()));
     bind("reconciler", reconciler);
     reconciler.abandonStale();
 
@@ -120,7 +107,7 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     guard.install(context);
     HealthCheckRegistry.get(context).register(new SchemaDriftHealthCheck(drift, guard));
 
-    if (settings.getBoolean("hub.schedule.clustered", false)) {
+    if (settings.get(HubSettings.SCHEDULE_CLUSTERED)) {
       Properties quartz = new Properties();
       quartz.put("org.quartz.scheduler.instanceName", "telco-hub");
       quartz.put("org.quartz.scheduler.instanceId", "AUTO");

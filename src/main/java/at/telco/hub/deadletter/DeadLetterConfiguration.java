@@ -1,6 +1,7 @@
 package at.telco.hub.deadletter;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.Observations;
@@ -33,10 +34,10 @@ public class DeadLetterConfiguration extends AreaConfiguration {
         new DeadLetterQueue(
             hub,
             bean("artemisConnectionFactory", JmsPoolConnectionFactory.class),
-            settings.get("hub.dead-letter.queue-prefix", "DLQ."),
-            settings.getInt("hub.dead-letter.purge-batch-size", 500)));
+            settings.get(HubSettings.DEAD_LETTER_QUEUE_PREFIX),
+            settings.get(HubSettings.DEAD_LETTER_PURGE_BATCH_SIZE)));
     bean("hubObservations", Observations.class)
         .deadLetters(
-            hub, List.of(), settings.getInt("hub.observe.dead-letters.attention-above", 10));
+            hub, List.of(), settings.get(HubSettings.OBSERVE_DEAD_LETTERS_ATTENTION_ABOVE));
   }
 }

@@ -2,8 +2,8 @@ package at.telco.hub.deadletter;
 
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.observe.HubMetrics;
-import at.telco.hub.platform.HubDatabase;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -28,12 +28,9 @@ public class WorkbenchConfiguration extends AreaConfiguration {
                 context,
                 hub,
                 bean("canonicalSchemas", CanonicalSchemas.class),
-                Duration.ofSeconds(settings.getInt("hub.dead-letter.replay-timeout-s", 300)),
+                Duration.ofSeconds(settings.get(HubSettings.DEAD_LETTER_REPLAY_TIMEOUT_S)),
                 bean("hubMetrics", HubMetrics.class)));
-    String instance =
-        settings.get(
-            "hub.instance-id",
-            HubDatabase.hostName() + ":" + settings.get("camel.server.port", "8080"));
+    String instance = settings.instanceId();
     BulkReplays bulk =
         bind(
             "bulkReplays",

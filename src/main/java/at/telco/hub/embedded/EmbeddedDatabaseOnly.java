@@ -1,10 +1,10 @@
 package at.telco.hub.embedded;
 
+import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -25,16 +25,14 @@ public final class EmbeddedDatabaseOnly implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  public static EmbeddedDatabaseOnly start(Function<String, Optional<String>> settings)
-      throws IOException {
-    Path dir = Path.of(settings.apply("hub.embedded.data-dir").orElse("data")).toAbsolutePath();
+  public static EmbeddedDatabaseOnly start(Settings settings) throws IOException {
+    Path dir = Path.of(settings.get(HubSettings.EMBEDDED_DATA_DIR)).toAbsolutePath();
     if (!Files.isDirectory(dir.resolve("postgres"))) {
       throw new IllegalStateException(dir + " holds no embedded hub state (no postgres directory)");
     }
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     try {
-      int port =
-          Integer.parseInt(settings.apply("hub.embedded.postgres.port").orElse("54320").trim());
+      int port = settings.get(HubSettings.EMBEDDED_POSTGRES_PORT);
       EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), port);
       try {
         // the owner role of the hub's tables (restore recreates them as it), also in a data

@@ -1,5 +1,7 @@
 package at.telco.hub.embedded;
 
+import at.telco.hub.config.Database;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import at.telco.hub.simulator.BillingSimulator;
 import at.telco.hub.simulator.CrmChangeTrickle;
@@ -10,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -50,7 +50,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   private final Path artemisPasswordFile;
   private final int seeded;
   private final double trickleRate;
-  private final Function<String, Optional<String>> settings;
+  private final Settings settings;
   private CrmChangeTrickle trickle;
   private BillingSimulator billingSimulator;
   private NetworkSimulator networkSimulator;
@@ -65,7 +65,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
       Path artemisPasswordFile,
       int seeded,
       double trickleRate,
-      Function<String, Optional<String>> settings) {
+      Settings settings) {
     this.dataDirectory = dataDirectory;
     this.lock = lock;
     this.postgres = postgres;
@@ -78,9 +78,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     this.settings = settings;
   }
 
-  public static EmbeddedInfrastructure start(
-      Function<String, Optional<String>> settings, boolean clean) throws Exception {
-    Path dir = Path.of(settings.apply("hub.embedded.data-dir").orElse("data")).toAbsolutePath();
+  public static EmbeddedInfrastructure start(Settings settings, boolean clean) throws Exception {
+    Path dir = Path.of(settings.get(HubSettings.EMBEDDED_DATA_DIR)).toAbsolutePath();
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     if (clean) {
       wipe(dir);
@@ -88,18 +87,18 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve(MARKER), "state of the Telco Integration Hub's embedded default\n");
-    int pgPort = intSetting(settings, "hub.embedded.postgres.port", 54320);
-    int kafkaPort = intSetting(settings, "hub.embedded.kafka.port", 19092);
-    int controllerPort = intSetting(settings, "hub.embedded.kafka.controller-port", 19093);
-    int artemisPort = intSetting(settings, "hub.embedded.artemis.port", 61616);
-    Ports.requireFree("hub.embedded.kafka.port", kafkaPort);
-    Ports.requireFree("hub.embedded.kafka.controller-port", controllerPort);
-    Ports.requireFree("hub.embedded.artemis.port", artemisPort);
+    int pgPort = settings.get(HubSettings.EMBEDDED_POSTGRES_PORT);
+    int kafkaPort = settings.get(HubSettings.EMBEDDED_KAFKA_PORT);
+    int controllerPort = settings.get(HubSettings.EMBEDDED_KAFKA_CONTROLLER_PORT);
+    int artemisPort = settings.get(HubSettings.EMBEDDED_ARTEMIS_PORT);
+    Ports.requireFree(HubSettings.EMBEDDED_KAFKA_PORT.key(), kafkaPort);
+    Ports.requireFree(HubSettings.EMBEDDED_KAFKA_CONTROLLER_PORT.key(), controllerPort);
+    Ports.requireFree(HubSettings.EMBEDDED_ARTEMIS_PORT.key(), artemisPort);
     // PostgreSQL's port may still be held by a server of an earlier run of this data directory
     if (!Files.exists(dir.resolve("postgres").resolve("postmaster.pid"))) {
-      Ports.requireFree("hub.embedded.postgres.port", pgPort);
+      Ports.requireFree(HubSettings.EMBEDDED_POSTGRES_PORT.key(), pgPort);
     }
-    int partitions = intSetting(settings, "hub.kafka.topics.partitions", 6);
+    int partitions = settings.get(HubSettings.KAFKA_TOPICS_PARTITIONS);
 
     // Kafka and Artemis start while PostgreSQL starts and is prepared
     CompletableFuture<EmbeddedKafkaBroker> kafka =
@@ -115,17 +114,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             });
     // the hub's broker user: hub.artemis.username (default hub) with hub.artemis.password(-file),
     // or else a password generated once and kept in the data directory
-    Settings secrets = new Settings(settings);
-    String artemisUser = secrets.get("hub.artemis.username", DEFAULT_ARTEMIS_USER);
-    String configured = secrets.secret("hub.artemis.password").strip();
+    String artemisUser =
+        settings.optional(HubSettings.ARTEMIS_USERNAME).orElse(DEFAULT_ARTEMIS_USER);
+    String configured = settings.secret(HubSettings.ARTEMIS_PASSWORD).strip();
     Path generated = configured.isEmpty() ? dir.resolve(ARTEMIS_PASSWORD_FILE) : null;
     EmbeddedArtemisBroker.Users users =
         new EmbeddedArtemisBroker.Users(
             artemisUser,
             generated != null ? Settings.secretInFile(generated) : configured,
-            emptyToNull(secrets.secret("hub.embedded.artemis.admin-password").strip()),
-            secrets.get("hub.dead-letter.queue-prefix", "DLQ."),
-            secrets.get("hub.parking.queue", "PARK.network-inventory"));
+            emptyToNull(settings.secret(HubSettings.EMBEDDED_ARTEMIS_ADMIN_PASSWORD).strip()),
+            settings.get(HubSettings.DEAD_LETTER_QUEUE_PREFIX),
+            settings.get(HubSettings.PARKING_QUEUE));
     CompletableFuture<EmbeddedArtemisBroker> artemis =
         CompletableFuture.supplyAsync(
             () -> {
@@ -139,7 +138,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), pgPort);
     SystemDatabases.prepare(pg, SystemDatabases.ownerPassword(dir));
     int seeded = 0;
-    int accounts = intSetting(settings, "hub.embedded.sample.accounts", 1200);
+    int accounts = settings.get(HubSettings.EMBEDDED_SAMPLE_ACCOUNTS);
     if (accounts > 0) {
       seeded =
           SampleData.seedIfEmpty(pg.postgres().getDatabase("postgres", "crm"), accounts, 20261127L);
@@ -147,14 +146,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         LOG.info("seeded the CRM with {} sample accounts", seeded);
       }
     }
-    double rate =
-        Double.parseDouble(settings.apply("hub.embedded.trickle.changes-per-minute").orElse("30"));
+    double rate = settings.get(HubSettings.EMBEDDED_TRICKLE_CHANGES_PER_MINUTE);
     EmbeddedKafkaBroker broker = kafka.join();
     broker.createTopics(
         List.of(
-            settings.apply("hub.network.topic.inventory").orElse("network.inventory.events"),
-            settings.apply("hub.network.topic.commands").orElse("network.provisioning.commands"),
-            settings.apply("hub.network.topic.results").orElse("network.provisioning.results")),
+            settings.get(HubSettings.NETWORK_TOPIC_INVENTORY),
+            settings.get(HubSettings.NETWORK_TOPIC_COMMANDS),
+            settings.get(HubSettings.NETWORK_TOPIC_RESULTS)),
         partitions);
     return new EmbeddedInfrastructure(
         dir, lock, pg, broker, artemis.join(), artemisUser, generated, seeded, rate, settings);
@@ -162,11 +160,6 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static int intSetting(
-      Function<String, Optional<String>> settings, String key, int fallback) {
-    return settings.apply(key).map(Integer::parseInt).orElse(fallback);
   }
 
   /** Deletes a data directory, but only one that is the hub's (or empty). */
@@ -196,31 +189,34 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
   /** Properties that point the hub's core at these servers. */
   public Properties connectionProperties() {
     Properties p = new Properties();
-    for (String db : new String[] {"crm", "billing", "customerdb"}) {
-      p.setProperty("hub." + db + ".jdbc-url", postgres.jdbcUrl(db));
-      p.setProperty("hub." + db + ".username", "hub_integration");
+    for (Database db : List.of(HubSettings.CRM, HubSettings.BILLING, HubSettings.CUSTOMERDB)) {
+      p.setProperty(db.jdbcUrl().key(), postgres.jdbcUrl(db.name()));
+      p.setProperty(db.username().key(), "hub_integration");
     }
-    p.setProperty("hub.hubdb.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
-    p.setProperty("hub.hubdb.username", SystemDatabases.HUB_ROLE);
+    p.setProperty(HubSettings.HUBDB_JDBC_URL.key(), postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
+    p.setProperty(HubSettings.HUBDB_USERNAME.key(), SystemDatabases.HUB_ROLE);
     // the migrations run as the owner of the hub's tables, the hub as a role that does not own them
-    p.setProperty("hub.hubdb.migration.username", SystemDatabases.OWNER_ROLE);
+    p.setProperty(HubSettings.HUBDB_MIGRATION_USERNAME.key(), SystemDatabases.OWNER_ROLE);
     p.setProperty(
-        "hub.hubdb.migration.password-file",
+        HubSettings.HUBDB_MIGRATION_PASSWORD.key() + "-file",
         dataDirectory.resolve(SystemDatabases.OWNER_SECRET_FILE).toString());
-    p.setProperty("hub.audit.maintenance.jdbc-url", postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
-    p.setProperty("hub.audit.maintenance.username", SystemDatabases.AUDIT_MAINTENANCE_ROLE);
-    p.setProperty("hub.audit.maintenance.pool-size", "1");
-    p.setProperty("hub.kafka.brokers", kafka.bootstrapServers());
-    p.setProperty("hub.artemis.url", artemis.url());
-    p.setProperty("hub.artemis.username", artemisUser);
+    p.setProperty(
+        HubSettings.AUDIT_MAINTENANCE_JDBC_URL.key(),
+        postgres.jdbcUrl(SystemDatabases.HUB_DATABASE));
+    p.setProperty(
+        HubSettings.AUDIT_MAINTENANCE_USERNAME.key(), SystemDatabases.AUDIT_MAINTENANCE_ROLE);
+    p.setProperty(HubSettings.AUDIT_MAINTENANCE_POOL_SIZE.key(), "1");
+    p.setProperty(HubSettings.KAFKA_BROKERS.key(), kafka.bootstrapServers());
+    p.setProperty(HubSettings.ARTEMIS_URL.key(), artemis.url());
+    p.setProperty(HubSettings.ARTEMIS_USERNAME.key(), artemisUser);
     if (artemisPasswordFile != null) {
       // generated (none configured): the hub reads it from the file, it is never in a property
-      p.setProperty("hub.artemis.password-file", artemisPasswordFile.toString());
+      p.setProperty(HubSettings.ARTEMIS_PASSWORD.key() + "-file", artemisPasswordFile.toString());
     }
     // the secret of the business-key hashes in the logs, made once and kept with the data
     Path secret = dataDirectory.resolve("log-key-hash.secret");
     at.telco.hub.observe.KeyHash.secretInFile(secret);
-    p.setProperty("hub.log.key-hash-secret-file", secret.toString());
+    p.setProperty(HubSettings.LOG_KEY_HASH_SECRET.key() + "-file", secret.toString());
     return p;
   }
 
@@ -241,7 +237,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
   /** The simulated CRM, billing and network (hub.embedded.simulators.enabled). */
   public void startSimulators() {
-    if (!Boolean.parseBoolean(settings.apply("hub.embedded.simulators.enabled").orElse("true"))) {
+    if (!settings.get(HubSettings.EMBEDDED_SIMULATORS_ENABLED)) {
       return;
     }
     if (trickleRate > 0 && trickle == null) {
@@ -250,8 +246,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     if (billingSimulator == null) {
       billingSimulator = new BillingSimulator(billingAsOwner());
       billingSimulator.start(
-          Double.parseDouble(
-              settings.apply("hub.embedded.simulators.billing.events-per-minute").orElse("60")));
+          settings.get(HubSettings.EMBEDDED_SIMULATORS_BILLING_EVENTS_PER_MINUTE));
     }
     if (networkSimulator == null) {
       NetworkSimulator.prepare(networkDatabase());
@@ -259,14 +254,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
           new NetworkSimulator(
               networkDatabase(),
               kafka.bootstrapServers(),
-              settings.apply("hub.network.topic.inventory").orElse("network.inventory.events"),
-              settings.apply("hub.network.topic.commands").orElse("network.provisioning.commands"),
-              settings.apply("hub.network.topic.results").orElse("network.provisioning.results"));
+              settings.get(HubSettings.NETWORK_TOPIC_INVENTORY),
+              settings.get(HubSettings.NETWORK_TOPIC_COMMANDS),
+              settings.get(HubSettings.NETWORK_TOPIC_RESULTS));
       networkSimulator.start();
       networkSimulator.startActivations(
           billingAsOwner(),
-          Integer.parseInt(
-              settings.apply("hub.embedded.simulators.network.activations-per-tick").orElse("50")));
+          settings.get(HubSettings.EMBEDDED_SIMULATORS_NETWORK_ACTIVATIONS_PER_TICK));
     }
   }
 

@@ -1,9 +1,9 @@
 package at.telco.hub.erasure;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.source.Parking;
 import java.time.Clock;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
@@ -28,17 +28,17 @@ public class ErasureConfiguration extends AreaConfiguration {
             bean("billingDataSource", DataSource.class),
             new ErasureQueues(
                 bean("artemisConnectionFactory", JmsPoolConnectionFactory.class),
-                settings.get("hub.dead-letter.queue-prefix", "DLQ."),
+                settings.get(HubSettings.DEAD_LETTER_QUEUE_PREFIX),
                 bean("parking", Parking.class).queue()),
             new Tombstones(context, "direct:erasure-tombstone"),
             clock,
-            settings.getInt("hub.erasure.batch-size", 50)));
+            settings.get(HubSettings.ERASURE_BATCH_SIZE)));
     bind(
         "deadLetterRetention",
         new DeadLetterRetention(
             hub,
-            Duration.parse(settings.get("hub.dead-letter.retention", "P30D")),
-            settings.getInt("hub.dead-letter.purge-batch-size", 500),
+            settings.get(HubSettings.DEAD_LETTER_RETENTION),
+            settings.get(HubSettings.DEAD_LETTER_PURGE_BATCH_SIZE),
             clock));
   }
 }

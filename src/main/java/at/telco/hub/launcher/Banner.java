@@ -1,20 +1,19 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
 
 /** What the hub prints once it is up: where everything listens and how to connect. */
 final class Banner {
 
   private Banner() {}
 
-  static String text(
-      Function<String, Optional<String>> props, EmbeddedInfrastructure embedded, Duration took) {
+  static String text(Settings settings, EmbeddedInfrastructure embedded, Duration took) {
     String version = Banner.class.getPackage().getImplementationVersion();
-    String mgmtPort = props.apply("camel.management.port").orElse("9876");
-    String httpPort = props.apply("camel.server.port").orElse("8080");
+    int mgmtPort = settings.get(HubSettings.CAMEL_MANAGEMENT_PORT);
+    int httpPort = settings.get(HubSettings.CAMEL_SERVER_PORT);
     StringBuilder b = new StringBuilder("\n");
     b.append("  Telco Integration Hub ")
         .append(version == null ? "(development)" : version)
@@ -25,16 +24,12 @@ final class Banner {
     if (embedded != null) {
       b.append(embedded.describe());
     } else {
-      b.append("  CRM        ").append(props.apply("hub.crm.jdbc-url").orElse("?")).append('\n');
-      b.append("  billing    ")
-          .append(props.apply("hub.billing.jdbc-url").orElse("?"))
-          .append('\n');
-      b.append("  customerdb ")
-          .append(props.apply("hub.customerdb.jdbc-url").orElse("?"))
-          .append('\n');
-      b.append("  hub db     ").append(props.apply("hub.hubdb.jdbc-url").orElse("?")).append('\n');
-      b.append("  Kafka      ").append(props.apply("hub.kafka.brokers").orElse("?")).append('\n');
-      b.append("  Artemis    ").append(props.apply("hub.artemis.url").orElse("?")).append('\n');
+      b.append("  CRM        ").append(settings.get(HubSettings.CRM_JDBC_URL)).append('\n');
+      b.append("  billing    ").append(settings.get(HubSettings.BILLING_JDBC_URL)).append('\n');
+      b.append("  customerdb ").append(settings.get(HubSettings.CUSTOMERDB_JDBC_URL)).append('\n');
+      b.append("  hub db     ").append(settings.get(HubSettings.HUBDB_JDBC_URL)).append('\n');
+      b.append("  Kafka      ").append(settings.get(HubSettings.KAFKA_BROKERS)).append('\n');
+      b.append("  Artemis    ").append(settings.get(HubSettings.ARTEMIS_URL)).append('\n');
     }
     b.append("  Health     http://127.0.0.1:")
         .append(mgmtPort)

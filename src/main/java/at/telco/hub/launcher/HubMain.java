@@ -2,6 +2,8 @@ package at.telco.hub.launcher;
 
 import at.telco.hub.cli.HashPassword;
 import at.telco.hub.cli.HubCli;
+import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedInfrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,7 +129,8 @@ public final class HubMain {
       config = Path.of(System.getenv("HUB_CONFIG"));
     }
     LaunchProperties props = new LaunchProperties(config, System.getenv(), system);
-    clean = clean || props.getBoolean("hub.embedded.clean", false);
+    Settings settings = props.settings();
+    clean = clean || settings.get(HubSettings.EMBEDDED_CLEAN);
     if (command != null) {
       if (location == null && !command.equals("recover")) {
         System.err.println(
@@ -153,9 +156,9 @@ public final class HubMain {
     // file
     Properties overrides = props.fileOverrides();
     EmbeddedInfrastructure infrastructure = null;
-    if (props.getBoolean("hub.embedded.enabled", true)) {
+    if (settings.get(HubSettings.EMBEDDED_ENABLED)) {
       try {
-        infrastructure = EmbeddedInfrastructure.start(props::get, clean);
+        infrastructure = EmbeddedInfrastructure.start(settings, clean);
       } catch (IllegalStateException e) {
         System.err.println("telco-integration-hub: " + e.getMessage());
         System.exit(2);
@@ -163,6 +166,8 @@ public final class HubMain {
       }
       overrides.putAll(infrastructure.connectionProperties());
     }
+    // the defaults of the settings catalogue, below everything else
+    main.setInitialProperties(HubSettings.defaults());
     main.setOverrideProperties(overrides);
     EmbeddedInfrastructure embedded = infrastructure;
     main.addMainListener(
@@ -170,7 +175,7 @@ public final class HubMain {
           @Override
           public void afterStart(BaseMainSupport m) {
             String banner =
-                Banner.text(props::get, embedded, Duration.between(started, Instant.now()));
+                Banner.text(settings, embedded, Duration.between(started, Instant.now()));
             if ("json".equals(System.getenv("HUB_LOG_FORMAT"))) {
               LOG.info(banner); // stdout holds JSON lines only
             } else {

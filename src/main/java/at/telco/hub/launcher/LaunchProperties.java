@@ -1,5 +1,6 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -15,7 +16,8 @@ import java.util.Properties;
 /**
  * The settings as the launcher sees them before Camel starts, in Camel's order of precedence:
  * system properties, then environment variables ({@code hub.embedded.enabled} -> {@code
- * HUB_EMBEDDED_ENABLED}), then the --config file, then the built-in application.properties.
+ * HUB_EMBEDDED_ENABLED}), then the --config file, then the built-in application.properties (Camel's
+ * own settings), then the defaults of the settings catalogue.
  */
 final class LaunchProperties {
 
@@ -64,15 +66,8 @@ final class LaunchProperties {
     return p;
   }
 
-  String get(String key, String fallback) {
-    return get(key).orElse(fallback);
-  }
-
-  int getInt(String key, int fallback) {
-    return get(key).map(Integer::parseInt).orElse(fallback);
-  }
-
-  boolean getBoolean(String key, boolean fallback) {
-    return get(key).map(Boolean::parseBoolean).orElse(fallback);
+  /** The settings as the launcher sees them (the catalogue's defaults below all of these). */
+  Settings settings() {
+    return new Settings(this::get);
   }
 }

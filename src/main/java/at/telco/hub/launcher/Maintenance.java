@@ -2,6 +2,7 @@ package at.telco.hub.launcher;
 
 import at.telco.hub.backup.HubBackup;
 import at.telco.hub.backup.Recovery;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedDatabaseOnly;
 import at.telco.hub.embedded.SystemDatabases;
@@ -33,9 +34,10 @@ final class Maintenance {
   private Maintenance() {}
 
   static int run(String command, Path location, LaunchProperties props) throws Exception {
-    boolean embedded = props.getBoolean("hub.embedded.enabled", true);
+    Settings settings = props.settings();
+    boolean embedded = settings.get(HubSettings.EMBEDDED_ENABLED);
     if (embedded) {
-      try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(props::get)) {
+      try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(settings)) {
         Map<String, Path> dirs = new LinkedHashMap<>();
         dirs.put("artemis", db.artemis());
         dirs.put("kafka", db.kafka());
@@ -52,8 +54,7 @@ final class Maintenance {
                 dirs);
       }
     }
-    Settings settings = new Settings(props::get);
-    try (HikariDataSource hub = DataSources.create(settings, "hubdb", null)) {
+    try (HikariDataSource hub = DataSources.create(settings, HubSettings.HUBDB, null)) {
       if (command.equals("backup")) {
         System.out.println(
             "the hub's Artemis and Kafka are external: back them up with their own tools"
@@ -63,11 +64,12 @@ final class Maintenance {
       // restore drops and recreates schema hub: as the owner role (hub.hubdb.migration.*), if
       // one is configured
       HikariDataSource owner = HubDatabase.migrationDataSource(settings);
-      try (HikariDataSource customerdb = DataSources.create(settings, "customerdb", null);
-          HikariDataSource billing = DataSources.create(settings, "billing", null)) {
+      try (HikariDataSource customerdb =
+              DataSources.create(settings, HubSettings.CUSTOMERDB, null);
+          HikariDataSource billing = DataSources.create(settings, HubSettings.BILLING, null)) {
         return restore(
             owner != null ? owner : hub,
-            settings.get("hub.hubdb.username"),
+            settings.get(HubSettings.HUBDB_USERNAME),
             customerdb,
             billing,
             location,

@@ -1,5 +1,6 @@
 package at.telco.hub.mapping;
 
+import at.telco.hub.config.HubSettings;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,9 +12,8 @@ import java.util.Map;
  */
 public final class Languages {
 
-  /** billing.sql's default mapping. */
-  public static final String DEFAULT_MAPPING =
-      "de:de_AT,en:en_GB,tr:tr_TR,hr:hr_HR,sr:sr_RS,bs:bs_BA,hu:hu_HU,cs:cs_CZ,sk:sk_SK,pl:pl_PL";
+  /** billing.sql's default mapping: the default of {@code hub.mapping.language-locales}. */
+  public static final String DEFAULT_MAPPING = HubSettings.MAPPING_LANGUAGE_LOCALES.defaultValue();
 
   public static final String FALLBACK_LOCALE = "de_AT";
 

@@ -2,6 +2,7 @@ package at.telco.hub.mapping;
 
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import java.io.FileNotFoundException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,8 @@ public class MappingConfiguration extends AreaConfiguration {
   @Override
   protected void wire() throws Exception {
     bind("canonicalSchemas", new CanonicalSchemas());
-    Languages languages =
-        Languages.parse(settings.get("hub.mapping.language-locales", Languages.DEFAULT_MAPPING));
-    String location = settings.get("hub.transformers.location", "classpath:transformers");
+    Languages languages = Languages.parse(settings.get(HubSettings.MAPPING_LANGUAGE_LOCALES));
+    String location = settings.get(HubSettings.TRANSFORMERS_LOCATION);
     bind(
         "mappings",
         new Mappings(

@@ -1,6 +1,7 @@
 package at.telco.hub.observe;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,7 +45,7 @@ public class ObservabilityConfiguration extends AreaConfiguration {
                 meters,
                 metrics,
                 clock,
-                Duration.ofMillis(settings.getInt("hub.observe.interval-ms", 10000))));
+                Duration.ofMillis(settings.get(HubSettings.OBSERVE_INTERVAL_MS))));
     context.addService(observations, true, false);
     observations.healthAsMetrics();
   }
@@ -55,7 +56,7 @@ public class ObservabilityConfiguration extends AreaConfiguration {
    * secret for this run only, so the hashes cannot be compared across restarts.
    */
   private KeyHash keyHash() {
-    String secret = settings.secret("hub.log.key-hash-secret");
+    String secret = settings.secret(HubSettings.LOG_KEY_HASH_SECRET);
     if (secret.isEmpty()) {
       org.slf4j.LoggerFactory.getLogger(ObservabilityConfiguration.class)
           .warn(

@@ -1,5 +1,6 @@
 package at.telco.hub.observe;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -31,7 +32,7 @@ public final class Tracing {
 
   /** Installs the tracer if an endpoint is configured; returns whether it did. */
   public static boolean install(CamelContext context, Settings settings) {
-    Optional<String> endpoint = settings.optional("hub.tracing.otlp-endpoint");
+    Optional<String> endpoint = settings.optional(HubSettings.TRACING_OTLP_ENDPOINT);
     if (endpoint.isEmpty()) {
       return false;
     }
@@ -44,14 +45,14 @@ public final class Tracing {
                 Resource.create(
                     Attributes.of(
                         AttributeKey.stringKey("service.name"),
-                        settings.get("hub.tracing.service-name", "telco-integration-hub"))));
+                        settings.get(HubSettings.TRACING_SERVICE_NAME))));
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
             .setResource(resource)
             .addSpanProcessor(
                 BatchSpanProcessor.builder(exporter)
                     .setScheduleDelay(
-                        Duration.ofMillis(settings.getInt("hub.tracing.export-delay-ms", 2000)))
+                        Duration.ofMillis(settings.get(HubSettings.TRACING_EXPORT_DELAY_MS)))
                     .build())
             .build();
     OpenTelemetryTracer tracer = new OpenTelemetryTracer();

@@ -1,5 +1,7 @@
 package at.telco.hub.platform;
 
+import at.telco.hub.config.Database;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,26 +15,34 @@ public final class DataSources {
 
   private DataSources() {}
 
+  /** A pool for a database of the catalogue ({@link HubSettings}). */
+  public static HikariDataSource create(Settings settings, Database database, String initSql) {
+    return create(settings, database, 6, initSql);
+  }
+
   /**
-   * A pool for {@code hub.<name>.*}: jdbc-url, username, password (or password-file), pool-size.
+   * A pool for a database of the catalogue: its URL, user, password (or password file) and pool
+   * size ({@code poolSize}, when the database declares none).
    */
-  public static HikariDataSource create(Settings settings, String name, String initSql) {
+  public static HikariDataSource create(
+      Settings settings, Database database, int poolSize, String initSql) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("hub-" + name);
-    config.setJdbcUrl(settings.get("hub." + name + ".jdbc-url"));
-    config.setUsername(settings.get("hub." + name + ".username"));
-    String password = settings.secret("hub." + name + ".password");
+    config.setPoolName("hub-" + database.name());
+    config.setJdbcUrl(database.url(settings));
+    config.setUsername(settings.get(database.username()));
+    String password = settings.secret(database.password());
     if (!password.isEmpty()) {
       config.setPassword(password);
     }
-    config.setMaximumPoolSize(settings.getInt("hub." + name + ".pool-size", 6));
+    config.setMaximumPoolSize(
+        database.poolSize() == null ? poolSize : settings.get(database.poolSize()));
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(settings.getInt("hub.db.connection-timeout-ms", 5000));
+    config.setConnectionTimeout(settings.get(HubSettings.DB_CONNECTION_TIMEOUT_MS));
     config.setValidationTimeout(3000);
     // start even while a database is down; routes and health report it and retry
     config.setInitializationFailTimeout(-1);
-    config.addDataSourceProperty("connectTimeout", settings.getInt("hub.db.connect-timeout-s", 5));
-    config.addDataSourceProperty("socketTimeout", settings.getInt("hub.db.socket-timeout-s", 60));
+    config.addDataSourceProperty("connectTimeout", settings.get(HubSettings.DB_CONNECT_TIMEOUT_S));
+    config.addDataSourceProperty("socketTimeout", settings.get(HubSettings.DB_SOCKET_TIMEOUT_S));
     config.addDataSourceProperty("tcpKeepAlive", true);
     config.addDataSourceProperty("ApplicationName", "telco-integration-hub");
     config.addDataSourceProperty("reWriteBatchedInserts", true);

@@ -1,9 +1,9 @@
 package at.telco.hub.platform;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -23,26 +23,12 @@ public final class HubDatabase {
   /** The runtime pool ({@code hub.hubdb.*}); every connection names its audit-trail writer. */
   public static HikariDataSource pool(Settings settings) {
     return DataSources.create(
-        settings, "hubdb", "SET hub.audit_writer = '" + auditWriter(settings) + "'");
+        settings, HubSettings.HUBDB, "SET hub.audit_writer = '" + auditWriter(settings) + "'");
   }
 
   /** The audit trail's writer: the instance id (quotes removed, it goes into a SET). */
   static String auditWriter(Settings settings) {
-    String id =
-        settings.get(
-            "hub.instance.id",
-            settings.get(
-                "hub.instance-id", hostName() + ":" + settings.get("camel.server.port", "8080")));
-    return id.replaceAll("[^A-Za-z0-9._:@-]", "_");
-  }
-
-  /** The host name, or {@code hub} when it cannot be known. */
-  public static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "hub";
-    }
+    return settings.instanceId().replaceAll("[^A-Za-z0-9._:@-]", "_");
   }
 
   /**
@@ -51,19 +37,11 @@ public final class HubDatabase {
    * database's URL unless {@code hub.hubdb.migration.jdbc-url}), or null when none is configured.
    */
   public static HikariDataSource migrationDataSource(Settings settings) {
-    if (settings.optional("hub.hubdb.migration.username").isEmpty()) {
+    if (settings.optional(HubSettings.HUBDB_MIGRATION_USERNAME).isEmpty()) {
       return null;
     }
-    Settings migration =
-        new Settings(
-            k ->
-                k.equals("hub.hubdb.migration.jdbc-url")
-                    ? settings.optional(k).or(() -> settings.optional("hub.hubdb.jdbc-url"))
-                    // Flyway holds two connections: its lock and the migration
-                    : k.equals("hub.hubdb.migration.pool-size")
-                        ? Optional.of("2")
-                        : settings.optional(k));
-    return DataSources.create(migration, "hubdb.migration", null);
+    // Flyway holds two connections: its lock and the migration
+    return DataSources.create(settings, HubSettings.HUBDB_MIGRATION, 2, null);
   }
 
   /**
@@ -74,8 +52,8 @@ public final class HubDatabase {
    * gave up, which is said loudly.
    */
   public static void migrateAsOwner(Settings settings, DataSource hub) {
-    String runtime = settings.get("hub.hubdb.username");
-    String owner = settings.optional("hub.hubdb.migration.username").orElse(runtime);
+    String runtime = settings.get(HubSettings.HUBDB_USERNAME);
+    String owner = settings.optional(HubSettings.HUBDB_MIGRATION_USERNAME).orElse(runtime);
     if (owner.equals(runtime)) {
       LOG.warn(
           "no owner role for the hub database (hub.hubdb.migration.username): the runtime role {}"

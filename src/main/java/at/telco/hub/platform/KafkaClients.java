@@ -1,5 +1,7 @@
 package at.telco.hub.platform;
 
+import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Setting;
 import at.telco.hub.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,46 +53,63 @@ public final class KafkaClients {
   public static KafkaClients of(Settings settings) {
     Map<String, String> s = new LinkedHashMap<>();
     settings
-        .optional("hub.kafka.security-protocol")
+        .optional(HubSettings.KAFKA_SECURITY_PROTOCOL)
         .map(String::toUpperCase)
         .ifPresent(v -> s.put("security.protocol", v));
-    String mechanism = settings.optional("hub.kafka.sasl-mechanism").orElse(null);
+    String mechanism = settings.optional(HubSettings.KAFKA_SASL_MECHANISM).orElse(null);
     if (mechanism != null) {
       s.put("sasl.mechanism", mechanism);
     }
-    String jaas = settings.secret("hub.kafka.sasl-jaas-config").strip();
-    if (jaas.isEmpty() && settings.optional("hub.kafka.username").isPresent()) {
+    String jaas = settings.secret(HubSettings.KAFKA_SASL_JAAS_CONFIG).strip();
+    if (jaas.isEmpty() && settings.optional(HubSettings.KAFKA_USERNAME).isPresent()) {
       jaas =
           jaasConfig(
               mechanism == null ? "PLAIN" : mechanism,
-              settings.get("hub.kafka.username"),
-              settings.secret("hub.kafka.password").strip());
+              settings.get(HubSettings.KAFKA_USERNAME),
+              settings.secret(HubSettings.KAFKA_PASSWORD).strip());
     }
     if (!jaas.isEmpty()) {
       s.put("sasl.jaas.config", jaas);
     }
-    for (String store : new String[] {"truststore", "keystore"}) {
-      settings
-          .optional("hub.kafka.ssl-" + store + "-location")
-          .ifPresent(v -> s.put("ssl." + store + ".location", v));
-      settings
-          .optional("hub.kafka.ssl-" + store + "-type")
-          .ifPresent(v -> s.put("ssl." + store + ".type", v));
-      String password = settings.secret("hub.kafka.ssl-" + store + "-password").strip();
-      if (!password.isEmpty()) {
-        s.put("ssl." + store + ".password", password);
-      }
-    }
-    String keyPassword = settings.secret("hub.kafka.ssl-key-password").strip();
+    store(
+        settings,
+        s,
+        "truststore",
+        HubSettings.KAFKA_SSL_TRUSTSTORE_LOCATION,
+        HubSettings.KAFKA_SSL_TRUSTSTORE_TYPE,
+        HubSettings.KAFKA_SSL_TRUSTSTORE_PASSWORD);
+    store(
+        settings,
+        s,
+        "keystore",
+        HubSettings.KAFKA_SSL_KEYSTORE_LOCATION,
+        HubSettings.KAFKA_SSL_KEYSTORE_TYPE,
+        HubSettings.KAFKA_SSL_KEYSTORE_PASSWORD);
+    String keyPassword = settings.secret(HubSettings.KAFKA_SSL_KEY_PASSWORD).strip();
     if (!keyPassword.isEmpty()) {
       s.put("ssl.key.password", keyPassword);
     }
     // "none" switches host name verification off (Kafka's empty value)
     settings
-        .optional("hub.kafka.ssl-endpoint-identification-algorithm")
+        .optional(HubSettings.KAFKA_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM)
         .map(v -> v.equalsIgnoreCase("none") ? "" : v)
         .ifPresent(v -> s.put("ssl.endpoint.identification.algorithm", v));
-    return new KafkaClients(settings.get("hub.kafka.brokers"), s);
+    return new KafkaClients(settings.get(HubSettings.KAFKA_BROKERS), s);
+  }
+
+  private static void store(
+      Settings settings,
+      Map<String, String> s,
+      String store,
+      Setting<String> location,
+      Setting<String> type,
+      Setting<String> password) {
+    settings.optional(location).ifPresent(v -> s.put("ssl." + store + ".location", v));
+    settings.optional(type).ifPresent(v -> s.put("ssl." + store + ".type", v));
+    String secret = settings.secret(password).strip();
+    if (!secret.isEmpty()) {
+      s.put("ssl." + store + ".password", secret);
+    }
   }
 
   /** The JAAS line of a SASL mechanism with a user name and password (PLAIN, SCRAM-*). */

@@ -1,6 +1,7 @@
 package at.telco.hub.platform;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +29,16 @@ public class PlatformConfiguration extends AreaConfiguration {
   @Override
   protected void wire() throws Exception {
     HikariDataSource hub = bind("hubDataSource", HubDatabase.pool(settings));
-    HikariDataSource crm = bind("crmDataSource", DataSources.create(settings, "crm", null));
+    HikariDataSource crm =
+        bind("crmDataSource", DataSources.create(settings, HubSettings.CRM, null));
     // billing's sessions run in Vienna local time; so must every session that writes there
     HikariDataSource billing =
         bind(
             "billingDataSource",
-            DataSources.create(settings, "billing", "SET TIME ZONE 'Europe/Vienna'"));
+            DataSources.create(settings, HubSettings.BILLING, "SET TIME ZONE 'Europe/Vienna'"));
     HikariDataSource customerdb =
-        bind("customerDbDataSource", DataSources.create(settings, "customerdb", null));
-    if (settings.getBoolean("hub.hubdb.migrate", true)) {
+        bind("customerDbDataSource", DataSources.create(settings, HubSettings.CUSTOMERDB, null));
+    if (settings.get(HubSettings.HUBDB_MIGRATE)) {
       HubDatabase.migrateAsOwner(settings, hub);
     }
 
@@ -55,7 +57,7 @@ public class PlatformConfiguration extends AreaConfiguration {
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "telco-hub-admin");
     Admin admin = bind("kafkaAdmin", Admin.create(adminProps));
-    if (settings.getBoolean("hub.kafka.topics.create", true)) {
+    if (settings.get(HubSettings.KAFKA_TOPICS_CREATE)) {
       canonicalTopics(admin);
     }
 
@@ -70,34 +72,36 @@ public class PlatformConfiguration extends AreaConfiguration {
 
   /** One pooled Artemis connection factory for everything the hub sends and receives. */
   private JmsPoolConnectionFactory artemis() {
-    String password = settings.secret("hub.artemis.password");
+    String password = settings.secret(HubSettings.ARTEMIS_PASSWORD);
     ActiveMQConnectionFactory factory =
         new ActiveMQConnectionFactory(
-            settings.get("hub.artemis.url"),
-            settings.optional("hub.artemis.username").orElse(null),
+            settings.get(HubSettings.ARTEMIS_URL),
+            settings.optional(HubSettings.ARTEMIS_USERNAME).orElse(null),
             password.isEmpty() ? null : password);
     JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
     pool.setConnectionFactory(factory);
-    pool.setMaxConnections(settings.getInt("hub.artemis.pool-size", 4));
+    pool.setMaxConnections(settings.get(HubSettings.ARTEMIS_POOL_SIZE));
     return pool;
   }
 
   /** The canonical topics, with the partitions, replication and configuration they need. */
   private void canonicalTopics(Admin admin) {
-    String customer = settings.get("hub.kafka.topic.customer");
-    String service = settings.get("hub.kafka.topic.service");
-    int replication = settings.getInt("hub.kafka.topics.replication-factor", 1);
+    String customer = settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER);
+    String service = settings.get(HubSettings.KAFKA_TOPIC_SERVICE);
+    int replication = settings.get(HubSettings.KAFKA_TOPICS_REPLICATION_FACTOR);
     KafkaTopics.ensure(
         admin,
-        List.of(customer, settings.get("hub.kafka.topic.billing"), service),
-        settings.getInt("hub.kafka.topics.partitions", 6),
+        List.of(customer, settings.get(HubSettings.KAFKA_TOPIC_BILLING), service),
+        settings.get(HubSettings.KAFKA_TOPICS_PARTITIONS),
         (short) replication,
-        settings.getInt("hub.kafka.topics.min-insync-replicas", replication >= 3 ? 2 : 1),
+        settings
+            .optional(HubSettings.KAFKA_TOPICS_MIN_INSYNC_REPLICAS)
+            .orElse(replication >= 3 ? 2 : 1),
         // the network keeps no state the hub can read: the canonical service topic is its
         // history, kept for a rebuild of customerdb.service (Resync.replayServices)
         Map.of(
             service,
-            Map.of("retention.ms", settings.get("hub.kafka.topic.service.retention-ms", "-1")),
+            Map.of("retention.ms", settings.get(HubSettings.KAFKA_TOPIC_SERVICE_RETENTION_MS)),
             customer,
             customerTopicConfig()));
     // also a customer topic created before it was compacted
@@ -112,7 +116,7 @@ public class PlatformConfiguration extends AreaConfiguration {
    * retention.
    */
   private Map<String, String> customerTopicConfig() {
-    String lag = settings.get("hub.kafka.topic.customer.max-compaction-lag-ms", "86400000");
+    String lag = settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER_MAX_COMPACTION_LAG_MS);
     return Map.of(
         "cleanup.policy",
         "compact",
@@ -121,6 +125,6 @@ public class PlatformConfiguration extends AreaConfiguration {
         "segment.ms",
         lag,
         "delete.retention.ms",
-        settings.get("hub.kafka.topic.customer.delete-retention-ms", "86400000"));
+        settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER_DELETE_RETENTION_MS));
   }
 }

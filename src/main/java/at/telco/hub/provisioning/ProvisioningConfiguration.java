@@ -1,12 +1,12 @@
 package at.telco.hub.provisioning;
 
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.Observations;
 import at.telco.hub.sink.crm.CrmNotes;
 import java.time.Clock;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,7 +32,7 @@ public class ProvisioningConfiguration extends AreaConfiguration {
                 bean("crmNotes", CrmNotes.class),
                 bean("hubMetrics", HubMetrics.class),
                 bean("hubClock", Clock.class),
-                Duration.parse(settings.get("hub.provisioning.overdue-after", "PT10M"))));
+                settings.get(HubSettings.PROVISIONING_OVERDUE_AFTER)));
     barring.keyHash(bean("keyHash", KeyHash.class));
     HealthCheckRegistry.get(context).register(new ProvisioningHealthCheck(barring));
 
@@ -42,13 +42,13 @@ public class ProvisioningConfiguration extends AreaConfiguration {
     observations.consumerLag(
         admin,
         "network-provisioning",
-        settings.get("hub.target.barring.group"),
-        settings.get("hub.kafka.topic.billing"));
+        settings.get(HubSettings.TARGET_BARRING_GROUP),
+        settings.get(HubSettings.KAFKA_TOPIC_BILLING));
     observations.consumerLag(
         admin,
         "provisioning-results",
-        settings.get("hub.network.results.group"),
-        settings.get("hub.network.topic.results"));
+        settings.get(HubSettings.NETWORK_RESULTS_GROUP),
+        settings.get(HubSettings.NETWORK_TOPIC_RESULTS));
     observations.deadLetterTarget("network-provisioning");
   }
 }

@@ -1,5 +1,6 @@
 package at.telco.hub.source;
 
+import at.telco.hub.config.Setting;
 import at.telco.hub.config.Settings;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -21,9 +22,14 @@ public final class PollPacing {
    * Derives {@code <prefix>.idle-threshold} and {@code <prefix>.idle-skip} (the scheduler's {@code
    * backoffIdleThreshold} and {@code backoffMultiplier}) from the two intervals of a source.
    */
-  public static void derive(PropertiesComponent properties, Settings settings, String prefix) {
-    long interval = Math.max(1, settings.getInt(prefix + ".interval-ms", 10));
-    long idle = settings.getInt(prefix + ".idle-interval-ms", 100);
+  public static void derive(
+      PropertiesComponent properties,
+      Settings settings,
+      String prefix,
+      Setting<Integer> intervalMs,
+      Setting<Integer> idleIntervalMs) {
+    long interval = Math.max(1, settings.get(intervalMs));
+    long idle = settings.get(idleIntervalMs);
     long skips = skips(interval, idle);
     // no backoff wanted: the scheduler still needs a multiplier, so the threshold is never reached
     properties.addInitialProperty(

@@ -1,7 +1,7 @@
 package at.telco.hub.source;
 
 import at.telco.hub.config.AreaConfiguration;
-import java.time.Duration;
+import at.telco.hub.config.HubSettings;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
@@ -16,17 +16,27 @@ public class SourceConfiguration extends AreaConfiguration {
   @Override
   protected void wire() throws Exception {
     // the source routes' scheduler: a few ms between polls under load, idle-interval-ms when idle
-    PollPacing.derive(context.getPropertiesComponent(), settings, "hub.crm.poll");
-    PollPacing.derive(context.getPropertiesComponent(), settings, "hub.billing.poll");
+    PollPacing.derive(
+        context.getPropertiesComponent(),
+        settings,
+        "hub.crm.poll",
+        HubSettings.CRM_POLL_INTERVAL_MS,
+        HubSettings.CRM_POLL_IDLE_INTERVAL_MS);
+    PollPacing.derive(
+        context.getPropertiesComponent(),
+        settings,
+        "hub.billing.poll",
+        HubSettings.BILLING_POLL_INTERVAL_MS,
+        HubSettings.BILLING_POLL_IDLE_INTERVAL_MS);
     bind("publishBatch", new PublishBatch());
     bind("sourceOutages", new SourceOutages());
     bind(
         "parking",
         new Parking(
             bean("artemisConnectionFactory", JmsPoolConnectionFactory.class),
-            settings.get("hub.parking.queue", "PARK.network-inventory"),
-            Duration.parse(settings.get("hub.parking.max-time", "PT1H")),
-            Duration.parse(settings.get("hub.parking.first-delay", "PT5S")),
-            Duration.parse(settings.get("hub.parking.max-delay", "PT5M"))));
+            settings.get(HubSettings.PARKING_QUEUE),
+            settings.get(HubSettings.PARKING_MAX_TIME),
+            settings.get(HubSettings.PARKING_FIRST_DELAY),
+            settings.get(HubSettings.PARKING_MAX_DELAY)));
   }
 }

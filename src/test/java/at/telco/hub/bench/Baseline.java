@@ -3,6 +3,7 @@ package at.telco.hub.bench;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.HubTransformers;
@@ -78,10 +79,11 @@ final class Baseline implements AutoCloseable {
 
   Baseline(Properties hubProperties, Mappings mappings, int threads, int batchSize, long idleMs) {
     Settings settings = new Settings(k -> Optional.ofNullable(hubProperties.getProperty(k)));
-    this.crm = DataSources.create(settings, "crm", null);
-    this.hub = DataSources.create(settings, "hubdb", null);
-    this.customerdb = DataSources.create(settings, "customerdb", null);
-    this.billing = DataSources.create(settings, "billing", "SET TIME ZONE 'Europe/Vienna'");
+    this.crm = DataSources.create(settings, HubSettings.CRM, null);
+    this.hub = DataSources.create(settings, HubSettings.HUBDB, null);
+    this.customerdb = DataSources.create(settings, HubSettings.CUSTOMERDB, null);
+    this.billing =
+        DataSources.create(settings, HubSettings.BILLING, "SET TIME ZONE 'Europe/Vienna'");
     Clock clock = Clock.systemUTC();
     HubMetrics metrics = new HubMetrics(new SimpleMeterRegistry());
     this.registry = new IdentityRegistry(hub);

@@ -2,6 +2,7 @@ package at.telco.hub.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import at.telco.hub.config.HubSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,10 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("unchecked")
 class KubernetesManifestsTest {
 
+  /** What the hub runs with when nothing is configured: the catalogue's defaults, Camel's own. */
   static Properties defaults() throws IOException {
     Properties p = new Properties();
+    p.putAll(HubSettings.defaults());
     try (var in = KubernetesManifestsTest.class.getResourceAsStream("/application.properties")) {
       p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
     }
@@ -233,8 +236,11 @@ class KubernetesManifestsTest {
   @Test
   void everySettingTheManifestsAndExamplesUseIsOneTheHubKnows() throws IOException {
     Set<String> known = new TreeSet<>(defaults().stringPropertyNames());
+    HubSettings.all().forEach(s -> known.add(s.key()));
     for (String k : Set.copyOf(known)) {
-      known.add(k + "-file");
+      if (HubSettings.isKnown(k + "-file")) {
+        known.add(k + "-file");
+      }
     }
     List<Properties> configs = new ArrayList<>();
     configs.add(hubProperties());

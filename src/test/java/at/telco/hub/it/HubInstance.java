@@ -1,5 +1,6 @@
 package at.telco.hub.it;
 
+import at.telco.hub.config.HubSettings;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -20,6 +21,7 @@ public final class HubInstance implements AutoCloseable {
 
   public static HubInstance start(Properties properties) {
     Main main = new Main();
+    main.setInitialProperties(HubSettings.defaults());
     main.setOverrideProperties(properties);
     try {
       main.start();

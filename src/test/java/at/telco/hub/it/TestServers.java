@@ -54,7 +54,9 @@ public final class TestServers {
     // own user gets the password the embedded default generates into the data directory
     artemisAdminPassword = UUID.randomUUID().toString();
     settings.put("hub.embedded.artemis.admin-password", artemisAdminPassword);
-    infrastructure = EmbeddedInfrastructure.start(k -> Optional.ofNullable(settings.get(k)), false);
+    infrastructure =
+        EmbeddedInfrastructure.start(
+            new at.telco.hub.config.Settings(k -> Optional.ofNullable(settings.get(k))), false);
     Probes.install(this);
   }
 

@@ -2,6 +2,7 @@ package at.telco.hub.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import java.util.Map;
 import java.util.Optional;
@@ -27,13 +28,17 @@ class PollPacingTest {
 
   @Test
   void derivesTheSchedulersBackoffSettings() throws Exception {
-    assertThat(derived(Map.of("p.interval-ms", "10", "p.idle-interval-ms", "100")))
-        .containsEntry("p.idle-threshold", "1")
-        .containsEntry("p.idle-skip", "9");
+    assertThat(
+            derived(
+                Map.of("hub.crm.poll.interval-ms", "10", "hub.crm.poll.idle-interval-ms", "100")))
+        .containsEntry("hub.crm.poll.idle-threshold", "1")
+        .containsEntry("hub.crm.poll.idle-skip", "9");
     // no backoff: the threshold is never reached (the scheduler refuses a multiplier of 0)
-    assertThat(derived(Map.of("p.interval-ms", "100", "p.idle-interval-ms", "100")))
-        .containsEntry("p.idle-threshold", Integer.toString(Integer.MAX_VALUE))
-        .containsEntry("p.idle-skip", "1");
+    assertThat(
+            derived(
+                Map.of("hub.crm.poll.interval-ms", "100", "hub.crm.poll.idle-interval-ms", "100")))
+        .containsEntry("hub.crm.poll.idle-threshold", Integer.toString(Integer.MAX_VALUE))
+        .containsEntry("hub.crm.poll.idle-skip", "1");
   }
 
   @Test
@@ -46,14 +51,21 @@ class PollPacingTest {
           new Settings(
               k ->
                   Optional.ofNullable(
-                      Map.of("p.interval-ms", "10", "p.idle-interval-ms", "200").get(k))),
-          "p");
+                      Map.of(
+                              "hub.crm.poll.interval-ms",
+                              "10",
+                              "hub.crm.poll.idle-interval-ms",
+                              "200")
+                          .get(k))),
+          "hub.crm.poll",
+          HubSettings.CRM_POLL_INTERVAL_MS,
+          HubSettings.CRM_POLL_IDLE_INTERVAL_MS);
       context.addRoutes(
           new RouteBuilder() {
             @Override
             public void configure() {
-              from("scheduler:pacing?delay=10&backoffIdleThreshold={{p.idle-threshold}}"
-                      + "&backoffMultiplier={{p.idle-skip}}")
+              from("scheduler:pacing?delay=10&backoffIdleThreshold={{hub.crm.poll.idle-threshold}}"
+                      + "&backoffMultiplier={{hub.crm.poll.idle-skip}}")
                   .process(
                       e -> {
                         SourceClaim.begin(e);
@@ -84,10 +96,17 @@ class PollPacingTest {
   private static Map<String, String> derived(Map<String, String> configured) throws Exception {
     try (DefaultCamelContext context = new DefaultCamelContext()) {
       PropertiesComponent properties = context.getPropertiesComponent();
-      PollPacing.derive(properties, new Settings(k -> Optional.ofNullable(configured.get(k))), "p");
+      PollPacing.derive(
+          properties,
+          new Settings(k -> Optional.ofNullable(configured.get(k))),
+          "hub.crm.poll",
+          HubSettings.CRM_POLL_INTERVAL_MS,
+          HubSettings.CRM_POLL_IDLE_INTERVAL_MS);
       return Map.of(
-          "p.idle-threshold", properties.resolveProperty("p.idle-threshold").orElseThrow(),
-          "p.idle-skip", properties.resolveProperty("p.idle-skip").orElseThrow());
+          "hub.crm.poll.idle-threshold",
+              properties.resolveProperty("hub.crm.poll.idle-threshold").orElseThrow(),
+          "hub.crm.poll.idle-skip",
+              properties.resolveProperty("hub.crm.poll.idle-skip").orElseThrow());
     }
   }
 }

@@ -4,6 +4,7 @@ import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.BillingAccountIdentities;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.HubTransformers;
@@ -41,7 +42,7 @@ public class BillingFlowsConfiguration extends AreaConfiguration {
             bean("billingAccountIdentities", BillingAccountIdentities.class),
             bean("parking", Parking.class),
             metrics,
-            settings.getInt("hub.billing.poll.batch-size", 500)));
+            settings.get(HubSettings.BILLING_POLL_BATCH_SIZE)));
     bind(
         "billingAccountWriter",
         new BillingAccountWriter(
@@ -84,14 +85,14 @@ public class BillingFlowsConfiguration extends AreaConfiguration {
         "SELECT count(*), coalesce(extract(epoch FROM localtimestamp - min(created_at)), 0)"
             + " FROM billing.event_out WHERE picked_up_at IS NULL");
     Admin admin = bean("kafkaAdmin", Admin.class);
-    String topic = settings.get("hub.kafka.topic.billing");
+    String topic = settings.get(HubSettings.KAFKA_TOPIC_BILLING);
     observations.consumerLag(
         admin,
         "customerdb.billing_account",
-        settings.get("hub.target.billing-account.group"),
+        settings.get(HubSettings.TARGET_BILLING_ACCOUNT_GROUP),
         topic);
     observations.consumerLag(
-        admin, "crm.activity", settings.get("hub.target.crm-notes.group"), topic);
+        admin, "crm.activity", settings.get(HubSettings.TARGET_CRM_NOTES_GROUP), topic);
     for (String target :
         new String[] {"canonical-billing", "customerdb.billing_account", "crm.activity"}) {
       observations.deadLetterTarget(target);

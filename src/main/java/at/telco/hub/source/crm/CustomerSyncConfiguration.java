@@ -2,6 +2,7 @@ package at.telco.hub.source.crm;
 
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
@@ -40,7 +41,7 @@ public class CustomerSyncConfiguration extends AreaConfiguration {
     bind(
         "crmChangePoller",
         new CrmChangePoller(
-            crm, identities, metrics, settings.getInt("hub.crm.poll.batch-size", 500)));
+            crm, identities, metrics, settings.get(HubSettings.CRM_POLL_BATCH_SIZE)));
     bind(
         "crmDataQuality",
         new CrmDataQuality(
@@ -97,10 +98,11 @@ public class CustomerSyncConfiguration extends AreaConfiguration {
         crm,
         "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
     Admin admin = bean("kafkaAdmin", Admin.class);
-    String topic = settings.get("hub.kafka.topic.customer");
+    String topic = settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER);
     observations.consumerLag(
-        admin, "customerdb", settings.get("hub.target.customerdb.group"), topic);
-    observations.consumerLag(admin, "billing", settings.get("hub.target.billing.group"), topic);
+        admin, "customerdb", settings.get(HubSettings.TARGET_CUSTOMERDB_GROUP), topic);
+    observations.consumerLag(
+        admin, "billing", settings.get(HubSettings.TARGET_BILLING_GROUP), topic);
     for (String target : new String[] {"canonical-customer", "customerdb", "billing"}) {
       observations.deadLetterTarget(target);
     }

@@ -3,6 +3,7 @@ package at.telco.hub.source.network;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.AreaConfiguration;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.BillingAccountIdentities;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
@@ -71,13 +72,13 @@ public class NetworkConfiguration extends AreaConfiguration {
     observations.consumerLag(
         admin,
         "customerdb.service",
-        settings.get("hub.target.service.group"),
-        settings.get("hub.kafka.topic.service"));
+        settings.get(HubSettings.TARGET_SERVICE_GROUP),
+        settings.get(HubSettings.KAFKA_TOPIC_SERVICE));
     observations.consumerLag(
         admin,
         "network-inventory",
-        settings.get("hub.network.inventory.group"),
-        settings.get("hub.network.topic.inventory"));
+        settings.get(HubSettings.NETWORK_INVENTORY_GROUP),
+        settings.get(HubSettings.NETWORK_TOPIC_INVENTORY));
     observations.parkingQueue(
         parking.queue(), bean("artemisConnectionFactory", JmsPoolConnectionFactory.class));
     for (String target :
