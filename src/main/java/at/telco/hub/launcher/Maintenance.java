@@ -2,6 +2,8 @@ package at.telco.hub.launcher;
 
 import at.telco.hub.backup.HubBackup;
 import at.telco.hub.backup.Recovery;
+import at.telco.hub.cli.CliContext;
+import at.telco.hub.cli.Progress;
 import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedDatabaseOnly;
 import at.telco.hub.embedded.SystemDatabases;
@@ -27,12 +29,15 @@ import java.util.Map;
  * <p>In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
  * the data directory (its PostgreSQL is started alone for it); against external servers they cover
  * the hub database, and Artemis and Kafka are backed up with their own tools (deploy/README.md).
+ * Their progress goes to standard error (a bar on a terminal, a line now and then otherwise), their
+ * result to standard output.
  */
 final class Maintenance {
 
   private Maintenance() {}
 
-  static int run(String command, Path location, LaunchProperties props) throws Exception {
+  static int run(String command, Path location, LaunchProperties props, CliContext context)
+      throws Exception {
     boolean embedded = props.getBoolean("hub.embedded.enabled", true);
     if (embedded) {
       try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(props::get)) {
@@ -42,23 +47,29 @@ final class Maintenance {
         // restore drops and recreates schema hub: only its owner may
         return command.equals("backup")
             ? backup(
-                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE), location, dirs)
+                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE),
+                location,
+                dirs,
+                context)
             : restore(
                 db.database(SystemDatabases.OWNER_ROLE, SystemDatabases.HUB_DATABASE),
                 SystemDatabases.HUB_ROLE,
                 db.database("postgres", "customerdb"),
                 db.database("postgres", "billing"),
                 location,
-                dirs);
+                dirs,
+                context);
       }
     }
     Settings settings = new Settings(props::get);
     try (HikariDataSource hub = DataSources.create(settings, "hubdb", null)) {
       if (command.equals("backup")) {
-        System.out.println(
-            "the hub's Artemis and Kafka are external: back them up with their own tools"
-                + " (deploy/README.md, Backup and restore)");
-        return backup(hub, location, Map.of());
+        context
+            .out()
+            .println(
+                "the hub's Artemis and Kafka are external: back them up with their own tools"
+                    + " (deploy/README.md, Backup and restore)");
+        return backup(hub, location, Map.of(), context);
       }
       // restore drops and recreates schema hub: as the owner role (hub.hubdb.migration.*), if
       // one is configured
@@ -71,7 +82,8 @@ final class Maintenance {
             customerdb,
             billing,
             location,
-            Map.of());
+            Map.of(),
+            context);
       } finally {
         if (owner != null) {
           owner.close();
@@ -80,17 +92,23 @@ final class Maintenance {
     }
   }
 
-  private static int backup(javax.sql.DataSource hub, Path to, Map<String, Path> dirs)
+  private static int backup(
+      javax.sql.DataSource hub, Path to, Map<String, Path> dirs, CliContext context)
       throws Exception {
-    HubBackup.Result r = HubBackup.backup(hub, to, dirs);
-    System.out.printf(
-        "backup of the hub's state in %s: hub database at schema version %s, %d rows in %d"
-            + " tables; directories %s%n",
-        r.location(),
-        r.schemaVersion(),
-        r.rows().values().stream().mapToLong(Long::longValue).sum(),
-        r.rows().size(),
-        r.directories());
+    HubBackup.Result r;
+    try (Progress progress = Progress.of("backup", context)) {
+      r = HubBackup.backup(hub, to, dirs, progress::update);
+    }
+    context
+        .out()
+        .printf(
+            "backup of the hub's state in %s: hub database at schema version %s, %d rows in %d"
+                + " tables; directories %s%n",
+            r.location(),
+            r.schemaVersion(),
+            r.rows().values().stream().mapToLong(Long::longValue).sum(),
+            r.rows().size(),
+            r.directories());
     return 0;
   }
 
@@ -100,31 +118,54 @@ final class Maintenance {
       javax.sql.DataSource customerdb,
       javax.sql.DataSource billing,
       Path from,
-      Map<String, Path> dirs)
+      Map<String, Path> dirs,
+      CliContext context)
       throws Exception {
     if (from == null) {
-      Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
-      System.out.printf(
-          "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
-              + " accounts; a repairing reconciliation runs at the next start%n",
-          rec.identities(), rec.custNos(), rec.billingAccounts());
+      Recovery.Result rec = recover(hub, customerdb, billing, context);
+      context
+          .out()
+          .printf(
+              "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
+                  + " accounts; a repairing reconciliation runs at the next start%n",
+              rec.identities(), rec.custNos(), rec.billingAccounts());
       return 0;
     }
-    HubBackup.Result r =
-        HubBackup.restore(
-            hub, from, dirs, version -> HubDatabase.migrate(hub, runtimeRole, version));
-    Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
-    System.out.printf(
-        "restored the hub's state from %s (schema version %s, %d rows; directories %s);"
-            + " taken back from the systems: %d customer ids, %d billing customer numbers,"
-            + " %d billing accounts; a repairing reconciliation runs at the next start%n",
-        r.location(),
-        r.schemaVersion(),
-        r.rows().values().stream().mapToLong(Long::longValue).sum(),
-        r.directories(),
-        rec.identities(),
-        rec.custNos(),
-        rec.billingAccounts());
+    HubBackup.Result r;
+    try (Progress progress = Progress.of("restore", context)) {
+      r =
+          HubBackup.restore(
+              hub,
+              from,
+              dirs,
+              version -> HubDatabase.migrate(hub, runtimeRole, version),
+              progress::update);
+    }
+    Recovery.Result rec = recover(hub, customerdb, billing, context);
+    context
+        .out()
+        .printf(
+            "restored the hub's state from %s (schema version %s, %d rows; directories %s);"
+                + " taken back from the systems: %d customer ids, %d billing customer numbers,"
+                + " %d billing accounts; a repairing reconciliation runs at the next start%n",
+            r.location(),
+            r.schemaVersion(),
+            r.rows().values().stream().mapToLong(Long::longValue).sum(),
+            r.directories(),
+            rec.identities(),
+            rec.custNos(),
+            rec.billingAccounts());
     return 0;
+  }
+
+  private static Recovery.Result recover(
+      javax.sql.DataSource hub,
+      javax.sql.DataSource customerdb,
+      javax.sql.DataSource billing,
+      CliContext context)
+      throws Exception {
+    try (Progress progress = Progress.of("recover", context)) {
+      return Recovery.afterRestore(hub, customerdb, billing, progress::update);
+    }
   }
 }
