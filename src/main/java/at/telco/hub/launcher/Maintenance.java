@@ -1,6 +1,7 @@
 package at.telco.hub.launcher;
 
 import at.telco.hub.backup.HubBackup;
+import at.telco.hub.backup.ProgressListener;
 import at.telco.hub.backup.Recovery;
 import at.telco.hub.cli.CliContext;
 import at.telco.hub.cli.Progress;
@@ -97,7 +98,7 @@ final class Maintenance {
       throws Exception {
     HubBackup.Result r;
     try (Progress progress = Progress.of("backup", context)) {
-      r = HubBackup.backup(hub, to, dirs, progress::update);
+      r = HubBackup.backup(hub, to, dirs, counted(progress));
     }
     context
         .out()
@@ -139,7 +140,7 @@ final class Maintenance {
               from,
               dirs,
               version -> HubDatabase.migrate(hub, runtimeRole, version),
-              progress::update);
+              counted(progress));
     }
     Recovery.Result rec = recover(hub, customerdb, billing, context);
     context
@@ -165,7 +166,16 @@ final class Maintenance {
       CliContext context)
       throws Exception {
     try (Progress progress = Progress.of("recover", context)) {
-      return Recovery.afterRestore(hub, customerdb, billing, progress::update);
+      return Recovery.afterRestore(hub, customerdb, billing, counted(progress));
     }
+  }
+
+  /** Tells the progress of steps counted beforehand: none at all (total 0) shows nothing. */
+  private static ProgressListener counted(Progress progress) {
+    return (done, total) -> {
+      if (total > 0) {
+        progress.update(done, total);
+      }
+    };
   }
 }
