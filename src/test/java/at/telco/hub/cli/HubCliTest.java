@@ -93,12 +93,13 @@ class HubCliTest {
 
   @Test
   void anUnknownCommandIsRefusedWithExitCode2() {
-    Run unknown = dlq("frobnicate");
-    assertThat(unknown.code()).isEqualTo(HubCli.USAGE);
-    assertThat(unknown.err()).contains("Unknown command: 'frobnicate'").contains("dlq --help");
+    // after a command: refused, not ignored (the hub is not asked)
     Run unknownAfterACommand = dlq("jobs", "frobnicate");
     assertThat(unknownAfterACommand.code()).isEqualTo(HubCli.USAGE);
     assertThat(unknownAfterACommand.err()).contains("'frobnicate'");
+    Run unknown = dlq("frobnicate");
+    assertThat(unknown.code()).isEqualTo(HubCli.USAGE);
+    assertThat(unknown.err()).contains("Unknown command: 'frobnicate'").contains("dlq --help");
     Run consistency = run(HubCli::runConsistency, "reconcil", "--wait");
     assertThat(consistency.code()).isEqualTo(HubCli.USAGE);
     assertThat(consistency.err())
