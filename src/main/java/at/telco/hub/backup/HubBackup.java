@@ -65,6 +65,16 @@ public final class HubBackup {
    */
   public static Result backup(DataSource hub, Path to, Map<String, Path> directories)
       throws IOException, SQLException {
+    return backup(hub, to, directories, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #backup(DataSource, Path, Map)}, telling {@code progress} after each table and each
+   * file copied.
+   */
+  public static Result backup(
+      DataSource hub, Path to, Map<String, Path> directories, ProgressListener progress)
+      throws IOException, SQLException {
     if (Files.exists(to)) {
       try (var entries = Files.list(to)) {
         if (entries.findAny().isPresent()) {
@@ -78,6 +88,7 @@ public final class HubBackup {
     manifest.put("createdAt", Instant.now().toString());
     ObjectNode files = manifest.putObject("files");
     Map<String, Long> rows = new LinkedHashMap<>();
+    Steps steps = new Steps(progress);
     String version;
     try (Connection c = hub.getConnection()) {
       c.setAutoCommit(false);
@@ -86,7 +97,9 @@ public final class HubBackup {
       c.setReadOnly(true);
       version = schemaVersion(c);
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      for (String table : tablesInLoadOrder(c)) {
+      List<String> tables = tablesInLoadOrder(c);
+      steps.total = tables.size() + countFiles(directories.values());
+      for (String table : tables) {
         Path file = to.resolve("hubdb").resolve(table + ".copy");
         MessageDigest sha = sha256();
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
@@ -94,6 +107,7 @@ public final class HubBackup {
         }
         rows.put(table, count(c, table));
         files.put("hubdb/" + table + ".copy", HexFormat.of().formatHex(sha.digest()));
+        steps.step();
       }
       c.commit();
     }
@@ -102,7 +116,7 @@ public final class HubBackup {
     List<String> dirs = new ArrayList<>();
     for (Map.Entry<String, Path> d : directories.entrySet()) {
       if (d.getValue() != null && Files.isDirectory(d.getValue())) {
-        copyTree(d.getValue(), to.resolve(d.getKey()), files, to);
+        copyTree(d.getValue(), to.resolve(d.getKey()), files, to, steps);
         dirs.add(d.getKey());
       }
     }
@@ -110,6 +124,7 @@ public final class HubBackup {
     Files.writeString(
         to.resolve(MANIFEST),
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+    steps.end();
     return new Result(to, version, rows, dirs);
   }
 
@@ -122,11 +137,31 @@ public final class HubBackup {
   public static Result restore(
       DataSource hub, Path from, Map<String, Path> directories, Consumer<String> migrateTo)
       throws IOException, SQLException {
+    return restore(hub, from, directories, migrateTo, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #restore(DataSource, Path, Map, Consumer)}, telling {@code progress} after each file
+   * checked, each table loaded and each file put in place.
+   */
+  public static Result restore(
+      DataSource hub,
+      Path from,
+      Map<String, Path> directories,
+      Consumer<String> migrateTo,
+      ProgressListener progress)
+      throws IOException, SQLException {
     JsonNode manifest = Json.parse(Files.readString(from.resolve(MANIFEST)));
     if (!FORMAT.equals(Json.text(manifest, "format"))) {
       throw new IllegalStateException(from + " is not a hub backup (" + MANIFEST + ")");
     }
-    verify(from, manifest);
+    Steps steps = new Steps(progress);
+    // each file is checked, then loaded (hubdb/) or put in place (a directory restored here)
+    for (Map.Entry<String, JsonNode> f : manifest.path("files").properties()) {
+      String top = f.getKey().substring(0, Math.max(f.getKey().indexOf('/'), 0));
+      steps.total += top.equals("hubdb") || directories.get(top) != null ? 2 : 1;
+    }
+    verify(from, manifest, steps);
     String version = Json.text(manifest, "schemaVersion");
     try (Connection c = hub.getConnection();
         Statement s = c.createStatement()) {
@@ -145,6 +180,7 @@ public final class HubBackup {
         try (InputStream in = Files.newInputStream(file)) {
           rows.put(table, copy.copyIn("COPY hub." + table + " FROM STDIN (FORMAT binary)", in));
         }
+        steps.step();
       }
       resetSequences(c);
       c.commit();
@@ -157,13 +193,49 @@ public final class HubBackup {
         continue;
       }
       deleteTree(target);
-      copyTree(from.resolve(d.asText()), target, null, null);
+      copyTree(from.resolve(d.asText()), target, null, null, steps);
       dirs.add(d.asText());
     }
+    steps.end();
     return new Result(from, version, rows, dirs);
   }
 
-  private static void verify(Path from, JsonNode manifest) throws IOException {
+  /** Counts steps done for a {@link ProgressListener}. */
+  private static final class Steps {
+    private final ProgressListener listener;
+    long total;
+    private long done;
+
+    Steps(ProgressListener listener) {
+      this.listener = listener;
+    }
+
+    void step() {
+      listener.progress(Math.min(++done, total), total);
+    }
+
+    void end() {
+      listener.progress(total, total);
+    }
+  }
+
+  /** The files in these directories (what a backup copies of them). */
+  private static long countFiles(Iterable<Path> directories) throws IOException {
+    long n = 0;
+    for (Path d : directories) {
+      if (d != null && Files.isDirectory(d)) {
+        try (var walk = Files.walk(d)) {
+          n +=
+              walk.filter(Files::isRegularFile)
+                  .filter(f -> !f.getFileName().toString().endsWith(".lock"))
+                  .count();
+        }
+      }
+    }
+    return n;
+  }
+
+  private static void verify(Path from, JsonNode manifest, Steps steps) throws IOException {
     for (Map.Entry<String, JsonNode> f : manifest.path("files").properties()) {
       Path file = from.resolve(f.getKey());
       if (!Files.exists(file)) {
@@ -177,6 +249,7 @@ public final class HubBackup {
         throw new IllegalStateException(
             "backup is damaged: " + f.getKey() + " does not match its hash");
       }
+      steps.step();
     }
   }
 
@@ -297,8 +370,11 @@ public final class HubBackup {
     }
   }
 
-  /** Copies a tree; with {@code files}, records each file's SHA-256 relative to {@code root}. */
-  private static void copyTree(Path source, Path target, ObjectNode files, Path root)
+  /**
+   * Copies a tree; with {@code files}, records each file's SHA-256 relative to {@code root}; a step
+   * for each file.
+   */
+  private static void copyTree(Path source, Path target, ObjectNode files, Path root, Steps steps)
       throws IOException {
     Files.walkFileTree(
         source,
@@ -329,6 +405,7 @@ public final class HubBackup {
                     HexFormat.of().formatHex(sha.digest()));
               }
             }
+            steps.step();
             return FileVisitResult.CONTINUE;
           }
         });

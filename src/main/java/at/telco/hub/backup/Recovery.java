@@ -35,9 +35,26 @@ public final class Recovery {
 
   public static Result afterRestore(DataSource hub, DataSource customerdb, DataSource billing)
       throws SQLException {
-    int identities = adoptIdentities(hub, customerdb);
-    int custNos = adoptCustNos(hub, billing);
-    int accounts = adoptBillingAccounts(hub, billing);
+    return afterRestore(hub, customerdb, billing, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #afterRestore(DataSource, DataSource, DataSource)}, telling {@code progress} after
+   * each chunk of rows read from the systems.
+   */
+  public static Result afterRestore(
+      DataSource hub, DataSource customerdb, DataSource billing, ProgressListener progress)
+      throws SQLException {
+    Rows rows =
+        new Rows(
+            progress,
+            count(customerdb, "SELECT count(*) FROM customerdb.customer")
+                + count(billing, "SELECT count(*) FROM billing.customer")
+                + count(billing, "SELECT count(*) FROM billing.billing_account"));
+    int identities = adoptIdentities(hub, customerdb, rows);
+    int custNos = adoptCustNos(hub, billing, rows);
+    int accounts = adoptBillingAccounts(hub, billing, rows);
+    progress.progress(rows.total, rows.total);
     try (Connection c = hub.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
@@ -61,7 +78,34 @@ public final class Recovery {
     return new Result(identities, custNos, accounts);
   }
 
-  private static int adoptIdentities(DataSource hub, DataSource customerdb) throws SQLException {
+  /** Rows read from the systems so far, for a {@link ProgressListener}. */
+  private static final class Rows {
+    private final ProgressListener listener;
+    private final long total;
+    private long done;
+
+    Rows(ProgressListener listener, long total) {
+      this.listener = listener;
+      this.total = total;
+    }
+
+    void read(int n) {
+      done = Math.min(done + n, total);
+      listener.progress(done, total);
+    }
+  }
+
+  private static long count(DataSource ds, String sql) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static int adoptIdentities(DataSource hub, DataSource customerdb, Rows read)
+      throws SQLException {
     int adopted = 0;
     String after = "";
     while (true) {
@@ -85,6 +129,7 @@ public final class Recovery {
       if (rows.isEmpty()) {
         return adopted;
       }
+      read.read(rows.size());
       after = (String) rows.get(rows.size() - 1)[0];
       try (Connection c = hub.getConnection();
           PreparedStatement ps =
@@ -107,7 +152,8 @@ public final class Recovery {
     }
   }
 
-  private static int adoptCustNos(DataSource hub, DataSource billing) throws SQLException {
+  private static int adoptCustNos(DataSource hub, DataSource billing, Rows read)
+      throws SQLException {
     int n = 0;
     String after = "";
     while (true) {
@@ -128,6 +174,7 @@ public final class Recovery {
       if (custNos.isEmpty()) {
         return n;
       }
+      read.read(custNos.size());
       after = new ArrayList<>(custNos.keySet()).get(custNos.size() - 1);
       try (Connection c = hub.getConnection();
           PreparedStatement ps =
@@ -149,7 +196,8 @@ public final class Recovery {
     }
   }
 
-  private static int adoptBillingAccounts(DataSource hub, DataSource billing) throws SQLException {
+  private static int adoptBillingAccounts(DataSource hub, DataSource billing, Rows read)
+      throws SQLException {
     IdentityRegistry registry = new IdentityRegistry(hub);
     BillingAccountIdentities identities = new BillingAccountIdentities(hub);
     int n = 0;
@@ -173,6 +221,7 @@ public final class Recovery {
       if (rows.isEmpty()) {
         return n;
       }
+      read.read(rows.size());
       after = (String) rows.get(rows.size() - 1)[0];
       List<String> crmAccounts = new ArrayList<>();
       for (Object[] r : rows) {

@@ -1,6 +1,6 @@
 package at.telco.hub.launcher;
 
-import at.telco.hub.cli.HashPassword;
+import at.telco.hub.cli.CliContext;
 import at.telco.hub.cli.HubCli;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.main.BaseMainSupport;
@@ -18,15 +19,20 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
 
 /**
- * Starts the hub with Camel Main. With no configuration it starts the embedded default: a real
- * PostgreSQL, Kafka and Artemis from Maven artifacts, sample data and a trickle of CRM changes.
- * With {@code hub.embedded.enabled=false} it connects to the servers its configuration names and
- * starts nothing else.
+ * The jar's command (picocli). Without a command it starts the hub with Camel Main. With no
+ * configuration it starts the embedded default: a real PostgreSQL, Kafka and Artemis from Maven
+ * artifacts, sample data and a trickle of CRM changes. With {@code hub.embedded.enabled=false} it
+ * connects to the servers its configuration names and starts nothing else.
  *
  * <pre>
- * java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR] [--help]
+ * java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR] [CAMEL-MAIN-ARGS]
  * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar recover            [--config=FILE] [--data-dir=DIR]
@@ -35,120 +41,135 @@ import org.slf4j.LoggerFactory;
  * java -jar telco-integration-hub.jar erasure COMMAND ...     (erasure requests, the DPO's report)
  * java -jar telco-integration-hub.jar audit COMMAND ...       (verify the audit trail, list entries)
  * java -jar telco-integration-hub.jar hash-password      (a bcrypt hash for hub.auth.users)
+ * java -jar telco-integration-hub.jar [COMMAND] --help
  * </pre>
  */
-public final class HubMain {
+@Command(
+    name = "java -jar telco-integration-hub.jar",
+    customSynopsis = {
+      "java -jar telco-integration-hub.jar [--config=FILE] [--clean]",
+      "         [--data-dir=DIR] [CAMEL-MAIN-ARGUMENTS...]",
+      "   or: java -jar telco-integration-hub.jar COMMAND [OPTIONS] (COMMAND --help)"
+    },
+    description = {
+      "Starts the Telco Integration Hub (Camel Main); with no configuration the embedded default"
+          + " (its own PostgreSQL, Kafka and Artemis in the data directory, sample data)."
+          + " Arguments it does not know are passed on to Camel Main.",
+      "With a command: the hub's maintenance (backup, restore, recover: with the hub stopped), or"
+          + " a client of a running hub's management API (dlq, consistency, erasure, audit)."
+    },
+    exitCodeListHeading = "%nExit codes (each command's --help says what its codes mean):%n",
+    exitCodeList = {
+      "0:done (the hub: stopped)",
+      "1:failed",
+      "2:usage (an unknown option, a bad value, a missing argument), or a configuration the"
+          + " embedded default refuses",
+      "3:not signed in or not allowed",
+      "4:not found",
+      "5:conflict",
+      "6:the hub (or a system behind it) unavailable",
+      "7:invalid request"
+    })
+public final class HubMain implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(HubMain.class);
 
-  private HubMain() {}
+  /** Where the configuration and the embedded default's state are (a picocli mixin). */
+  static final class LaunchOptions {
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "Properties file; overrides the defaults (default: $HUB_CONFIG; see README).")
+    Path config;
 
-  public static void main(String[] args) throws Exception {
-    // the command line of the dead-letter workbench and its helper: clients, nothing is started
-    if (args.length > 0 && args[0].equals("dlq")) {
-      System.exit(
-          HubCli.run(
-              java.util.Arrays.copyOfRange(args, 1, args.length),
-              System.getenv(),
-              System.out,
-              System.err));
-      return;
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description = "Embedded default: where state lives (default ./data).")
+    String dataDir;
+
+    /**
+     * The settings as the launcher sees them: these options, else those given before the command
+     * ({@code outer}), else $HUB_CONFIG. --data-dir becomes system property hub.embedded.data-dir.
+     */
+    LaunchProperties properties(LaunchOptions outer) {
+      Path file = config != null ? config : outer != null ? outer.config : null;
+      String dir = dataDir != null ? dataDir : outer != null ? outer.dataDir : null;
+      Properties system = System.getProperties();
+      if (dir != null) {
+        system.setProperty("hub.embedded.data-dir", dir);
+      }
+      if (file == null && System.getenv("HUB_CONFIG") != null) {
+        file = Path.of(System.getenv("HUB_CONFIG"));
+      }
+      return new LaunchProperties(file, System.getenv(), system);
     }
-    if (args.length > 0 && args[0].equals("consistency")) {
-      System.exit(
-          HubCli.runConsistency(
-              java.util.Arrays.copyOfRange(args, 1, args.length),
-              System.getenv(),
-              System.out,
-              System.err));
-      return;
+  }
+
+  @Mixin LaunchOptions launch;
+
+  @Option(
+      names = "--clean",
+      description = "Embedded default: delete the data directory and start empty.")
+  boolean clean;
+
+  @Unmatched List<String> camelArgs = new ArrayList<>();
+
+  private final CliContext context;
+  private boolean hubRan;
+
+  HubMain(CliContext context) {
+    this.context = context;
+  }
+
+  public static void main(String[] args) {
+    HubMain hub = new HubMain(CliContext.system());
+    int code = commandLine(hub).execute(args);
+    if (hub.hubRan && code == 0) {
+      return; // as ever: the JVM ends once Camel and the embedded servers have stopped
     }
-    if (args.length > 0 && args[0].equals("erasure")) {
-      System.exit(
-          HubCli.runErasure(
-              java.util.Arrays.copyOfRange(args, 1, args.length),
-              System.getenv(),
-              System.out,
-              System.err));
-      return;
+    System.exit(code);
+  }
+
+  /**
+   * The jar's command line: the hub, its maintenance commands and the API's clients. Only the hub
+   * itself passes arguments it does not know on to Camel Main; every command refuses them.
+   */
+  static CommandLine commandLine(HubMain hub) {
+    CommandLine cmd = new CommandLine(hub);
+    for (Object group : HubCli.commands(hub.context)) {
+      cmd.addSubcommand(group);
     }
-    if (args.length > 0 && args[0].equals("audit")) {
-      System.exit(
-          HubCli.runAudit(
-              java.util.Arrays.copyOfRange(args, 1, args.length),
-              System.getenv(),
-              System.out,
-              System.err));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("hash-password")) {
-      System.exit(HashPassword.run());
-      return;
-    }
+    cmd.addSubcommand(new HashPasswordCommand());
+    List<CommandLine> maintenance =
+        List.of(
+            new CommandLine(new MaintenanceCommands.Backup(hub)),
+            new CommandLine(new MaintenanceCommands.Restore(hub)),
+            new CommandLine(new MaintenanceCommands.Recover(hub)));
+    maintenance.forEach(cmd::addSubcommand);
+    cmd.getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
+    HubCli.configure(cmd, hub.context);
+    // a backup or restore the hub refuses (a directory not empty, a damaged backup, the data
+    // directory in use) is a usage error; anything else failed
+    maintenance.forEach(
+        m ->
+            m.setExitCodeExceptionMapper(
+                e -> e instanceof IllegalStateException ? HubCli.USAGE : HubCli.FAILED));
+    return cmd;
+  }
+
+  CliContext context() {
+    return context;
+  }
+
+  /** Starts the hub and runs it until it is stopped. */
+  @Override
+  public Integer call() throws Exception {
+    hubRan = true;
     Instant started = Instant.now();
-    Path config = null;
-    boolean clean = false;
-    String command = null;
-    Path location = null;
-    List<String> camelArgs = new ArrayList<>();
-    Properties system = System.getProperties();
-    for (String arg : args) {
-      if (arg.startsWith("--config=")) {
-        config = Path.of(arg.substring("--config=".length()));
-      } else if ((arg.equals("backup") || arg.equals("restore") || arg.equals("recover"))
-          && command == null) {
-        command = arg;
-      } else if (arg.startsWith("--to=") || arg.startsWith("--from=")) {
-        location = Path.of(arg.substring(arg.indexOf('=') + 1)).toAbsolutePath();
-      } else if (arg.equals("--clean")) {
-        clean = true;
-      } else if (arg.startsWith("--data-dir=")) {
-        system.setProperty("hub.embedded.data-dir", arg.substring("--data-dir=".length()));
-      } else if (arg.equals("--help") || arg.equals("-h")) {
-        System.out.println(
-            "usage: java -jar telco-integration-hub.jar [--config=FILE] [--clean] [--data-dir=DIR]\n"
-                + "       java -jar telco-integration-hub.jar backup --to=DIR [--config=FILE] [--data-dir=DIR]\n"
-                + "       java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]\n"
-                + "       java -jar telco-integration-hub.jar recover [--config=FILE] [--data-dir=DIR]\n"
-                + "  --config=FILE   properties file (overrides the defaults; see README)\n"
-                + "  --clean         embedded default: delete the data directory and start empty\n"
-                + "  --data-dir=DIR  embedded default: where state lives (default ./data)\n"
-                + "  backup, restore the hub's own state (hub database; embedded: also the Artemis\n"
-                + "                  journal and Kafka data), with the hub stopped; see README\n"
-                + "       java -jar telco-integration-hub.jar dlq COMMAND ...  (dlq --help)\n"
-                + "       java -jar telco-integration-hub.jar consistency COMMAND ...  (consistency --help)\n"
-                + "       java -jar telco-integration-hub.jar erasure COMMAND ...  (erasure --help)\n"
-                + "       java -jar telco-integration-hub.jar audit COMMAND ...  (audit --help)\n"
-                + "       java -jar telco-integration-hub.jar hash-password");
-        return;
-      } else {
-        camelArgs.add(arg);
-      }
-    }
-    if (config == null && System.getenv("HUB_CONFIG") != null) {
-      config = Path.of(System.getenv("HUB_CONFIG"));
-    }
-    LaunchProperties props = new LaunchProperties(config, System.getenv(), system);
+    LaunchProperties props = launch.properties(null);
     Settings settings = props.settings();
-    clean = clean || settings.get(HubSettings.EMBEDDED_CLEAN);
-    if (command != null) {
-      if (location == null && !command.equals("recover")) {
-        System.err.println(
-            "telco-integration-hub: "
-                + command
-                + " needs "
-                + (command.equals("backup") ? "--to=DIR" : "--from=DIR"));
-        System.exit(2);
-        return;
-      }
-      try {
-        System.exit(Maintenance.run(command, location, props));
-      } catch (IllegalStateException e) {
-        System.err.println("telco-integration-hub: " + command + ": " + e.getMessage());
-        System.exit(2);
-      }
-      return;
-    }
+    boolean clean = this.clean || settings.get(HubSettings.EMBEDDED_CLEAN);
 
     Main main = new Main();
     // the --config file's keys win over the built-in defaults, for placeholders and for Camel's
@@ -160,9 +181,8 @@ public final class HubMain {
       try {
         infrastructure = EmbeddedInfrastructure.start(settings, clean);
       } catch (IllegalStateException e) {
-        System.err.println("telco-integration-hub: " + e.getMessage());
-        System.exit(2);
-        return;
+        context.err().println("telco-integration-hub: " + e.getMessage());
+        return HubCli.USAGE;
       }
       overrides.putAll(infrastructure.connectionProperties());
     }
@@ -218,5 +238,6 @@ public final class HubMain {
       }
       stopped.countDown();
     }
+    return HubCli.OK;
   }
 }

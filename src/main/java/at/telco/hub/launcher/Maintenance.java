@@ -1,7 +1,10 @@
 package at.telco.hub.launcher;
 
 import at.telco.hub.backup.HubBackup;
+import at.telco.hub.backup.ProgressListener;
 import at.telco.hub.backup.Recovery;
+import at.telco.hub.cli.CliContext;
+import at.telco.hub.cli.Progress;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.config.Settings;
 import at.telco.hub.embedded.EmbeddedDatabaseOnly;
@@ -28,12 +31,15 @@ import java.util.Map;
  * <p>In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
  * the data directory (its PostgreSQL is started alone for it); against external servers they cover
  * the hub database, and Artemis and Kafka are backed up with their own tools (deploy/README.md).
+ * Their progress goes to standard error (a bar on a terminal, a line now and then otherwise), their
+ * result to standard output.
  */
 final class Maintenance {
 
   private Maintenance() {}
 
-  static int run(String command, Path location, LaunchProperties props) throws Exception {
+  static int run(String command, Path location, LaunchProperties props, CliContext context)
+      throws Exception {
     Settings settings = props.settings();
     boolean embedded = settings.get(HubSettings.EMBEDDED_ENABLED);
     if (embedded) {
@@ -44,22 +50,28 @@ final class Maintenance {
         // restore drops and recreates schema hub: only its owner may
         return command.equals("backup")
             ? backup(
-                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE), location, dirs)
+                db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE),
+                location,
+                dirs,
+                context)
             : restore(
                 db.database(SystemDatabases.OWNER_ROLE, SystemDatabases.HUB_DATABASE),
                 SystemDatabases.HUB_ROLE,
                 db.database("postgres", "customerdb"),
                 db.database("postgres", "billing"),
                 location,
-                dirs);
+                dirs,
+                context);
       }
     }
     try (HikariDataSource hub = DataSources.create(settings, HubSettings.HUBDB, null)) {
       if (command.equals("backup")) {
-        System.out.println(
-            "the hub's Artemis and Kafka are external: back them up with their own tools"
-                + " (deploy/README.md, Backup and restore)");
-        return backup(hub, location, Map.of());
+        context
+            .out()
+            .println(
+                "the hub's Artemis and Kafka are external: back them up with their own tools"
+                    + " (deploy/README.md, Backup and restore)");
+        return backup(hub, location, Map.of(), context);
       }
       // restore drops and recreates schema hub: as the owner role (hub.hubdb.migration.*), if
       // one is configured
@@ -73,7 +85,8 @@ final class Maintenance {
             customerdb,
             billing,
             location,
-            Map.of());
+            Map.of(),
+            context);
       } finally {
         if (owner != null) {
           owner.close();
@@ -82,17 +95,23 @@ final class Maintenance {
     }
   }
 
-  private static int backup(javax.sql.DataSource hub, Path to, Map<String, Path> dirs)
+  private static int backup(
+      javax.sql.DataSource hub, Path to, Map<String, Path> dirs, CliContext context)
       throws Exception {
-    HubBackup.Result r = HubBackup.backup(hub, to, dirs);
-    System.out.printf(
-        "backup of the hub's state in %s: hub database at schema version %s, %d rows in %d"
-            + " tables; directories %s%n",
-        r.location(),
-        r.schemaVersion(),
-        r.rows().values().stream().mapToLong(Long::longValue).sum(),
-        r.rows().size(),
-        r.directories());
+    HubBackup.Result r;
+    try (Progress progress = Progress.of("backup", context)) {
+      r = HubBackup.backup(hub, to, dirs, counted(progress));
+    }
+    context
+        .out()
+        .printf(
+            "backup of the hub's state in %s: hub database at schema version %s, %d rows in %d"
+                + " tables; directories %s%n",
+            r.location(),
+            r.schemaVersion(),
+            r.rows().values().stream().mapToLong(Long::longValue).sum(),
+            r.rows().size(),
+            r.directories());
     return 0;
   }
 
@@ -102,31 +121,63 @@ final class Maintenance {
       javax.sql.DataSource customerdb,
       javax.sql.DataSource billing,
       Path from,
-      Map<String, Path> dirs)
+      Map<String, Path> dirs,
+      CliContext context)
       throws Exception {
     if (from == null) {
-      Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
-      System.out.printf(
-          "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
-              + " accounts; a repairing reconciliation runs at the next start%n",
-          rec.identities(), rec.custNos(), rec.billingAccounts());
+      Recovery.Result rec = recover(hub, customerdb, billing, context);
+      context
+          .out()
+          .printf(
+              "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
+                  + " accounts; a repairing reconciliation runs at the next start%n",
+              rec.identities(), rec.custNos(), rec.billingAccounts());
       return 0;
     }
-    HubBackup.Result r =
-        HubBackup.restore(
-            hub, from, dirs, version -> HubDatabase.migrate(hub, runtimeRole, version));
-    Recovery.Result rec = Recovery.afterRestore(hub, customerdb, billing);
-    System.out.printf(
-        "restored the hub's state from %s (schema version %s, %d rows; directories %s);"
-            + " taken back from the systems: %d customer ids, %d billing customer numbers,"
-            + " %d billing accounts; a repairing reconciliation runs at the next start%n",
-        r.location(),
-        r.schemaVersion(),
-        r.rows().values().stream().mapToLong(Long::longValue).sum(),
-        r.directories(),
-        rec.identities(),
-        rec.custNos(),
-        rec.billingAccounts());
+    HubBackup.Result r;
+    try (Progress progress = Progress.of("restore", context)) {
+      r =
+          HubBackup.restore(
+              hub,
+              from,
+              dirs,
+              version -> HubDatabase.migrate(hub, runtimeRole, version),
+              counted(progress));
+    }
+    Recovery.Result rec = recover(hub, customerdb, billing, context);
+    context
+        .out()
+        .printf(
+            "restored the hub's state from %s (schema version %s, %d rows; directories %s);"
+                + " taken back from the systems: %d customer ids, %d billing customer numbers,"
+                + " %d billing accounts; a repairing reconciliation runs at the next start%n",
+            r.location(),
+            r.schemaVersion(),
+            r.rows().values().stream().mapToLong(Long::longValue).sum(),
+            r.directories(),
+            rec.identities(),
+            rec.custNos(),
+            rec.billingAccounts());
     return 0;
+  }
+
+  private static Recovery.Result recover(
+      javax.sql.DataSource hub,
+      javax.sql.DataSource customerdb,
+      javax.sql.DataSource billing,
+      CliContext context)
+      throws Exception {
+    try (Progress progress = Progress.of("recover", context)) {
+      return Recovery.afterRestore(hub, customerdb, billing, counted(progress));
+    }
+  }
+
+  /** Tells the progress of steps counted beforehand: none at all (total 0) shows nothing. */
+  private static ProgressListener counted(Progress progress) {
+    return (done, total) -> {
+      if (total > 0) {
+        progress.update(done, total);
+      }
+    };
   }
 }

@@ -11,11 +11,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The command line over the management API: JSON out, exit codes for scripts. */
+/**
+ * The command line over the management API: JSON out, exit codes for scripts, the progress of a
+ * bulk replay on standard error.
+ */
 class HubCliIT {
 
   static int port;
@@ -129,5 +136,42 @@ class HubCliIT {
             "",
             "");
     assertThat(wrong.code()).isEqualTo(HubCli.DENIED);
+  }
+
+  @Test
+  void replayAllWaitsForTenThousandWithProgressLinesOnStandardError() throws Exception {
+    int n = 10_000;
+    DeadLetterFactory.deadLetters("ACC-T22-P", n, "cli progress: billing maintenance window");
+    Run all =
+        dlq(
+            Api.SUPPORT,
+            "replay-all",
+            "--target=billing",
+            "--reason=cli progress:",
+            "--batch-size=500",
+            "--wait");
+    assertThat(all.code()).as(all.err()).isZero();
+    // standard output: the job's last state, JSON only
+    JsonNode job = all.json();
+    assertThat(job.get("state").asText()).isEqualTo("FINISHED");
+    assertThat(job.get("total").asInt()).isEqualTo(n);
+    assertThat(job.get("applied").asInt()).isEqualTo(n);
+    // standard error (not a terminal): "replay-all: 4,000/10,000 (40 %), ..." now and then
+    Pattern line = Pattern.compile("replay-all: ([\\d,]+)/10,000 \\((\\d+) %\\)(, .*)?");
+    List<Integer> percents = new ArrayList<>();
+    List<String> lines = all.err().lines().toList();
+    for (String l : lines) {
+      Matcher m = line.matcher(l);
+      assertThat(m.matches()).as("a progress line: " + l).isTrue();
+      percents.add(Integer.parseInt(m.group(2)));
+    }
+    System.out.printf("replay-all --wait over %,d dead letters: %s%n", n, lines);
+    assertThat(percents).isSorted();
+    assertThat(percents.stream().distinct().count()).isGreaterThanOrEqualTo(4);
+    assertThat(percents.get(percents.size() - 1)).isEqualTo(100);
+    assertThat(lines.get(lines.size() - 1)).startsWith("replay-all: 10,000/10,000 (100 %)");
+    // now and then, not at every poll: at most one line per 10 % step plus one every 5 s
+    assertThat(lines.size())
+        .isLessThanOrEqualTo(12 + (int) (job.get("elapsedSeconds").asDouble() / 5));
   }
 }

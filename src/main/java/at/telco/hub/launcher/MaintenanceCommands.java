@@ -1,0 +1,122 @@
+package at.telco.hub.launcher;
+
+import at.telco.hub.launcher.HubMain.LaunchOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code backup}, {@code restore} and {@code recover}: the hub's own state, with the hub stopped
+ * ({@link Maintenance}). --config and --data-dir may stand before or after the command.
+ */
+final class MaintenanceCommands {
+
+  private MaintenanceCommands() {}
+
+  private static final String EXIT_HEADING = "%nExit codes:%n";
+
+  @Command(
+      name = "backup",
+      description = {
+        "Backs up the hub's own state (the hub stopped).",
+        "Into a new directory: the hub database; in the embedded default also the Artemis journal"
+            + " and the Kafka data. External Artemis and Kafka are backed up with their own tools"
+            + " (see deploy/README.md).",
+        "Progress on standard error, the result on standard output."
+      },
+      exitCodeListHeading = EXIT_HEADING,
+      exitCodeList = {
+        "0:done",
+        "1:failed",
+        "2:usage, or refused (the directory is not empty, the data directory is in use)"
+      })
+  static final class Backup implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Option(
+        names = "--to",
+        paramLabel = "DIR",
+        required = true,
+        description = "The new (or empty) directory the backup goes into.")
+    Path to;
+
+    @Mixin LaunchOptions launch;
+
+    Backup(HubMain hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return Maintenance.run(
+          "backup", to.toAbsolutePath(), launch.properties(hub.launch), hub.context());
+    }
+  }
+
+  @Command(
+      name = "restore",
+      description = {
+        "Restores the hub's own state from a backup (the hub stopped).",
+        "Checks every file's hash, recreates the hub database at the backup's version, loads it, migrates it; puts"
+            + " back the Artemis journal and Kafka data (embedded default). Then takes back from"
+            + " the systems what the hub learnt since the backup (as recover does); a repairing"
+            + " reconciliation runs at the next start.",
+        "Progress on standard error, the result on standard output."
+      },
+      exitCodeListHeading = EXIT_HEADING,
+      exitCodeList = {
+        "0:done",
+        "1:failed",
+        "2:usage, or refused (not a hub backup, a damaged or incomplete backup)"
+      })
+  static final class Restore implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Option(
+        names = "--from",
+        paramLabel = "DIR",
+        required = true,
+        description = "The backup's directory.")
+    Path from;
+
+    @Mixin LaunchOptions launch;
+
+    Restore(HubMain hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return Maintenance.run(
+          "restore", from.toAbsolutePath(), launch.properties(hub.launch), hub.context());
+    }
+  }
+
+  @Command(
+      name = "recover",
+      description = {
+        "After a restore of the hub database by other means: restore's second half.",
+        "For a hub database restored by PostgreSQL's own backups: takes back customer ids, billing customer numbers and"
+            + " billing accounts from the systems; a repairing reconciliation runs at the next"
+            + " start.",
+        "Progress on standard error, the result on standard output."
+      },
+      exitCodeListHeading = EXIT_HEADING,
+      exitCodeList = {"0:done", "1:failed", "2:usage, or refused"})
+  static final class Recover implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Mixin LaunchOptions launch;
+
+    Recover(HubMain hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return Maintenance.run("recover", null, launch.properties(hub.launch), hub.context());
+    }
+  }
+}
