@@ -66,6 +66,16 @@ class JdbcTransactionsTest {
     }
   }
 
+  /** A unit of work that fails with {@code e} (a SQLException or a RuntimeException). */
+  private static <T> Transactions.Work<T, RuntimeException> failing(Exception e) {
+    return c -> {
+      if (e instanceof SQLException sql) {
+        throw sql;
+      }
+      throw (RuntimeException) e;
+    };
+  }
+
   private static SQLException sql(String state) {
     return new SQLException("the database said no", state);
   }
@@ -101,14 +111,7 @@ class JdbcTransactionsTest {
   void aDatabaseThatIsAwayIsTargetUnavailableNamingTheSystem() {
     Fake db = new Fake();
 
-    assertThatThrownBy(
-            () ->
-                Transactions.run(
-                    db.dataSource(),
-                    "billing",
-                    c -> {
-                      throw sql("08006");
-                    }))
+    assertThatThrownBy(() -> Transactions.call(db.dataSource(), "billing", failing(sql("08006"))))
         .isInstanceOf(TargetUnavailableException.class)
         .hasMessageStartingWith("billing ")
         .hasMessageContaining("SQLState 08006");
@@ -120,13 +123,7 @@ class JdbcTransactionsTest {
     Fake db = new Fake();
 
     assertThatThrownBy(
-            () ->
-                Transactions.call(
-                    db.dataSource(),
-                    "customerdb",
-                    c -> {
-                      throw sql("23505");
-                    }))
+            () -> Transactions.call(db.dataSource(), "customerdb", failing(sql("23505"))))
         .isInstanceOf(TargetRejectedException.class)
         .hasMessageStartingWith("customerdb")
         .hasMessageContaining("SQLState 23505");
@@ -156,9 +153,7 @@ class JdbcTransactionsTest {
                         "23503".equals(e.getSQLState())
                             ? new NotYetKnownException("not yet")
                             : SqlFailures.translate("billing", e),
-                    c -> {
-                      throw sql("23503");
-                    }))
+                    failing(sql("23503"))))
         .isInstanceOf(NotYetKnownException.class)
         .hasMessage("not yet");
   }
@@ -171,13 +166,7 @@ class JdbcTransactionsTest {
 
     Throwable thrown =
         org.assertj.core.api.Assertions.catchThrowable(
-            () ->
-                Transactions.run(
-                    db.dataSource(),
-                    "customerdb",
-                    c -> {
-                      throw cause;
-                    }));
+            () -> Transactions.call(db.dataSource(), "customerdb", failing(cause)));
 
     // the cause (a rejected change) decides, not the connection the rollback found closed
     assertThat(thrown).isInstanceOf(TargetRejectedException.class).hasCause(cause);
@@ -190,14 +179,7 @@ class JdbcTransactionsTest {
     db.rollbackFails = sql("08003");
     IllegalStateException cause = new IllegalStateException("refused");
 
-    assertThatThrownBy(
-            () ->
-                Transactions.run(
-                    db.dataSource(),
-                    "hub database",
-                    c -> {
-                      throw cause;
-                    }))
+    assertThatThrownBy(() -> Transactions.call(db.dataSource(), "hub database", failing(cause)))
         .isSameAs(cause);
     assertThat(cause.getSuppressed()).containsExactly(db.rollbackFails);
   }
@@ -235,13 +217,7 @@ class JdbcTransactionsTest {
     Fake db = new Fake();
     SQLException cause = sql("08006");
 
-    assertThatThrownBy(
-            () ->
-                Transactions.untranslated(
-                    db.dataSource(),
-                    c -> {
-                      throw cause;
-                    }))
+    assertThatThrownBy(() -> Transactions.untranslated(db.dataSource(), failing(cause)))
         .isSameAs(cause);
     assertThat(db.calls).contains("rollback");
   }
