@@ -2,6 +2,7 @@ package at.telco.hub.audit;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -99,133 +100,121 @@ public final class AuditChain {
    * counts and every problem found, each naming the segment, the sequence number(s) and the entry.
    */
   public ObjectNode verify() {
+    // one read-only transaction: the segments and their entries as of one moment
+    return Transactions.read(hub, "hub database", AuditChain::verify);
+  }
+
+  private static ObjectNode verify(Connection c) throws SQLException {
     ObjectNode report = Json.object();
     ArrayNode problems = Json.MAPPER.createArrayNode();
     Map<Long, Segment> segments = new HashMap<>();
     long entries = 0;
     long sealed = 0;
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      c.setReadOnly(true);
-      try {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                    "SELECT id, day, writer, last_seq, last_hash, sealed_at IS NOT NULL, seal,"
-                        + " hub.audit_segment_seal(s) FROM hub.audit_segment s ORDER BY id");
-            ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Segment s =
-                new Segment(
-                    rs.getLong(1),
-                    rs.getDate(2).toString(),
-                    rs.getString(3),
-                    rs.getLong(4),
-                    rs.getString(5),
-                    rs.getBoolean(6),
-                    rs.getString(7),
-                    rs.getString(8));
-            segments.put(s.id(), s);
-          }
-        }
-        try (PreparedStatement ps =
+    try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT e.id, e.segment_id, e.seq, e.prev_hash, e.hash,"
-                    + " hub.audit_entry_hash(e.prev_hash, e) FROM hub.audit_entry e"
-                    + " ORDER BY e.segment_id NULLS FIRST, e.seq, e.id")) {
-          ps.setFetchSize(2000);
-          try (ResultSet rs = ps.executeQuery()) {
-            Long current = null;
-            long expected = 1;
-            String prevHash = null;
-            Long prevId = null;
-            List<Long> seen = new ArrayList<>();
-            while (rs.next()) {
-              entries++;
-              long id = rs.getLong(1);
-              long segmentId = rs.getLong(2);
-              boolean noSegment = rs.wasNull();
-              long seq = rs.getLong(3);
-              String storedPrev = rs.getString(4);
-              String hash = rs.getString(5);
-              String recomputed = rs.getString(6);
-              if (noSegment) {
-                problems.add(problem("unchained", null, null, id, "entry has no segment"));
-                continue;
-              }
-              if (current == null || current != segmentId) {
-                if (current != null) {
-                  endOfSegment(segments.get(current), expected, prevHash, prevId, problems);
-                }
-                current = segmentId;
-                seen.add(segmentId);
-                expected = 1;
-                prevHash = null;
-                prevId = null;
-                if (!segments.containsKey(segmentId)) {
-                  problems.add(
-                      problem("segment-removed", segmentId, null, id, "its segment is missing"));
-                }
-              }
-              if (!Objects.equals(hash, recomputed)) {
-                problems.add(
-                    problem(
-                        "altered",
-                        segmentId,
-                        seq,
-                        id,
-                        "the entry's content does not match its hash"));
-              }
-              if (seq > expected) {
-                problems.add(
-                    removed(segmentId, expected, seq - 1, prevId, id, "before entry " + id));
-              } else if (seq < expected) {
-                problems.add(
-                    problem("duplicate", segmentId, seq, id, "sequence number used twice"));
-              } else if (!Objects.equals(storedPrev, prevHash)) {
-                problems.add(
-                    problem(
-                        "chain-broken",
-                        segmentId,
-                        seq,
-                        id,
-                        "the entry does not continue the chain: the entry before it"
-                            + (prevId == null ? "" : " (" + prevId + ")")
-                            + " was altered or replaced"));
-              }
-              expected = seq + 1;
-              prevHash = hash;
-              prevId = id;
-            }
+                "SELECT id, day, writer, last_seq, last_hash, sealed_at IS NOT NULL, seal,"
+                    + " hub.audit_segment_seal(s) FROM hub.audit_segment s ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Segment s =
+            new Segment(
+                rs.getLong(1),
+                rs.getDate(2).toString(),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getBoolean(6),
+                rs.getString(7),
+                rs.getString(8));
+        segments.put(s.id(), s);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT e.id, e.segment_id, e.seq, e.prev_hash, e.hash,"
+                + " hub.audit_entry_hash(e.prev_hash, e) FROM hub.audit_entry e"
+                + " ORDER BY e.segment_id NULLS FIRST, e.seq, e.id")) {
+      ps.setFetchSize(2000);
+      try (ResultSet rs = ps.executeQuery()) {
+        Long current = null;
+        long expected = 1;
+        String prevHash = null;
+        Long prevId = null;
+        List<Long> seen = new ArrayList<>();
+        while (rs.next()) {
+          entries++;
+          long id = rs.getLong(1);
+          long segmentId = rs.getLong(2);
+          boolean noSegment = rs.wasNull();
+          long seq = rs.getLong(3);
+          String storedPrev = rs.getString(4);
+          String hash = rs.getString(5);
+          String recomputed = rs.getString(6);
+          if (noSegment) {
+            problems.add(problem("unchained", null, null, id, "entry has no segment"));
+            continue;
+          }
+          if (current == null || current != segmentId) {
             if (current != null) {
               endOfSegment(segments.get(current), expected, prevHash, prevId, problems);
             }
-            for (Segment s : segments.values()) {
-              if (!seen.contains(s.id()) && s.lastSeq() > 0) {
-                problems.add(
-                    removed(s.id(), 1, s.lastSeq(), null, null, "every entry of the segment"));
-              }
+            current = segmentId;
+            seen.add(segmentId);
+            expected = 1;
+            prevHash = null;
+            prevId = null;
+            if (!segments.containsKey(segmentId)) {
+              problems.add(
+                  problem("segment-removed", segmentId, null, id, "its segment is missing"));
             }
           }
+          if (!Objects.equals(hash, recomputed)) {
+            problems.add(
+                problem(
+                    "altered", segmentId, seq, id, "the entry's content does not match its hash"));
+          }
+          if (seq > expected) {
+            problems.add(removed(segmentId, expected, seq - 1, prevId, id, "before entry " + id));
+          } else if (seq < expected) {
+            problems.add(problem("duplicate", segmentId, seq, id, "sequence number used twice"));
+          } else if (!Objects.equals(storedPrev, prevHash)) {
+            problems.add(
+                problem(
+                    "chain-broken",
+                    segmentId,
+                    seq,
+                    id,
+                    "the entry does not continue the chain: the entry before it"
+                        + (prevId == null ? "" : " (" + prevId + ")")
+                        + " was altered or replaced"));
+          }
+          expected = seq + 1;
+          prevHash = hash;
+          prevId = id;
+        }
+        if (current != null) {
+          endOfSegment(segments.get(current), expected, prevHash, prevId, problems);
         }
         for (Segment s : segments.values()) {
-          if (s.sealed()) {
-            sealed++;
-            if (!Objects.equals(s.seal(), s.expectedSeal())) {
-              problems.add(
-                  problem(
-                      "seal-broken",
-                      s.id(),
-                      null,
-                      null,
-                      "the segment's seal does not match its length and last hash"));
-            }
+          if (!seen.contains(s.id()) && s.lastSeq() > 0) {
+            problems.add(removed(s.id(), 1, s.lastSeq(), null, null, "every entry of the segment"));
           }
         }
-      } finally {
-        c.rollback();
       }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
+    }
+    for (Segment s : segments.values()) {
+      if (s.sealed()) {
+        sealed++;
+        if (!Objects.equals(s.seal(), s.expectedSeal())) {
+          problems.add(
+              problem(
+                  "seal-broken",
+                  s.id(),
+                  null,
+                  null,
+                  "the segment's seal does not match its length and last hash"));
+        }
+      }
     }
     report.put("ok", problems.isEmpty());
     report.put("segments", segments.size());
@@ -307,51 +296,45 @@ public final class AuditChain {
           "audit retention needs the maintenance role (hub.audit.maintenance.username)");
     }
     ArrayNode dropped = Json.MAPPER.createArrayNode();
-    try (Connection c = maintenance.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment"
-                    + " WHERE sealed_at IS NOT NULL AND day < ?"
-                    + (writer == null ? "" : " AND writer = ?")
-                    + " ORDER BY id")) {
-          ps.setDate(1, Date.valueOf(before));
-          if (writer != null) {
-            ps.setString(2, writer);
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              ids.add(rs.getLong(1));
-              ObjectNode n = dropped.addObject();
-              n.put("segment", rs.getLong(1));
-              n.put("day", rs.getDate(2).toString());
-              n.put("writer", rs.getString(3));
-              n.put("entries", rs.getLong(4));
-              n.put("seal", rs.getString(5));
+    Transactions.run(
+        maintenance,
+        "hub database (audit maintenance)",
+        c -> {
+          List<Long> ids = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment"
+                      + " WHERE sealed_at IS NOT NULL AND day < ?"
+                      + (writer == null ? "" : " AND writer = ?")
+                      + " ORDER BY id")) {
+            ps.setDate(1, Date.valueOf(before));
+            if (writer != null) {
+              ps.setString(2, writer);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getLong(1));
+                ObjectNode n = dropped.addObject();
+                n.put("segment", rs.getLong(1));
+                n.put("day", rs.getDate(2).toString());
+                n.put("writer", rs.getString(3));
+                n.put("entries", rs.getLong(4));
+                n.put("seal", rs.getString(5));
+              }
             }
           }
-        }
-        try (PreparedStatement entries =
-                c.prepareStatement("DELETE FROM hub.audit_entry WHERE segment_id = ?");
-            PreparedStatement segment =
-                c.prepareStatement("DELETE FROM hub.audit_segment WHERE id = ?")) {
-          for (long id : ids) {
-            entries.setLong(1, id);
-            entries.executeUpdate();
-            segment.setLong(1, id);
-            segment.executeUpdate();
+          try (PreparedStatement entries =
+                  c.prepareStatement("DELETE FROM hub.audit_entry WHERE segment_id = ?");
+              PreparedStatement segment =
+                  c.prepareStatement("DELETE FROM hub.audit_segment WHERE id = ?")) {
+            for (long id : ids) {
+              entries.setLong(1, id);
+              entries.executeUpdate();
+              segment.setLong(1, id);
+              segment.executeUpdate();
+            }
           }
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database (audit maintenance)", e);
-    }
+        });
     return dropped;
   }
 }

@@ -1,6 +1,7 @@
 package at.telco.hub.backup;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.jdbc.Transactions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -89,28 +90,29 @@ public final class HubBackup {
     ObjectNode files = manifest.putObject("files");
     Map<String, Long> rows = new LinkedHashMap<>();
     Steps steps = new Steps(progress);
-    String version;
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      // one snapshot for every table: the backup is consistent while the hub writes on
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setReadOnly(true);
-      version = schemaVersion(c);
-      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      List<String> tables = tablesInLoadOrder(c);
-      steps.total = tables.size() + countFiles(directories.values());
-      for (String table : tables) {
-        Path file = to.resolve("hubdb").resolve(table + ".copy");
-        MessageDigest sha = sha256();
-        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
-          copy.copyOut("COPY hub." + table + " TO STDOUT (FORMAT binary)", out);
-        }
-        rows.put(table, count(c, table));
-        files.put("hubdb/" + table + ".copy", HexFormat.of().formatHex(sha.digest()));
-        steps.step();
-      }
-      c.commit();
-    }
+    String version =
+        Transactions.untranslated(
+            hub,
+            c -> {
+              // one snapshot for every table: the backup is consistent while the hub writes on
+              c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+              c.setReadOnly(true);
+              String v = schemaVersion(c);
+              CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+              List<String> tables = tablesInLoadOrder(c);
+              steps.total = tables.size() + countFiles(directories.values());
+              for (String table : tables) {
+                Path file = to.resolve("hubdb").resolve(table + ".copy");
+                MessageDigest sha = sha256();
+                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
+                  copy.copyOut("COPY hub." + table + " TO STDOUT (FORMAT binary)", out);
+                }
+                rows.put(table, count(c, table));
+                files.put("hubdb/" + table + ".copy", HexFormat.of().formatHex(sha.digest()));
+                steps.step();
+              }
+              return v;
+            });
     manifest.put("schemaVersion", version);
     manifest.set("rows", Json.MAPPER.valueToTree(rows));
     List<String> dirs = new ArrayList<>();
@@ -169,22 +171,23 @@ public final class HubBackup {
     }
     migrateTo.accept(version);
     Map<String, Long> rows = new LinkedHashMap<>();
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      for (String table : tablesInLoadOrder(c)) {
-        Path file = from.resolve("hubdb").resolve(table + ".copy");
-        if (!Files.exists(file)) {
-          continue; // a table the backup's version did not have
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-          rows.put(table, copy.copyIn("COPY hub." + table + " FROM STDIN (FORMAT binary)", in));
-        }
-        steps.step();
-      }
-      resetSequences(c);
-      c.commit();
-    }
+    Transactions.untranslated(
+        hub,
+        c -> {
+          CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+          for (String table : tablesInLoadOrder(c)) {
+            Path file = from.resolve("hubdb").resolve(table + ".copy");
+            if (!Files.exists(file)) {
+              continue; // a table the backup's version did not have
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+              rows.put(table, copy.copyIn("COPY hub." + table + " FROM STDIN (FORMAT binary)", in));
+            }
+            steps.step();
+          }
+          resetSequences(c);
+          return null;
+        });
     migrateTo.accept(null);
     List<String> dirs = new ArrayList<>();
     for (JsonNode d : manifest.path("directories")) {

@@ -8,6 +8,7 @@ import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.sink.billing.BillingCustomerWriter;
 import at.telco.hub.source.crm.CustomerEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,18 +45,6 @@ public final class CustomerComparison {
           "marketing_opt_in");
   static final List<String> MEDIUM_COLUMNS =
       List.of("email", "phone_e164", "street", "house_number", "postal_code", "city", "country");
-  static final List<String> BILLING_COLUMNS =
-      List.of(
-          "cust_type",
-          "name_line1",
-          "name_line2",
-          "street_line",
-          "zip",
-          "city",
-          "country_iso3",
-          "vat_id",
-          "email_invoice",
-          "language_code");
 
   private final Mappings mappings;
   private final CustomerEvents events;
@@ -210,8 +199,10 @@ public final class CustomerComparison {
     }
     List<String> differing = new ArrayList<>();
     if ("UPSERT".equals(action)) {
-      Projection expected = Projection.builder().putAll("", mapped, BILLING_COLUMNS).build();
-      Projection got = Projection.builder().putAll("", actual, BILLING_COLUMNS).build();
+      Projection expected =
+          Projection.builder().putAll("", mapped, BillingCustomerWriter.COLUMNS).build();
+      Projection got =
+          Projection.builder().putAll("", actual, BillingCustomerWriter.COLUMNS).build();
       differing.addAll(expected.differingAttributes(got));
     }
     String status = Json.text(actual, "status");

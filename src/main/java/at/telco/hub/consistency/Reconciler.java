@@ -4,6 +4,8 @@ import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
+import at.telco.hub.jdbc.Transactions.Decision;
 import at.telco.hub.source.billing.BillingSnapshots;
 import at.telco.hub.source.crm.CrmSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -165,42 +167,43 @@ public final class Reconciler {
    * once, on one instance, after the routes have caught up. Repairs only where repair is enabled.
    */
   public void runRequested() {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      List<Long> ids = new ArrayList<>();
-      List<String> reasons = new ArrayList<>();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, reason FROM hub.maintenance_request WHERE kind = 'RECONCILE_REPAIR'"
-                  + " AND done_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED")) {
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            ids.add(rs.getLong(1));
-            reasons.add(rs.getString(2));
+    Transactions.decide(
+        hub,
+        "hub database",
+        c -> {
+          List<Long> ids = new ArrayList<>();
+          List<String> reasons = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, reason FROM hub.maintenance_request WHERE kind = 'RECONCILE_REPAIR'"
+                      + " AND done_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED")) {
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getLong(1));
+                reasons.add(rs.getString(2));
+              }
+            }
           }
-        }
-      }
-      if (ids.isEmpty()) {
-        c.rollback();
-        return;
-      }
-      LOG.info("reconciliation requested: {}", reasons);
-      if (!options.repairAllowed()) {
-        LOG.warn(
-            "repair is not enabled (hub.reconciliation.repair.enabled): the requested"
-                + " reconciliation only reports; repair what it finds through the API or CLI");
-      }
-      run("restore", "maintenance request", EnumSet.allOf(Pair.class), options.repairAllowed());
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE hub.maintenance_request SET done_at = now() WHERE id = ANY(?::bigint[])")) {
-        ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-        ps.executeUpdate();
-      }
-      c.commit();
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+          if (ids.isEmpty()) {
+            return Decision.rollback(null);
+          }
+          LOG.info("reconciliation requested: {}", reasons);
+          if (!options.repairAllowed()) {
+            LOG.warn(
+                "repair is not enabled (hub.reconciliation.repair.enabled): the requested"
+                    + " reconciliation only reports; repair what it finds through the API or"
+                    + " CLI");
+          }
+          run("restore", "maintenance request", EnumSet.allOf(Pair.class), options.repairAllowed());
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hub.maintenance_request SET done_at = now()"
+                      + " WHERE id = ANY(?::bigint[])")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.executeUpdate();
+          }
+          return Decision.commit(null);
+        });
   }
 
   /** The quartz schedule's entry: a run of every pair, repairing when the settings allow it. */

@@ -5,6 +5,7 @@ import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.sink.ApplyOutcome;
 import at.telco.hub.sink.TargetChange;
@@ -187,25 +188,26 @@ public final class Resync {
    * after {@code since}, by the CRM's change log.
    */
   public Result customersChangedSince(Instant since, Set<String> targets, String reason) {
-    Set<String> changed = new TreeSet<>();
-    try (Connection c = crm.getConnection()) {
-      c.setReadOnly(true);
-      c.setAutoCommit(false); // a cursor: the keys come in pages
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT DISTINCT account_id FROM crm.change_log WHERE changed_at >= ?")) {
-        ps.setFetchSize(5000);
-        ps.setTimestamp(1, Timestamp.from(since));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            changed.add(rs.getString(1));
-          }
-        }
-      }
-      c.commit();
-    } catch (SQLException e) {
-      throw SqlFailures.translate("crm", e);
-    }
+    // read-only, auto-commit off: a cursor, the keys come in pages
+    Set<String> changed =
+        Transactions.read(
+            crm,
+            "crm",
+            c -> {
+              Set<String> keys = new TreeSet<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT DISTINCT account_id FROM crm.change_log WHERE changed_at >= ?")) {
+                ps.setFetchSize(5000);
+                ps.setTimestamp(1, Timestamp.from(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    keys.add(rs.getString(1));
+                  }
+                }
+              }
+              return keys;
+            });
     return customers(changed, targets, reason);
   }
 

@@ -2,6 +2,7 @@ package at.telco.hub.consistency;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -256,31 +257,34 @@ public final class SchemaDrift {
   }
 
   private void store(String system, List<Finding> findings) {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement delete =
-              c.prepareStatement(
-                  "DELETE FROM hub.schema_drift WHERE system = ? AND NOT (object = ANY(?))");
-          PreparedStatement upsert =
-              c.prepareStatement(
-                  "INSERT INTO hub.schema_drift (system, object, problem, routes)"
-                      + " VALUES (?, ?, ?, ?) ON CONFLICT (system, object) DO UPDATE SET"
-                      + " problem = EXCLUDED.problem, routes = EXCLUDED.routes,"
-                      + " last_seen_at = now()")) {
-        delete.setString(1, system);
-        delete.setArray(
-            2, c.createArrayOf("text", findings.stream().map(Finding::object).toArray()));
-        delete.executeUpdate();
-        for (Finding f : findings) {
-          upsert.setString(1, system);
-          upsert.setString(2, f.object());
-          upsert.setString(3, f.problem());
-          upsert.setArray(4, c.createArrayOf("text", f.routes().toArray()));
-          upsert.addBatch();
-        }
-        upsert.executeBatch();
-        c.commit();
-      }
+    try {
+      Transactions.untranslated(
+          hub,
+          c -> {
+            try (PreparedStatement delete =
+                    c.prepareStatement(
+                        "DELETE FROM hub.schema_drift WHERE system = ? AND NOT (object = ANY(?))");
+                PreparedStatement upsert =
+                    c.prepareStatement(
+                        "INSERT INTO hub.schema_drift (system, object, problem, routes)"
+                            + " VALUES (?, ?, ?, ?) ON CONFLICT (system, object) DO UPDATE SET"
+                            + " problem = EXCLUDED.problem, routes = EXCLUDED.routes,"
+                            + " last_seen_at = now()")) {
+              delete.setString(1, system);
+              delete.setArray(
+                  2, c.createArrayOf("text", findings.stream().map(Finding::object).toArray()));
+              delete.executeUpdate();
+              for (Finding f : findings) {
+                upsert.setString(1, system);
+                upsert.setString(2, f.object());
+                upsert.setString(3, f.problem());
+                upsert.setArray(4, c.createArrayOf("text", f.routes().toArray()));
+                upsert.addBatch();
+              }
+              upsert.executeBatch();
+            }
+            return null;
+          });
     } catch (SQLException e) {
       LOG.warn("schema drift of {} not recorded: {}", system, e.getMessage());
     }

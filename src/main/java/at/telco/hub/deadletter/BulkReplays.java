@@ -3,6 +3,7 @@ package at.telco.hub.deadletter;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.failure.Refused;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -168,49 +169,45 @@ public final class BulkReplays {
     List<Object> params = new ArrayList<>();
     StringBuilder where = new StringBuilder();
     f.where(where, params);
-    int total;
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO hub.replay_job (id, created_by, filter, batch_size, state, total,"
-                    + " instance) VALUES (?, ?, ?::jsonb, ?, 'RUNNING', 0, ?)")) {
-          ps.setObject(1, job);
-          ps.setString(2, actor);
-          ps.setString(3, Json.write(filter.toJson()));
-          ps.setInt(4, batchSize);
-          ps.setString(5, instance);
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO hub.replay_job_item (job_id, seq, dead_letter_id)"
-                    + " SELECT ?, row_number() OVER (ORDER BY d.target, d.last_failed_at, d.id), d.id"
-                    + " FROM hub.dead_letter d"
-                    + where
-                    + " ORDER BY d.target, d.last_failed_at, d.id LIMIT ?")) {
-          List<Object> all = new ArrayList<>();
-          all.add(job);
-          all.addAll(params);
-          all.add(limit);
-          DeadLetterSearch.bind(c, ps, all);
-          total = ps.executeUpdate();
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement("UPDATE hub.replay_job SET total = ? WHERE id = ?")) {
-          ps.setInt(1, total);
-          ps.setObject(2, job);
-          ps.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+    int total =
+        Transactions.call(
+            hub,
+            "hub database",
+            c -> {
+              int count;
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO hub.replay_job (id, created_by, filter, batch_size, state, total,"
+                          + " instance) VALUES (?, ?, ?::jsonb, ?, 'RUNNING', 0, ?)")) {
+                ps.setObject(1, job);
+                ps.setString(2, actor);
+                ps.setString(3, Json.write(filter.toJson()));
+                ps.setInt(4, batchSize);
+                ps.setString(5, instance);
+                ps.executeUpdate();
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO hub.replay_job_item (job_id, seq, dead_letter_id)"
+                          + " SELECT ?, row_number() OVER (ORDER BY d.target, d.last_failed_at, d.id), d.id"
+                          + " FROM hub.dead_letter d"
+                          + where
+                          + " ORDER BY d.target, d.last_failed_at, d.id LIMIT ?")) {
+                List<Object> all = new ArrayList<>();
+                all.add(job);
+                all.addAll(params);
+                all.add(limit);
+                DeadLetterSearch.bind(c, ps, all);
+                count = ps.executeUpdate();
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement("UPDATE hub.replay_job SET total = ? WHERE id = ?")) {
+                ps.setInt(1, count);
+                ps.setObject(2, job);
+                ps.executeUpdate();
+              }
+              return count;
+            });
     LOG.info("bulk replay {} of {} dead letter(s) started by {}", job, total, actor);
     executor.submit(() -> run(job, batchSize, actor));
     return get(job);
@@ -309,34 +306,32 @@ public final class BulkReplays {
   private void record(
       UUID job, List<UUID> batch, List<String> outcomes, int applied, int skipped, int failed)
       throws SQLException {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement items =
-              c.prepareStatement(
-                  "UPDATE hub.replay_job_item SET outcome = ? WHERE job_id = ? AND dead_letter_id = ?");
-          PreparedStatement counts =
-              c.prepareStatement(
-                  "UPDATE hub.replay_job SET done = done + ?, applied = applied + ?,"
-                      + " skipped = skipped + ?, failed = failed + ? WHERE id = ?")) {
-        for (int i = 0; i < outcomes.size(); i++) {
-          items.setString(1, outcomes.get(i));
-          items.setObject(2, job);
-          items.setObject(3, batch.get(i));
-          items.addBatch();
-        }
-        items.executeBatch();
-        counts.setInt(1, outcomes.size());
-        counts.setInt(2, applied);
-        counts.setInt(3, skipped);
-        counts.setInt(4, failed);
-        counts.setObject(5, job);
-        counts.executeUpdate();
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    }
+    Transactions.untranslated(
+        hub,
+        c -> {
+          try (PreparedStatement items =
+                  c.prepareStatement(
+                      "UPDATE hub.replay_job_item SET outcome = ? WHERE job_id = ? AND dead_letter_id = ?");
+              PreparedStatement counts =
+                  c.prepareStatement(
+                      "UPDATE hub.replay_job SET done = done + ?, applied = applied + ?,"
+                          + " skipped = skipped + ?, failed = failed + ? WHERE id = ?")) {
+            for (int i = 0; i < outcomes.size(); i++) {
+              items.setString(1, outcomes.get(i));
+              items.setObject(2, job);
+              items.setObject(3, batch.get(i));
+              items.addBatch();
+            }
+            items.executeBatch();
+            counts.setInt(1, outcomes.size());
+            counts.setInt(2, applied);
+            counts.setInt(3, skipped);
+            counts.setInt(4, failed);
+            counts.setObject(5, job);
+            counts.executeUpdate();
+          }
+          return null;
+        });
   }
 
   private boolean stopRequested(UUID job) throws SQLException {

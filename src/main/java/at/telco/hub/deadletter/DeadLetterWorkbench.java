@@ -7,6 +7,7 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.failure.Refused;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.sink.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -262,44 +263,37 @@ public final class DeadLetterWorkbench {
       throw Refused.invalid("the reason is at most 500 characters");
     }
     DeadLetterSearch.Stored dl = load(id);
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, id, true);
-        if (!claimable(locked)) {
-          c.rollback();
-          throw notOpen(locked);
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE hub.dead_letter SET status = 'DISCARDED', resolution = 'discarded',"
-                    + " resolved_at = now(), resolved_by = ?, replay_started_at = NULL,"
-                    + " replay_by = NULL WHERE id = ?")) {
-          ps.setString(1, actor);
-          ps.setObject(2, id);
-          ps.executeUpdate();
-        }
-        DeadLetterQueue.requestPurge(c, locked.messageId(), locked.target());
-        AuditTrail.record(
-            c,
-            new AuditTrail.Entry(
-                actor,
-                "discard",
-                id,
-                dl.target(),
-                sha(locked.body()),
-                null,
-                "discarded",
-                reason.strip(),
-                null));
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, id, true);
+          if (!claimable(locked)) {
+            throw notOpen(locked);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hub.dead_letter SET status = 'DISCARDED', resolution = 'discarded',"
+                      + " resolved_at = now(), resolved_by = ?, replay_started_at = NULL,"
+                      + " replay_by = NULL WHERE id = ?")) {
+            ps.setString(1, actor);
+            ps.setObject(2, id);
+            ps.executeUpdate();
+          }
+          DeadLetterQueue.requestPurge(c, locked.messageId(), locked.target());
+          AuditTrail.record(
+              c,
+              new AuditTrail.Entry(
+                  actor,
+                  "discard",
+                  id,
+                  dl.target(),
+                  sha(locked.body()),
+                  null,
+                  "discarded",
+                  reason.strip(),
+                  null));
+        });
     metrics.deadLetterAction(dl.target(), "discard", "discarded");
     LOG.info("dead letter {} of {} discarded by {}", id, dl.target(), actor);
     return response(dl, null, "discarded", "DISCARDED");
@@ -380,30 +374,23 @@ public final class DeadLetterWorkbench {
   }
 
   private void claim(DeadLetterSearch.Stored dl, String actor) {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, dl.id(), true);
-        if (!claimable(locked)) {
-          c.rollback();
-          throw notOpen(locked);
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE hub.dead_letter SET status = 'REPLAYING', replay_started_at = now(),"
-                    + " replay_by = ? WHERE id = ?")) {
-          ps.setString(1, actor);
-          ps.setObject(2, dl.id());
-          ps.executeUpdate();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          DeadLetterSearch.Stored locked = DeadLetterSearch.stored(c, dl.id(), true);
+          if (!claimable(locked)) {
+            throw notOpen(locked);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hub.dead_letter SET status = 'REPLAYING', replay_started_at = now(),"
+                      + " replay_by = ? WHERE id = ?")) {
+            ps.setString(1, actor);
+            ps.setObject(2, dl.id());
+            ps.executeUpdate();
+          }
+        });
   }
 
   /** Gives a claimed dead letter back unchanged (nothing was tried, or the outcome is unknown). */
@@ -512,42 +499,36 @@ public final class DeadLetterWorkbench {
       return response(dl, outcome, detail, currentStatus(dl));
     }
     String status = action.equals("resync") ? "RESOLVED" : "REPLAYED";
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE hub.dead_letter SET status = ?, resolution = ?, resolved_at = now(),"
-                    + " resolved_by = ?, body = COALESCE(?, body), replay_started_at = NULL"
-                    + " WHERE id = ?")) {
-          ps.setString(1, status);
-          ps.setString(2, (action.equals("resync") ? "resynced: " : "") + outcome.id());
-          ps.setString(3, actor);
-          ps.setString(4, action.equals("replay-edited") ? after : null);
-          ps.setObject(5, dl.id());
-          ps.executeUpdate();
-        }
-        DeadLetterQueue.requestPurge(c, dl.messageId(), dl.target());
-        AuditTrail.record(
-            c,
-            new AuditTrail.Entry(
-                actor,
-                action,
-                dl.id(),
-                dl.target(),
-                sha(before),
-                sha(after),
-                outcome.id(),
-                detail,
-                jobId));
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hub.dead_letter SET status = ?, resolution = ?, resolved_at = now(),"
+                      + " resolved_by = ?, body = COALESCE(?, body), replay_started_at = NULL"
+                      + " WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, (action.equals("resync") ? "resynced: " : "") + outcome.id());
+            ps.setString(3, actor);
+            ps.setString(4, action.equals("replay-edited") ? after : null);
+            ps.setObject(5, dl.id());
+            ps.executeUpdate();
+          }
+          DeadLetterQueue.requestPurge(c, dl.messageId(), dl.target());
+          AuditTrail.record(
+              c,
+              new AuditTrail.Entry(
+                  actor,
+                  action,
+                  dl.id(),
+                  dl.target(),
+                  sha(before),
+                  sha(after),
+                  outcome.id(),
+                  detail,
+                  jobId));
+        });
     metrics.deadLetterAction(dl.target(), action, outcome.id());
     LOG.info(
         "dead letter {} of {} {} by {}: {}", dl.id(), dl.target(), action, actor, outcome.id());

@@ -8,6 +8,7 @@ import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.failure.TargetRejectedException;
 import at.telco.hub.failure.TargetUnavailableException;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.mapping.Unmapped;
 import at.telco.hub.observe.HubMetrics;
@@ -19,7 +20,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -200,77 +200,71 @@ public final class DeadLetters {
     String id = m.getHeader(ID, String.class);
     String messageId = m.getHeader(MESSAGE_ID, String.class);
     String target = m.getHeader(TARGET, String.class);
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        String previous = null;
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT message_id FROM hub.dead_letter WHERE id = ?::uuid FOR UPDATE")) {
-          ps.setString(1, id);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              previous = rs.getString(1);
-            }
-          }
-        }
-        int changed;
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-          int i = 1;
-          ps.setString(i++, id);
-          ps.setString(i++, target);
-          ps.setString(i++, m.getHeader(REASON, String.class));
-          ps.setString(i++, m.getHeader(EXCEPTION, String.class));
-          ps.setString(i++, m.getHeader(ROUTE, String.class));
-          ps.setInt(i++, m.getHeader(ATTEMPTS, 1, Integer.class));
-          ps.setTimestamp(
-              i++, Timestamp.from(Instant.parse(m.getHeader(FIRST_FAILED_AT, String.class))));
-          ps.setTimestamp(
-              i++, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
-          ps.setString(i++, m.getHeader(CORRELATION_ID, String.class));
-          ps.setString(i++, m.getHeader(EVENT_ID, String.class));
-          ps.setString(i++, m.getHeader(EVENT_TYPE, String.class));
-          ps.setString(i++, m.getHeader(ENTITY_VERSION, String.class));
-          ps.setString(i++, m.getHeader(CUSTOMER_ID, String.class));
-          ps.setString(i++, m.getHeader(CRM_ACCOUNT, String.class));
-          ps.setString(i++, m.getHeader(BILLING_ACCOUNT, String.class));
-          ps.setString(i++, m.getHeader(MSISDN, String.class));
-          ps.setString(i++, sha256(payload));
-          ps.setString(i++, messageId);
-          ps.setString(i++, payload);
-          ps.setString(i++, payload);
-          ps.setString(i, Json.write(headers(m)));
-          changed = ps.executeUpdate();
-        }
-        if (changed > 0) {
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          String previous = null;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO hub.dead_letter_failure (dead_letter_id, failed_at, reason,"
-                      + " exception_class, route_id, attempts, message_id, replayed_by)"
-                      + " VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?)")) {
+                  "SELECT message_id FROM hub.dead_letter WHERE id = ?::uuid FOR UPDATE")) {
             ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                previous = rs.getString(1);
+              }
+            }
+          }
+          int changed;
+          try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            int i = 1;
+            ps.setString(i++, id);
+            ps.setString(i++, target);
+            ps.setString(i++, m.getHeader(REASON, String.class));
+            ps.setString(i++, m.getHeader(EXCEPTION, String.class));
+            ps.setString(i++, m.getHeader(ROUTE, String.class));
+            ps.setInt(i++, m.getHeader(ATTEMPTS, 1, Integer.class));
             ps.setTimestamp(
-                2, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
-            ps.setString(3, m.getHeader(REASON, String.class));
-            ps.setString(4, m.getHeader(EXCEPTION, String.class));
-            ps.setString(5, m.getHeader(ROUTE, String.class));
-            ps.setInt(6, m.getHeader(ATTEMPTS, 1, Integer.class));
-            ps.setString(7, messageId);
-            ps.setString(8, exchange.getProperty(REPLAYED_BY, String.class));
-            ps.executeUpdate();
+                i++, Timestamp.from(Instant.parse(m.getHeader(FIRST_FAILED_AT, String.class))));
+            ps.setTimestamp(
+                i++, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
+            ps.setString(i++, m.getHeader(CORRELATION_ID, String.class));
+            ps.setString(i++, m.getHeader(EVENT_ID, String.class));
+            ps.setString(i++, m.getHeader(EVENT_TYPE, String.class));
+            ps.setString(i++, m.getHeader(ENTITY_VERSION, String.class));
+            ps.setString(i++, m.getHeader(CUSTOMER_ID, String.class));
+            ps.setString(i++, m.getHeader(CRM_ACCOUNT, String.class));
+            ps.setString(i++, m.getHeader(BILLING_ACCOUNT, String.class));
+            ps.setString(i++, m.getHeader(MSISDN, String.class));
+            ps.setString(i++, sha256(payload));
+            ps.setString(i++, messageId);
+            ps.setString(i++, payload);
+            ps.setString(i++, payload);
+            ps.setString(i, Json.write(headers(m)));
+            changed = ps.executeUpdate();
           }
-          if (previous != null && !previous.equals(messageId)) {
-            DeadLetterQueue.requestPurge(c, previous, target);
+          if (changed > 0) {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "INSERT INTO hub.dead_letter_failure (dead_letter_id, failed_at, reason,"
+                        + " exception_class, route_id, attempts, message_id, replayed_by)"
+                        + " VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?)")) {
+              ps.setString(1, id);
+              ps.setTimestamp(
+                  2, Timestamp.from(Instant.parse(m.getHeader(LAST_FAILED_AT, String.class))));
+              ps.setString(3, m.getHeader(REASON, String.class));
+              ps.setString(4, m.getHeader(EXCEPTION, String.class));
+              ps.setString(5, m.getHeader(ROUTE, String.class));
+              ps.setInt(6, m.getHeader(ATTEMPTS, 1, Integer.class));
+              ps.setString(7, messageId);
+              ps.setString(8, exchange.getProperty(REPLAYED_BY, String.class));
+              ps.executeUpdate();
+            }
+            if (previous != null && !previous.equals(messageId)) {
+              DeadLetterQueue.requestPurge(c, previous, target);
+            }
           }
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+        });
     metrics.deadLettered(target(m));
     String businessKey = m.getHeader(CRM_ACCOUNT, String.class);
     if (businessKey == null) {

@@ -3,7 +3,7 @@ package at.telco.hub.erasure;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.deadletter.DeadLetterQueue;
 import at.telco.hub.jdbc.SqlFailures;
-import java.sql.Connection;
+import at.telco.hub.jdbc.Transactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,59 +42,63 @@ public final class DeadLetterRetention {
   /** Purges one batch of expired dead letters; returns how many. */
   public int purge() {
     Timestamp before = Timestamp.from(clock.instant().minus(retention));
-    int purged = 0;
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement select =
-              c.prepareStatement(
-                  "SELECT id, target, message_id, status FROM hub.dead_letter"
-                      + " WHERE last_failed_at < ? AND (body IS NOT NULL OR original_body IS NOT"
-                      + " NULL OR headers IS NOT NULL OR status IN ('QUEUED', 'REPLAYING',"
-                      + " 'SUPERSEDED')) ORDER BY last_failed_at LIMIT ? FOR UPDATE SKIP LOCKED");
-          PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE hub.dead_letter SET body = NULL, original_body = NULL, headers = NULL,"
-                      + " status = CASE WHEN status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')"
-                      + " THEN 'DISCARDED' ELSE status END,"
-                      + " resolution = CASE WHEN status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')"
-                      + " THEN ? ELSE resolution END,"
-                      + " resolved_at = CASE WHEN status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')"
-                      + " THEN now() ELSE resolved_at END,"
-                      + " resolved_by = CASE WHEN status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')"
-                      + " THEN 'hub' ELSE resolved_by END WHERE id = ?")) {
-        select.setTimestamp(1, before);
-        select.setInt(2, batchSize);
-        String reason = "retention: body purged after " + retention;
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            UUID id = rs.getObject(1, UUID.class);
-            String target = rs.getString(2);
-            update.setString(1, reason);
-            update.setObject(2, id);
-            update.executeUpdate();
-            // its message leaves the queue through the queue purge (the open ones', and any
-            // leftover of a closed one: removing a message that is gone removes nothing)
-            DeadLetterQueue.requestPurge(c, rs.getString(3), target);
-            AuditTrail.record(
-                c,
-                new AuditTrail.Entry(
-                    "hub",
-                    "retention-purge",
-                    id,
-                    target,
-                    null,
-                    null,
-                    "purged",
-                    reason + " (status was " + rs.getString(4) + ")",
-                    null));
-            purged++;
-          }
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+    int purged;
+    try {
+      purged =
+          Transactions.untranslated(
+              hub,
+              c -> {
+                int n = 0;
+                try (PreparedStatement select =
+                        c.prepareStatement(
+                            "SELECT id, target, message_id, status FROM hub.dead_letter"
+                                + " WHERE last_failed_at < ? AND (body IS NOT NULL OR"
+                                + " original_body IS NOT NULL OR headers IS NOT NULL OR status IN"
+                                + " ('QUEUED', 'REPLAYING', 'SUPERSEDED')) ORDER BY last_failed_at"
+                                + " LIMIT ? FOR UPDATE SKIP LOCKED");
+                    PreparedStatement update =
+                        c.prepareStatement(
+                            "UPDATE hub.dead_letter SET body = NULL, original_body = NULL,"
+                                + " headers = NULL, status = CASE WHEN status IN ('QUEUED',"
+                                + " 'REPLAYING', 'SUPERSEDED') THEN 'DISCARDED' ELSE status END,"
+                                + " resolution = CASE WHEN status IN ('QUEUED', 'REPLAYING',"
+                                + " 'SUPERSEDED') THEN ? ELSE resolution END,"
+                                + " resolved_at = CASE WHEN status IN ('QUEUED', 'REPLAYING',"
+                                + " 'SUPERSEDED') THEN now() ELSE resolved_at END,"
+                                + " resolved_by = CASE WHEN status IN ('QUEUED', 'REPLAYING',"
+                                + " 'SUPERSEDED') THEN 'hub' ELSE resolved_by END WHERE id = ?")) {
+                  select.setTimestamp(1, before);
+                  select.setInt(2, batchSize);
+                  String reason = "retention: body purged after " + retention;
+                  try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                      UUID id = rs.getObject(1, UUID.class);
+                      String target = rs.getString(2);
+                      update.setString(1, reason);
+                      update.setObject(2, id);
+                      update.executeUpdate();
+                      // its message leaves the queue through the queue purge (the open ones', and
+                      // any leftover of a closed one: removing a message that is gone removes
+                      // nothing)
+                      DeadLetterQueue.requestPurge(c, rs.getString(3), target);
+                      AuditTrail.record(
+                          c,
+                          new AuditTrail.Entry(
+                              "hub",
+                              "retention-purge",
+                              id,
+                              target,
+                              null,
+                              null,
+                              "purged",
+                              reason + " (status was " + rs.getString(4) + ")",
+                              null));
+                      n++;
+                    }
+                  }
+                }
+                return n;
+              });
     } catch (SQLException e) {
       LOG.warn(
           "dead-letter retention postponed: {}",

@@ -3,6 +3,8 @@ package at.telco.hub.erasure;
 import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
+import at.telco.hub.jdbc.Transactions.Decision;
 import at.telco.hub.sink.billing.BillingErasure;
 import at.telco.hub.sink.customerdb.CustomerErasure;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,40 +107,38 @@ public final class Erasures {
 
   /** Records erasure requests (a customer's second request is the same one). */
   public void request(Map<String, UUID> customersByCrmAccount, String trigger) {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO hub.erasure_request (id, customer_id, crm_account_id, trigger)"
-                      + " VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING");
-          PreparedStatement mark =
-              c.prepareStatement(
-                  "UPDATE hub.customer_identity SET erased_at = now(), updated_at = now()"
-                      + " WHERE customer_id = ? AND erased_at IS NULL")) {
-        for (Map.Entry<String, UUID> e : customersByCrmAccount.entrySet()) {
-          insert.setObject(1, UUID.randomUUID());
-          insert.setObject(2, e.getValue());
-          insert.setString(3, e.getKey());
-          insert.setString(4, trigger);
-          insert.addBatch();
-          mark.setObject(1, e.getValue());
-          mark.addBatch();
-        }
-        int added = 0;
-        for (int n : insert.executeBatch()) {
-          added += Math.max(n, 0);
-        }
-        mark.executeBatch();
-        c.commit();
-        if (added > 0) {
-          LOG.info("erasure requested for {} customer(s) ({})", added, trigger);
-        }
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
+    int added =
+        Transactions.call(
+            hub,
+            "hub database",
+            c -> {
+              try (PreparedStatement insert =
+                      c.prepareStatement(
+                          "INSERT INTO hub.erasure_request (id, customer_id, crm_account_id,"
+                              + " trigger) VALUES (?, ?, ?, ?) ON CONFLICT (customer_id) DO NOTHING");
+                  PreparedStatement mark =
+                      c.prepareStatement(
+                          "UPDATE hub.customer_identity SET erased_at = now(), updated_at = now()"
+                              + " WHERE customer_id = ? AND erased_at IS NULL")) {
+                for (Map.Entry<String, UUID> e : customersByCrmAccount.entrySet()) {
+                  insert.setObject(1, UUID.randomUUID());
+                  insert.setObject(2, e.getValue());
+                  insert.setString(3, e.getKey());
+                  insert.setString(4, trigger);
+                  insert.addBatch();
+                  mark.setObject(1, e.getValue());
+                  mark.addBatch();
+                }
+                int n = 0;
+                for (int count : insert.executeBatch()) {
+                  n += Math.max(count, 0);
+                }
+                mark.executeBatch();
+                return n;
+              }
+            });
+    if (added > 0) {
+      LOG.info("erasure requested for {} customer(s) ({})", added, trigger);
     }
   }
 
@@ -189,82 +189,77 @@ public final class Erasures {
 
   /** Takes one request as far as it can go now; true when it is complete. */
   boolean processOne(UUID id) {
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        Request r = lock(c, id);
-        if (r == null || "DONE".equals(r.status())) {
-          c.rollback();
-          return false;
-        }
-        ObjectNode steps = r.steps();
-        if (!steps.has(CUSTOMERDB)) {
-          steps.set(CUSTOMERDB, eraseCustomerDb(r.customerId()));
-        }
-        List<String> billingAccounts = billingAccounts(c, r.customerId());
-        if (!steps.has(QUEUES)) {
-          int removed = queues.remove(r.customerId(), r.crmAccountId(), billingAccounts);
-          steps.set(QUEUES, step("removed", removed));
-        }
-        if (!steps.has(HUB)) {
-          steps.set(HUB, purgeHub(c, r.customerId(), r.crmAccountId(), billingAccounts));
-        }
-        if (!steps.has(KAFKA)) {
-          tombstone.accept(r.crmAccountId());
-          steps.set(KAFKA, step("tombstone", 1));
-        }
-        String status = "PENDING";
-        if (!steps.has(BILLING)) {
-          ObjectNode outcome = anonymiseBilling(r.crmAccountId());
-          if (outcome.has("hold")) {
-            status = "HELD";
-            if (!"HELD".equals(r.status())) {
-              steps.set("billingHold", outcome);
-              hold(c, r, outcome);
-            }
-          } else {
-            steps.set(BILLING, outcome);
-          }
-        }
-        boolean complete = steps.has(BILLING);
-        if (complete) {
-          status = "DONE";
-          AuditTrail.record(
-              c,
-              new AuditTrail.Entry(
-                  "hub",
-                  "erasure",
-                  null,
-                  "erasure",
-                  null,
-                  null,
-                  "completed",
-                  evidence(r, steps),
-                  r.id()));
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE hub.erasure_request SET steps = ?::jsonb, status = ?, attempts = attempts"
-                    + " + 1, last_error = NULL, completed_at = CASE WHEN ? THEN clock_timestamp() END"
-                    + " WHERE id = ?")) {
-          ps.setString(1, Json.write(steps));
-          ps.setString(2, status);
-          ps.setBoolean(3, complete);
-          ps.setObject(4, id);
-          ps.executeUpdate();
-        }
-        c.commit();
-        if (complete) {
-          LOG.info("erasure {} complete: every system reached", id);
-        }
-        return complete;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
+    boolean complete =
+        Transactions.decide(
+            hub,
+            "hub database",
+            c -> {
+              Request r = lock(c, id);
+              if (r == null || "DONE".equals(r.status())) {
+                return Decision.rollback(false);
+              }
+              ObjectNode steps = r.steps();
+              if (!steps.has(CUSTOMERDB)) {
+                steps.set(CUSTOMERDB, eraseCustomerDb(r.customerId()));
+              }
+              List<String> billingAccounts = billingAccounts(c, r.customerId());
+              if (!steps.has(QUEUES)) {
+                int removed = queues.remove(r.customerId(), r.crmAccountId(), billingAccounts);
+                steps.set(QUEUES, step("removed", removed));
+              }
+              if (!steps.has(HUB)) {
+                steps.set(HUB, purgeHub(c, r.customerId(), r.crmAccountId(), billingAccounts));
+              }
+              if (!steps.has(KAFKA)) {
+                tombstone.accept(r.crmAccountId());
+                steps.set(KAFKA, step("tombstone", 1));
+              }
+              String status = "PENDING";
+              if (!steps.has(BILLING)) {
+                ObjectNode outcome = anonymiseBilling(r.crmAccountId());
+                if (outcome.has("hold")) {
+                  status = "HELD";
+                  if (!"HELD".equals(r.status())) {
+                    steps.set("billingHold", outcome);
+                    hold(c, r, outcome);
+                  }
+                } else {
+                  steps.set(BILLING, outcome);
+                }
+              }
+              boolean done = steps.has(BILLING);
+              if (done) {
+                status = "DONE";
+                AuditTrail.record(
+                    c,
+                    new AuditTrail.Entry(
+                        "hub",
+                        "erasure",
+                        null,
+                        "erasure",
+                        null,
+                        null,
+                        "completed",
+                        evidence(r, steps),
+                        r.id()));
+              }
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "UPDATE hub.erasure_request SET steps = ?::jsonb, status = ?, attempts ="
+                          + " attempts + 1, last_error = NULL, completed_at = CASE WHEN ? THEN"
+                          + " clock_timestamp() END WHERE id = ?")) {
+                ps.setString(1, Json.write(steps));
+                ps.setString(2, status);
+                ps.setBoolean(3, done);
+                ps.setObject(4, id);
+                ps.executeUpdate();
+              }
+              return Decision.commit(done);
+            });
+    if (complete) {
+      LOG.info("erasure {} complete: every system reached", id);
     }
+    return complete;
   }
 
   private static Request lock(Connection c, UUID id) throws SQLException {
@@ -372,27 +367,22 @@ public final class Erasures {
 
   /** customerdb: personal columns nulled, status ERASED, contact media gone, services detached. */
   ObjectNode eraseCustomerDb(UUID customerId) {
-    try (Connection c = customerdb.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        // the customerdb writer's lock of this customer
-        CustomerErasure.lock(c, customerId);
-        int[] n = CustomerErasure.eraseRow(c, customerId);
-        int customers = n[0];
-        int media = n[1];
-        int services = n[2];
-        c.commit();
-        ObjectNode step = step(customers == 0 ? "no record" : "erased", customers);
-        step.put("contactMedia", media);
-        step.put("servicesDetached", services);
-        return step;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("customerdb", e);
-    }
+    int[] n =
+        Transactions.call(
+            customerdb,
+            "customerdb",
+            c -> {
+              // the customerdb writer's lock of this customer
+              CustomerErasure.lock(c, customerId);
+              return CustomerErasure.eraseRow(c, customerId);
+            });
+    int customers = n[0];
+    int media = n[1];
+    int services = n[2];
+    ObjectNode step = step(customers == 0 ? "no record" : "erased", customers);
+    step.put("contactMedia", media);
+    step.put("servicesDetached", services);
+    return step;
   }
 
   /**
@@ -401,51 +391,44 @@ public final class Erasures {
    * clear.
    */
   ObjectNode anonymiseBilling(String crmAccountId) {
-    try (Connection c = billing.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        // the billing writer's lock of this customer
-        BillingErasure.lock(c, crmAccountId);
-        Long custNo = null;
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT cust_no FROM billing.customer WHERE crm_account_id = ? FOR UPDATE")) {
-          ps.setString(1, crmAccountId);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              custNo = rs.getLong(1);
+    return Transactions.decide(
+        billing,
+        "billing",
+        c -> {
+          // the billing writer's lock of this customer
+          BillingErasure.lock(c, crmAccountId);
+          Long custNo = null;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT cust_no FROM billing.customer WHERE crm_account_id = ? FOR UPDATE")) {
+            ps.setString(1, crmAccountId);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                custNo = rs.getLong(1);
+              }
             }
           }
-        }
-        if (custNo == null) {
-          c.rollback();
-          return step("no record", 0);
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FROM billing.billing_account WHERE cust_no = ? AND balance_cents > 0")) {
-          ps.setLong(1, custNo);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            int open = rs.getInt(1);
-            if (open > 0) {
-              c.rollback();
-              ObjectNode hold = step("held", open);
-              hold.put("hold", "open balance on " + open + " billing account(s)");
-              return hold;
+          if (custNo == null) {
+            return Decision.rollback(step("no record", 0));
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT count(*) FROM billing.billing_account WHERE cust_no = ? AND"
+                      + " balance_cents > 0")) {
+            ps.setLong(1, custNo);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              int open = rs.getInt(1);
+              if (open > 0) {
+                ObjectNode hold = step("held", open);
+                hold.put("hold", "open balance on " + open + " billing account(s)");
+                return Decision.rollback(hold);
+              }
             }
           }
-        }
-        int n = BillingErasure.anonymise(c, custNo);
-        c.commit();
-        return step("anonymised", n);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate("billing", e);
-    }
+          int n = BillingErasure.anonymise(c, custNo);
+          return Decision.commit(step("anonymised", n));
+        });
   }
 
   private static List<String> billingAccounts(Connection c, UUID customerId) throws SQLException {

@@ -1,6 +1,7 @@
 package at.telco.hub.provisioning;
 
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -104,52 +105,48 @@ public final class ProvisioningCommands {
     if (commands.isEmpty()) {
       return toSend;
     }
-    try (Connection c = hub.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO hub.provisioning_command (command_id, command, ba_no, service_id,"
-                      + " msisdn, reason, cause_event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                      + " ON CONFLICT (command_id) DO NOTHING");
-          PreparedStatement status =
-              c.prepareStatement(
-                  "SELECT status FROM hub.provisioning_command WHERE command_id = ?");
-          PreparedStatement lift =
-              c.prepareStatement(
-                  "UPDATE hub.provisioning_command SET lifted_by = ? WHERE command_id = ?"
-                      + " AND lifted_by IS NULL")) {
-        for (DunningPolicy.Command cmd : commands) {
-          insert.setObject(1, cmd.commandId());
-          insert.setString(2, cmd.command());
-          insert.setString(3, cmd.baNo());
-          insert.setString(4, cmd.serviceId());
-          insert.setString(5, cmd.msisdn());
-          insert.setString(6, cmd.reason());
-          insert.setLong(7, cmd.causeEventSeq());
-          insert.executeUpdate();
-          status.setObject(1, cmd.commandId());
-          try (ResultSet rs = status.executeQuery()) {
-            rs.next();
-            String s = rs.getString(1);
-            if ("PENDING".equals(s) || "OVERDUE".equals(s)) {
-              toSend.add(cmd);
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          try (PreparedStatement insert =
+                  c.prepareStatement(
+                      "INSERT INTO hub.provisioning_command (command_id, command, ba_no, service_id,"
+                          + " msisdn, reason, cause_event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                          + " ON CONFLICT (command_id) DO NOTHING");
+              PreparedStatement status =
+                  c.prepareStatement(
+                      "SELECT status FROM hub.provisioning_command WHERE command_id = ?");
+              PreparedStatement lift =
+                  c.prepareStatement(
+                      "UPDATE hub.provisioning_command SET lifted_by = ? WHERE command_id = ?"
+                          + " AND lifted_by IS NULL")) {
+            for (DunningPolicy.Command cmd : commands) {
+              insert.setObject(1, cmd.commandId());
+              insert.setString(2, cmd.command());
+              insert.setString(3, cmd.baNo());
+              insert.setString(4, cmd.serviceId());
+              insert.setString(5, cmd.msisdn());
+              insert.setString(6, cmd.reason());
+              insert.setLong(7, cmd.causeEventSeq());
+              insert.executeUpdate();
+              status.setObject(1, cmd.commandId());
+              try (ResultSet rs = status.executeQuery()) {
+                rs.next();
+                String s = rs.getString(1);
+                if ("PENDING".equals(s) || "OVERDUE".equals(s)) {
+                  toSend.add(cmd);
+                }
+              }
+              if (cmd.lifts() != null) {
+                lift.setObject(1, cmd.commandId());
+                lift.setObject(2, cmd.lifts());
+                lift.executeUpdate();
+              }
             }
           }
-          if (cmd.lifts() != null) {
-            lift.setObject(1, cmd.commandId());
-            lift.setObject(2, cmd.lifts());
-            lift.executeUpdate();
-          }
-        }
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
-      return toSend;
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
-    }
+        });
+    return toSend;
   }
 
   /**

@@ -1,8 +1,8 @@
 package at.telco.hub.sink;
 
 import at.telco.hub.failure.NotYetKnownException;
-import at.telco.hub.failure.TargetUnavailableException;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.observe.HubMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * A target table without a place for versions: the hub keeps what it applied per key in
  * hub.target_state (pending before the target's commit, applied after it) and writes only what is
  * newer, in one transaction per batch. Subclasses say what the key is and how a batch is written
- * (idempotently: a write that would change nothing is not made).
+ * (idempotently: a write that would change nothing is not made); the hooks let a writer add its own
+ * rules (eligibility, locks and guards in the transaction, a status kept with the version, work
+ * after the commit).
  */
 public abstract class HubVersionedWriter {
 
@@ -32,32 +34,108 @@ public abstract class HubVersionedWriter {
   private final TargetStates states;
   private final HubMetrics metrics;
   private final Clock clock;
+  private final AppliedChanges listener;
 
+  /**
+   * @param listener told what was applied, after the target committed ({@link AppliedChanges#NONE})
+   */
   protected HubVersionedWriter(
       String target,
       String flow,
       DataSource dataSource,
       TargetStates states,
       HubMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      AppliedChanges listener) {
     this.target = target;
     this.flow = flow;
     this.dataSource = dataSource;
     this.states = states;
     this.metrics = metrics;
     this.clock = clock;
+    this.listener = listener;
+  }
+
+  /**
+   * The changes of one transaction: the newest change per key that the target must get, with what
+   * the hub knows it applied for each key.
+   */
+  protected static final class Batch {
+    private final List<TargetChange> received;
+    private final Map<String, TargetChange> byKey;
+    private final Map<String, TargetStates.State> known;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
+    Batch(
+        List<TargetChange> received,
+        Map<String, TargetChange> byKey,
+        Map<String, TargetStates.State> known) {
+      this.received = received;
+      this.byKey = byKey;
+      this.known = known;
+    }
+
+    /** Every change the writer was given, as given (the older ones of a key included). */
+    public List<TargetChange> received() {
+      return received;
+    }
+
+    /**
+     * The changes to write by key, in order. {@link #prepare} may take changes out (giving them
+     * their outcome): those are neither marked pending nor written.
+     */
+    public Map<String, TargetChange> byKey() {
+      return byKey;
+    }
+
+    public List<TargetChange> changes() {
+      return new ArrayList<>(byKey.values());
+    }
+
+    /** What the hub knows it applied (or may have applied) for {@code key}; null for nothing. */
+    public TargetStates.State known(String key) {
+      return known.get(key);
+    }
+
+    /** Runs {@code action} after the target's commit, once the applied versions are recorded. */
+    public void afterCommit(Runnable action) {
+      afterCommit.add(action);
+    }
   }
 
   /** The record's key in the target (e.g. ba_no, service_id). */
   protected abstract String key(TargetChange change);
 
-  /** Whether the target takes this change at all (e.g. a bill is not a billing account). */
+  /**
+   * Whether the target takes this change at all (e.g. a bill is not a billing account); asked of
+   * every change, before the newest per key is chosen.
+   */
   protected boolean eligible(TargetChange change) {
     return true;
   }
 
-  /** Writes the changes (all newer than what the target has) in the open transaction. */
-  protected abstract void write(Connection c, List<TargetChange> changes) throws SQLException;
+  /**
+   * Whether the newest change of a key is written, given what the hub knows it applied: null when
+   * it is, else why not (see {@link TargetStates#verdict}).
+   */
+  protected ApplyOutcome verdict(TargetChange change, TargetStates.State state) {
+    return TargetStates.verdict(change, state);
+  }
+
+  /**
+   * First in the target's transaction, before the pending versions are recorded: e.g. takes the
+   * keys' locks and takes out of {@link Batch#byKey} what the target must not get. Nothing by
+   * default.
+   */
+  protected void prepare(Connection c, Batch batch) throws SQLException {}
+
+  /** Writes the batch (every change newer than what the target has) in the open transaction. */
+  protected abstract void write(Connection c, Batch batch) throws SQLException;
+
+  /** The status recorded with a change's applied version ({@link TargetStates.State}); none. */
+  protected String appliedStatus(TargetChange change) {
+    return null;
+  }
 
   /** Maps a database failure; a missing referenced record means "not yet". */
   protected RuntimeException translate(SQLException e) {
@@ -69,33 +147,21 @@ public abstract class HubVersionedWriter {
     return SqlFailures.translate(target, e);
   }
 
+  /** See {@link TargetChange#applyBatch}. */
   public List<TargetChange> applyBatch(List<TargetChange> changes) {
     return TargetChange.applyBatch(target, changes, this::apply);
   }
 
+  /** Applies one change; throws why it cannot be applied. */
   public void applyOne(TargetChange change) {
-    if (change.hasFailed()) {
-      throw change.failure();
-    }
-    List<TargetChange> failed;
-    try {
-      failed = apply(List.of(change));
-    } catch (TargetUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      forgetPending(change);
-      throw e;
-    }
-    if (!failed.isEmpty()) {
-      forgetPending(change);
-      throw failed.get(0).failure();
-    }
+    TargetChange.applyOne(change, this::apply, this::forgetPending);
   }
 
   private void forgetPending(TargetChange change) {
     try {
       states.clearPending(target, key(change), change.event().entityVersion());
     } catch (RuntimeException e) {
+      // the pending mark only fences off older versions; leaving it is safe
       LOG.debug("could not clear pending {} version: {}", target, e.getMessage());
     }
   }
@@ -113,7 +179,7 @@ public abstract class HubVersionedWriter {
     Map<String, TargetStates.State> known = states.read(target, newest.keySet());
     Map<String, TargetChange> proceed = new LinkedHashMap<>();
     for (Map.Entry<String, TargetChange> e : newest.entrySet()) {
-      ApplyOutcome verdict = TargetStates.verdict(e.getValue(), known.get(e.getKey()));
+      ApplyOutcome verdict = verdict(e.getValue(), known.get(e.getKey()));
       if (verdict == null) {
         proceed.put(e.getKey(), e.getValue());
       } else {
@@ -121,40 +187,37 @@ public abstract class HubVersionedWriter {
       }
     }
     if (!proceed.isEmpty()) {
-      Map<String, String> pending = new LinkedHashMap<>();
-      proceed.forEach((k, c) -> pending.put(k, c.event().entityVersion()));
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          states.markPending(target, pending);
-          write(c, new ArrayList<>(proceed.values()));
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          SqlFailures.rollback(c, e);
-          throw e;
-        }
-      } catch (SQLException e) {
-        throw translate(e);
-      }
+      Batch batch = new Batch(changes, proceed, known);
+      Transactions.run(
+          dataSource,
+          this::translate,
+          c -> {
+            prepare(c, batch);
+            Map<String, String> pending = new LinkedHashMap<>();
+            proceed.forEach((k, change) -> pending.put(k, change.event().entityVersion()));
+            states.markPending(target, pending);
+            write(c, batch);
+          });
       List<TargetStates.Applied> applied = new ArrayList<>();
       proceed.forEach(
-          (k, c) -> applied.add(new TargetStates.Applied(k, c.event().entityVersion(), null)));
+          (k, change) ->
+              applied.add(
+                  new TargetStates.Applied(
+                      k, change.event().entityVersion(), appliedStatus(change))));
       states.markApplied(target, applied);
       Instant committed = clock.instant();
+      batch.afterCommit.forEach(Runnable::run);
       for (TargetChange change : proceed.values()) {
         if (change.outcome() == null) {
           change.outcome(ApplyOutcome.APPLIED);
         }
+      }
+      for (TargetChange change : changes) {
         if (change.outcome() == ApplyOutcome.APPLIED) {
           metrics.endToEnd(flow, target, change.event().sourceChangedAt(), committed);
         }
       }
     }
-    for (TargetChange change : changes) {
-      if (change.outcome() != null) {
-        metrics.applied(target, change.outcome());
-      }
-    }
-    return Versions.failed(changes);
+    return Outcomes.report(target, changes, metrics, listener);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -107,6 +108,34 @@ public final class TargetChange {
       alone.addAll(ready);
     }
     return alone;
+  }
+
+  /**
+   * Applies one change with {@code write} (a batch of one, which returns the changes it could not
+   * apply) and throws why it cannot be applied: its own failure (from before, e.g. in mapping, or
+   * from {@code write}) or the target's refusal, each after {@code refused} was told; a target that
+   * is away is thrown as it is.
+   */
+  public static void applyOne(
+      TargetChange change,
+      Function<List<TargetChange>, List<TargetChange>> write,
+      Consumer<TargetChange> refused) {
+    if (change.hasFailed()) {
+      throw change.failure();
+    }
+    List<TargetChange> failed;
+    try {
+      failed = write.apply(List.of(change));
+    } catch (TargetUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      refused.accept(change);
+      throw e;
+    }
+    if (!failed.isEmpty()) {
+      refused.accept(change);
+      throw failed.get(0).failure();
+    }
   }
 
   public String target() {

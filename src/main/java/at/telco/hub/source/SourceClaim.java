@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Synchronization;
 import org.slf4j.Logger;
@@ -44,6 +45,50 @@ public final class SourceClaim implements Synchronization {
     exchange.setProperty(MORE, false);
     if (exchange.getProperty(Exchange.SCHEDULER_POLLED_MESSAGES) == null) {
       exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, false);
+    }
+  }
+
+  /**
+   * Starts a poll of {@code source} (see {@link #begin(Exchange)}) and opens the transaction that
+   * claims its rows: a connection with auto-commit off, which the caller hands to {@link #open}
+   * once it claimed rows, or ends with {@link #nothingClaimed} (or {@link #abandon} on a failure).
+   */
+  public static Connection begin(Exchange exchange, DataSource source) throws SQLException {
+    begin(exchange);
+    Connection connection = source.getConnection();
+    try {
+      connection.setAutoCommit(false);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    return connection;
+  }
+
+  /**
+   * Ends a claim's transaction that found no rows: rolled back, the connection back to its pool.
+   */
+  public static void nothingClaimed(Connection connection) throws SQLException {
+    connection.rollback();
+    connection.close();
+  }
+
+  /**
+   * Closes the connection of a claim that failed before it was {@link #open}ed (its transaction
+   * ends with it); nothing when {@code connection} is null.
+   */
+  public static void abandon(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // closing a failed connection
     }
   }
 

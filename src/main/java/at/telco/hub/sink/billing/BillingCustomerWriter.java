@@ -2,15 +2,14 @@ package at.telco.hub.sink.billing;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.failure.TargetRejectedException;
-import at.telco.hub.failure.TargetUnavailableException;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.sink.AppliedChanges;
 import at.telco.hub.sink.ApplyOutcome;
+import at.telco.hub.sink.HubVersionedWriter;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.TargetStates;
-import at.telco.hub.sink.Versions;
 import at.telco.hub.sink.customerdb.CustomerDbWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
@@ -18,16 +17,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies canonical customer changes to {@code billing.customer}, with billing's conventions (the
@@ -35,29 +31,32 @@ import org.slf4j.LoggerFactory;
  * sets ACTIVE when the CRM account becomes (or is created) ACTIVE and CLOSED when it becomes
  * INACTIVE; on every other update billing's status (e.g. SUSPENDED) is left alone.
  *
- * <p>Billing has no place for versions, so the hub keeps them in hub.target_state. A write that
- * would change nothing is not made, so re-applying the same state after a crash writes nothing.
- * Billing's generated {@code cust_no} is recorded in the identity registry and written back to
- * customerdb.
+ * <p>Billing has no place for versions, so the hub keeps them in hub.target_state (a {@link
+ * HubVersionedWriter}). A write that would change nothing is not made, so re-applying the same
+ * state after a crash writes nothing. Billing's generated {@code cust_no} is recorded in the
+ * identity registry and written back to customerdb.
  */
-public final class BillingCustomerWriter {
+public final class BillingCustomerWriter extends HubVersionedWriter {
 
   public static final String TARGET = "billing";
   private static final String FLOW = "customer";
-  private static final Logger LOG = LoggerFactory.getLogger(BillingCustomerWriter.class);
 
-  private static final String[] COLUMNS = {
-    "cust_type",
-    "name_line1",
-    "name_line2",
-    "street_line",
-    "zip",
-    "city",
-    "country_iso3",
-    "vat_id",
-    "email_invoice",
-    "language_code"
-  };
+  /**
+   * The columns of billing.customer the hub writes, as the billing mapping names them; the
+   * reconciliation compares the same.
+   */
+  public static final List<String> COLUMNS =
+      List.of(
+          "cust_type",
+          "name_line1",
+          "name_line2",
+          "street_line",
+          "zip",
+          "city",
+          "country_iso3",
+          "vat_id",
+          "email_invoice",
+          "language_code");
 
   private static final String LOCK =
       "SELECT pg_advisory_xact_lock(hashtextextended('hub:billing.customer:' || k, 0))"
@@ -88,13 +87,8 @@ public final class BillingCustomerWriter {
       "UPDATE billing.customer SET status = ?, updated_at = localtimestamp"
           + " WHERE crm_account_id = ? AND status <> ?";
 
-  private final DataSource billing;
-  private final TargetStates states;
   private final IdentityRegistry registry;
   private final CustomerDbWriter customerdb;
-  private final HubMetrics metrics;
-  private final Clock clock;
-  private final AppliedChanges listener;
 
   public BillingCustomerWriter(
       DataSource billing,
@@ -104,160 +98,110 @@ public final class BillingCustomerWriter {
       HubMetrics metrics,
       Clock clock,
       AppliedChanges listener) {
-    this.billing = billing;
-    this.states = states;
+    super(TARGET, FLOW, billing, states, metrics, clock, listener);
     this.registry = registry;
     this.customerdb = customerdb;
-    this.metrics = metrics;
-    this.clock = clock;
-    this.listener = listener;
   }
 
-  /** See {@link CustomerDbWriter#applyBatch}. */
-  public List<TargetChange> applyBatch(List<TargetChange> changes) {
-    return TargetChange.applyBatch("billing", changes, this::write);
+  @Override
+  protected String key(TargetChange change) {
+    return change.event().subject();
   }
 
-  /** Applies one change; throws why it cannot be applied. */
-  public void applyOne(TargetChange change) {
-    if (change.hasFailed()) {
-      throw change.failure();
+  /** A change the mapping says billing cannot take yet ({@code action: SKIP}) is not eligible. */
+  @Override
+  protected ApplyOutcome verdict(TargetChange change, TargetStates.State state) {
+    if ("SKIP".equals(Json.text(change.row(), "action"))) {
+      return ApplyOutcome.NOT_ELIGIBLE;
     }
-    List<TargetChange> failed;
-    try {
-      failed = write(List.of(change));
-    } catch (TargetUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      forgetPending(change);
-      throw e;
-    }
-    if (!failed.isEmpty()) {
-      forgetPending(change);
-      throw failed.get(0).failure();
-    }
+    return super.verdict(change, state);
   }
 
-  private void forgetPending(TargetChange change) {
-    try {
-      states.clearPending(TARGET, change.event().subject(), change.event().entityVersion());
-    } catch (RuntimeException e) {
-      // the pending mark only fences off older versions; leaving it is safe
-      LOG.debug("could not clear pending billing version: {}", e.getMessage());
+  /**
+   * Locks the customers (the erasure takes the same locks) and takes out the erased ones (flow 5),
+   * asked while they are locked (see IdentityRegistry.erased); a resync's delete of an erased
+   * customer repairs its record if it was changed behind the hub's back.
+   */
+  @Override
+  protected void prepare(Connection c, Batch batch) throws SQLException {
+    Map<String, TargetChange> proceed = batch.byKey();
+    lock(c, proceed.keySet());
+    Set<UUID> erased =
+        registry.erased(
+            proceed.values().stream()
+                .map(ch -> ch.event().customerId())
+                .filter(java.util.Objects::nonNull)
+                .map(UUID::fromString)
+                .toList());
+    if (erased.isEmpty()) {
+      return;
+    }
+    proceed
+        .entrySet()
+        .removeIf(
+            e -> {
+              String id = e.getValue().event().customerId();
+              if (id != null && erased.contains(UUID.fromString(id))) {
+                e.getValue().outcome(ApplyOutcome.NOT_ELIGIBLE);
+                return true;
+              }
+              return false;
+            });
+    for (TargetChange change : batch.received()) {
+      if (change.outcome() == ApplyOutcome.NOT_ELIGIBLE
+          && change.event().isDelete()
+          && change.event().isResync()
+          && BillingErasure.reapply(c, change.event().subject())) {
+        // a repair of an erased customer's record changed behind the hub's back
+        change.outcome(ApplyOutcome.APPLIED);
+      }
     }
   }
 
   private record Current(long custNo, String status) {}
 
-  private List<TargetChange> write(List<TargetChange> changes) {
-    Map<String, TargetChange> newest = Versions.newestPerKey(changes, c -> c.event().subject());
-    Map<String, TargetStates.State> known = states.read(TARGET, newest.keySet());
-    Map<String, TargetChange> proceed = new LinkedHashMap<>();
-    for (Map.Entry<String, TargetChange> e : newest.entrySet()) {
-      TargetChange change = e.getValue();
-      if ("SKIP".equals(Json.text(change.row(), "action"))) {
-        change.outcome(ApplyOutcome.NOT_ELIGIBLE);
-        continue;
-      }
-      ApplyOutcome verdict = TargetStates.verdict(change, known.get(e.getKey()));
-      if (verdict == null) {
-        proceed.put(e.getKey(), change);
-      } else {
-        change.outcome(verdict);
-      }
-    }
-    List<TargetStates.Applied> applied = new ArrayList<>();
+  /**
+   * Writes the batch with billing's status rule; billing's cust_no of each customer is recorded in
+   * the identity registry and written back to customerdb after the commit.
+   */
+  @Override
+  protected void write(Connection c, Batch batch) throws SQLException {
+    Map<String, TargetChange> proceed = batch.byKey();
     Map<UUID, Long> custNos = new HashMap<>();
-    if (!proceed.isEmpty()) {
-      Map<String, String> pending = new LinkedHashMap<>();
-      proceed.forEach((k, c) -> pending.put(k, c.event().entityVersion()));
-      try (Connection c = billing.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          lock(c, proceed.keySet());
-          // erased customers (flow 5), asked while they are locked: see IdentityRegistry.erased
-          java.util.Set<UUID> erased =
-              registry.erased(
-                  proceed.values().stream()
-                      .map(ch -> ch.event().customerId())
-                      .filter(java.util.Objects::nonNull)
-                      .map(UUID::fromString)
-                      .toList());
-          if (!erased.isEmpty()) {
-            proceed
-                .entrySet()
-                .removeIf(
-                    e -> {
-                      String id = e.getValue().event().customerId();
-                      if (id != null && erased.contains(UUID.fromString(id))) {
-                        e.getValue().outcome(ApplyOutcome.NOT_ELIGIBLE);
-                        pending.remove(e.getKey());
-                        return true;
-                      }
-                      return false;
-                    });
-            for (TargetChange change : changes) {
-              if (change.outcome() == ApplyOutcome.NOT_ELIGIBLE
-                  && change.event().isDelete()
-                  && change.event().isResync()
-                  && BillingErasure.reapply(c, change.event().subject())) {
-                // a repair of an erased customer's record changed behind the hub's back
-                change.outcome(ApplyOutcome.APPLIED);
-              }
-            }
-          }
-          states.markPending(TARGET, pending);
-          Map<String, Current> current = current(c, proceed.keySet());
-          Inserts inserts = new Inserts();
-          try (Updates updates = new Updates(c)) {
-            for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
-              TargetChange change = e.getValue();
-              Current row = current.get(e.getKey());
-              Long custNo = apply(c, change, row, known.get(e.getKey()), updates, inserts);
-              if (custNo != null) {
-                custNos.put(UUID.fromString(change.event().customerId()), custNo);
-              }
-              applied.add(
-                  new TargetStates.Applied(
-                      e.getKey(),
-                      change.event().entityVersion(),
-                      Json.text(change.row(), "crm_status")));
-            }
-            updates.execute();
-          }
-          inserts
-              .execute(c)
-              .forEach(
-                  (key, custNo) ->
-                      custNos.put(UUID.fromString(proceed.get(key).event().customerId()), custNo));
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          SqlFailures.rollback(c, e);
-          throw e;
+    Map<String, Current> current = current(c, proceed.keySet());
+    Inserts inserts = new Inserts();
+    try (Updates updates = new Updates(c)) {
+      for (Map.Entry<String, TargetChange> e : proceed.entrySet()) {
+        TargetChange change = e.getValue();
+        Current row = current.get(e.getKey());
+        Long custNo = apply(c, change, row, batch.known(e.getKey()), updates, inserts);
+        if (custNo != null) {
+          custNos.put(UUID.fromString(change.event().customerId()), custNo);
         }
-      } catch (SQLException e) {
-        throw SqlFailures.translate(TARGET, e);
       }
-      states.markApplied(TARGET, applied);
+      updates.execute();
     }
-    Instant committed = clock.instant();
-    registry.recordBillingCustNos(custNos);
-    customerdb.writeBillingCustNos(custNos);
-    for (TargetChange change : changes) {
-      if (change.outcome() == ApplyOutcome.APPLIED) {
-        metrics.endToEnd(FLOW, TARGET, change.event().sourceChangedAt(), committed);
-      }
-      if (change.outcome() != null) {
-        metrics.applied(TARGET, change.outcome());
-        LOG.debug(
-            "billing {} {} version {}",
-            change.outcome(),
-            change.event().customerId(),
-            change.event().entityVersion());
-      }
-    }
-    listener.applied(TARGET, changes);
-    return Versions.failed(changes);
+    inserts
+        .execute(c)
+        .forEach(
+            (key, custNo) ->
+                custNos.put(UUID.fromString(proceed.get(key).event().customerId()), custNo));
+    batch.afterCommit(
+        () -> {
+          registry.recordBillingCustNos(custNos);
+          customerdb.writeBillingCustNos(custNos);
+        });
+  }
+
+  /** The CRM status the billing status rule compares the next change with. */
+  @Override
+  protected String appliedStatus(TargetChange change) {
+    return Json.text(change.row(), "crm_status");
+  }
+
+  @Override
+  protected RuntimeException translate(SQLException e) {
+    return SqlFailures.translate(TARGET, e);
   }
 
   /**
@@ -328,12 +272,12 @@ public final class BillingCustomerWriter {
       if (changes.isEmpty()) {
         return Map.of();
       }
-      String[][] columns = new String[COLUMNS.length + 1][changes.size()];
+      String[][] columns = new String[COLUMNS.size() + 1][changes.size()];
       for (int i = 0; i < changes.size(); i++) {
         TargetChange change = changes.get(i);
         columns[0][i] = change.event().subject();
-        for (int j = 0; j < COLUMNS.length; j++) {
-          columns[j + 1][i] = Json.text(change.row(), COLUMNS[j]);
+        for (int j = 0; j < COLUMNS.size(); j++) {
+          columns[j + 1][i] = Json.text(change.row(), COLUMNS.get(j));
         }
       }
       Map<String, Long> custNos = new HashMap<>();

@@ -3,6 +3,7 @@ package at.telco.hub.sink.customerdb;
 import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.sink.AppliedChanges;
 import at.telco.hub.sink.HubVersionedWriter;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.TargetStates;
@@ -11,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -42,7 +42,7 @@ public final class BillingAccountWriter extends HubVersionedWriter {
 
   public BillingAccountWriter(
       DataSource customerdb, TargetStates states, HubMetrics metrics, Clock clock) {
-    super(TARGET, "billing", customerdb, states, metrics, clock);
+    super(TARGET, "billing", customerdb, states, metrics, clock, AppliedChanges.NONE);
   }
 
   @Override
@@ -60,9 +60,9 @@ public final class BillingAccountWriter extends HubVersionedWriter {
   }
 
   @Override
-  protected void write(Connection c, List<TargetChange> changes) throws SQLException {
+  protected void write(Connection c, Batch batch) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-      for (TargetChange change : changes) {
+      for (TargetChange change : batch.changes()) {
         JsonNode r = change.row();
         ps.setString(1, Json.text(r, "ba_no"));
         ps.setObject(2, UUID.fromString(Json.text(r, "customer_id")));

@@ -6,9 +6,11 @@ import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.failure.TargetUnavailableException;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.sink.AppliedChanges;
 import at.telco.hub.sink.ApplyOutcome;
+import at.telco.hub.sink.Outcomes;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.Versions;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies canonical customer changes to customerdb ({@code customer} and {@code contact_medium}): a
@@ -38,7 +38,6 @@ public final class CustomerDbWriter {
 
   public static final String TARGET = "customerdb";
   private static final String FLOW = "customer";
-  private static final Logger LOG = LoggerFactory.getLogger(CustomerDbWriter.class);
 
   private static final String LOCK =
       "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k ORDER BY k";
@@ -121,13 +120,8 @@ public final class CustomerDbWriter {
 
   /** Applies one change; throws why it cannot be applied. */
   public void applyOne(TargetChange change) {
-    if (change.hasFailed()) {
-      throw change.failure();
-    }
-    List<TargetChange> failed = write(List.of(change));
-    if (!failed.isEmpty()) {
-      throw failed.get(0).failure();
-    }
+    // the versions are in customerdb's own rows, rolled back with the change: nothing to forget
+    TargetChange.applyOne(change, this::write, refused -> {});
   }
 
   private List<TargetChange> write(List<TargetChange> changes) {
@@ -137,88 +131,82 @@ public final class CustomerDbWriter {
     List<TargetChange> deactivations = new ArrayList<>();
     List<TargetChange> unchanged = new ArrayList<>();
     List<TargetChange> reErased = new ArrayList<>();
-    try (Connection c = customerdb.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        lock(c, newest.keySet());
-        // asked while the customers are locked: see IdentityRegistry.erased
-        java.util.Set<UUID> erased = registry.erased(newest.keySet());
-        Map<UUID, String[]> current = current(c, newest.keySet());
-        for (Map.Entry<UUID, TargetChange> e : newest.entrySet()) {
-          TargetChange change = e.getValue();
-          String[] row = current.get(e.getKey());
-          if (erased.contains(e.getKey())
-              && row != null
-              && !"ERASED".equals(row[0])
-              && change.event().isDelete()
-              && change.event().isResync()) {
-            // a repair of an erased customer's row changed behind the hub's back: erased again
-            CustomerErasure.eraseRow(c, e.getKey());
-            reErased.add(change);
-            continue;
-          }
-          if (erased.contains(e.getKey()) || (row != null && "ERASED".equals(row[0]))) {
-            // erased (flow 5): the erasure itself writes what customerdb keeps of the customer
-            change.outcome(ApplyOutcome.NOT_ELIGIBLE);
-            continue;
-          }
-          JsonNode applied = row == null ? null : Json.parse(row[1]);
-          String appliedSnapshot =
-              applied == null ? null : Json.text(applied, Versions.CRM_SNAPSHOT_KEY);
-          SnapshotVersion appliedVersion = SnapshotVersion.tryParse(appliedSnapshot);
-          if (appliedVersion != null) {
-            switch (Versions.of(change.event()).comparedTo(appliedVersion)) {
-              case NEWER -> {
-                if (!change.event().isResync() && Versions.sameRows(change.event(), applied)) {
-                  // a newer read of the very same rows (e.g. republished after a crash): the
-                  // target already has this state, nothing is written
-                  change.outcome(ApplyOutcome.DUPLICATE);
-                  unchanged.add(change);
-                  continue;
-                }
-              }
-              case SAME -> {
-                if (!change.event().isResync()) {
-                  change.outcome(ApplyOutcome.DUPLICATE);
-                  unchanged.add(change);
-                  continue;
-                }
-                // a resync: the row may have been changed behind the hub's back, so the master's
-                // state is written again
-              }
-              case OLDER -> {
-                change.outcome(ApplyOutcome.STALE);
-                unchanged.add(change);
-                continue;
-              }
-              case INCOMPARABLE -> {
-                change.failed(Versions.incomparable(change, appliedSnapshot));
-                continue;
-              }
+    Transactions.run(
+        customerdb,
+        TARGET,
+        c -> {
+          lock(c, newest.keySet());
+          // asked while the customers are locked: see IdentityRegistry.erased
+          java.util.Set<UUID> erased = registry.erased(newest.keySet());
+          Map<UUID, String[]> current = current(c, newest.keySet());
+          for (Map.Entry<UUID, TargetChange> e : newest.entrySet()) {
+            TargetChange change = e.getValue();
+            String[] row = current.get(e.getKey());
+            if (erased.contains(e.getKey())
+                && row != null
+                && !"ERASED".equals(row[0])
+                && change.event().isDelete()
+                && change.event().isResync()) {
+              // a repair of an erased customer's row changed behind the hub's back: erased again
+              CustomerErasure.eraseRow(c, e.getKey());
+              reErased.add(change);
+              continue;
             }
-          }
-          if (change.event().isDelete()) {
-            if (row == null) {
+            if (erased.contains(e.getKey()) || (row != null && "ERASED".equals(row[0]))) {
+              // erased (flow 5): the erasure itself writes what customerdb keeps of the customer
               change.outcome(ApplyOutcome.NOT_ELIGIBLE);
-            } else {
-              deactivations.add(change);
+              continue;
             }
-          } else {
-            upserts.add(change);
+            JsonNode applied = row == null ? null : Json.parse(row[1]);
+            String appliedSnapshot =
+                applied == null ? null : Json.text(applied, Versions.CRM_SNAPSHOT_KEY);
+            SnapshotVersion appliedVersion = SnapshotVersion.tryParse(appliedSnapshot);
+            if (appliedVersion != null) {
+              switch (Versions.of(change.event()).comparedTo(appliedVersion)) {
+                case NEWER -> {
+                  if (!change.event().isResync() && Versions.sameRows(change.event(), applied)) {
+                    // a newer read of the very same rows (e.g. republished after a crash): the
+                    // target already has this state, nothing is written
+                    change.outcome(ApplyOutcome.DUPLICATE);
+                    unchanged.add(change);
+                    continue;
+                  }
+                }
+                case SAME -> {
+                  if (!change.event().isResync()) {
+                    change.outcome(ApplyOutcome.DUPLICATE);
+                    unchanged.add(change);
+                    continue;
+                  }
+                  // a resync: the row may have been changed behind the hub's back, so the master's
+                  // state is written again
+                }
+                case OLDER -> {
+                  change.outcome(ApplyOutcome.STALE);
+                  unchanged.add(change);
+                  continue;
+                }
+                case INCOMPARABLE -> {
+                  change.failed(Versions.incomparable(change, appliedSnapshot));
+                  continue;
+                }
+              }
+            }
+            if (change.event().isDelete()) {
+              if (row == null) {
+                change.outcome(ApplyOutcome.NOT_ELIGIBLE);
+              } else {
+                deactivations.add(change);
+              }
+            } else {
+              upserts.add(change);
+            }
           }
-        }
-        upsertCustomers(c, upserts, custNos);
-        replaceContactMedia(c, upserts);
-        deactivate(c, deactivations);
-        setBillingCustNos(c, unchanged, custNos);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        SqlFailures.rollback(c, e);
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw SqlFailures.translate(TARGET, e);
-    }
+          upsertCustomers(c, upserts, custNos);
+          replaceContactMedia(c, upserts);
+          deactivate(c, deactivations);
+          setBillingCustNos(c, unchanged, custNos);
+        });
     Instant committed = clock.instant();
     List<UUID> withoutCustNo = new ArrayList<>();
     for (TargetChange change : upserts) {
@@ -233,18 +221,7 @@ public final class CustomerDbWriter {
       }
     }
     writeBackBillingCustNos(withoutCustNo);
-    for (TargetChange change : changes) {
-      if (change.outcome() != null) {
-        metrics.applied(TARGET, change.outcome());
-        LOG.debug(
-            "customerdb {} {} version {}",
-            change.outcome(),
-            change.event().customerId(),
-            change.event().entityVersion());
-      }
-    }
-    listener.applied(TARGET, changes);
-    return Versions.failed(changes);
+    return Outcomes.report(TARGET, changes, metrics, listener);
   }
 
   static UUID customerId(TargetChange change) {

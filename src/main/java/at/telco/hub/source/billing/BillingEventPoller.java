@@ -67,11 +67,9 @@ public final class BillingEventPoller {
 
   /** Claims the next batch of billing events; see the class comment for what it returns. */
   public List<JsonNode> claim(Exchange exchange) {
-    SourceClaim.begin(exchange);
     Connection c = null;
     try {
-      c = billing.getConnection();
-      c.setAutoCommit(false);
+      c = SourceClaim.begin(exchange, billing);
       List<Long> seqs = new ArrayList<>();
       List<ObjectNode> events = new ArrayList<>();
       List<JsonNode> out = new ArrayList<>();
@@ -97,8 +95,7 @@ public final class BillingEventPoller {
         }
       }
       if (seqs.isEmpty()) {
-        c.rollback();
-        c.close();
+        SourceClaim.nothingClaimed(c);
         return List.of();
       }
       metrics.claimed("billing.event_out", seqs.size());
@@ -109,13 +106,7 @@ public final class BillingEventPoller {
     } catch (SQLException e) {
       throw SqlFailures.translate("billing", e);
     } finally {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // closing a failed connection
-        }
-      }
+      SourceClaim.abandon(c); // unless the claim owns it
     }
   }
 

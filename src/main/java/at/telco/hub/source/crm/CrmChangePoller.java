@@ -66,11 +66,9 @@ public final class CrmChangePoller {
    * stays open on the exchange until {@link #complete}, and is rolled back if the exchange fails.
    */
   public List<JsonNode> claim(Exchange exchange) {
-    SourceClaim.begin(exchange);
     Connection c = null;
     try {
-      c = crm.getConnection();
-      c.setAutoCommit(false);
+      c = SourceClaim.begin(exchange, crm);
       List<Long> changeIds = new ArrayList<>();
       Map<String, List<ObjectNode>> changesByAccount = new TreeMap<>();
       Map<String, Instant> latestChange = new TreeMap<>();
@@ -93,8 +91,7 @@ public final class CrmChangePoller {
         }
       }
       if (changeIds.isEmpty()) {
-        c.rollback();
-        c.close();
+        SourceClaim.nothingClaimed(c);
         return List.of();
       }
       metrics.claimed("crm.change_log", changeIds.size());
@@ -107,13 +104,7 @@ public final class CrmChangePoller {
     } catch (SQLException e) {
       throw SqlFailures.translate("crm", e);
     } finally {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // closing a failed connection
-        }
-      }
+      SourceClaim.abandon(c); // unless the claim owns it
     }
   }
 
