@@ -19,7 +19,7 @@ import java.util.Set;
  * table has, page by page (keyset pagination in the table's own order): never a whole table at
  * once.
  */
-final class TargetReads {
+public final class TargetReads {
 
   private static final String CUSTOMERDB_CUSTOMERS =
       """
@@ -38,8 +38,8 @@ final class TargetReads {
   private TargetReads() {}
 
   /** customerdb's customers (with {@code contactMedia}) by CRM account. */
-  static Map<String, ObjectNode> customerDbCustomers(Connection c, Collection<String> crmAccounts)
-      throws SQLException {
+  public static Map<String, ObjectNode> customerDbCustomers(
+      Connection c, Collection<String> crmAccounts) throws SQLException {
     Map<String, ObjectNode> out = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(CUSTOMERDB_CUSTOMERS)) {
       ps.setArray(1, c.createArrayOf("varchar", crmAccounts.toArray()));
@@ -55,8 +55,8 @@ final class TargetReads {
   }
 
   /** billing's customers by CRM account. */
-  static Map<String, ObjectNode> billingCustomers(Connection c, Collection<String> crmAccounts)
-      throws SQLException {
+  public static Map<String, ObjectNode> billingCustomers(
+      Connection c, Collection<String> crmAccounts) throws SQLException {
     return rows(c, BILLING_CUSTOMERS, crmAccounts);
   }
 

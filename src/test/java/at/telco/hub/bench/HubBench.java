@@ -5,14 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.embedded.SystemDatabases;
-import at.telco.hub.it.ChildHub;
-import at.telco.hub.it.Http;
-import at.telco.hub.it.Scrape;
-import at.telco.hub.it.TestServers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.platform.HubDatabase;
+import at.telco.hub.testing.ChildHub;
+import at.telco.hub.testing.Http;
+import at.telco.hub.testing.Scrape;
+import at.telco.hub.testing.TestServers;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,7 +1,7 @@
 package at.telco.hub.bench;
 
-import at.telco.hub.it.Scrape;
-import at.telco.hub.it.TestServers;
+import at.telco.hub.testing.Scrape;
+import at.telco.hub.testing.TestServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,134 @@
+package at.telco.hub.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Changes made in the CRM as the CRM itself makes them (its owner, its triggers), and reads. */
+public final class Crm {
+
+  private final DataSource crm;
+
+  public Crm(TestServers servers) {
+    this.crm = servers.owner("crm");
+  }
+
+  public void update(String sql, Object... params) {
+    try (Connection c = crm.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void inOneTransaction(String... statements) {
+    try (Connection c = crm.getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement s = c.createStatement()) {
+        for (String sql : statements) {
+          s.execute(sql);
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void person(String account, String first, String last, String status) {
+    update(
+        "INSERT INTO crm.account (account_id, account_type, name, status, segment)"
+            + " VALUES (?, 'B2C', ?, ?, 'CONSUMER')",
+        account,
+        first + " " + last,
+        status);
+    contact(
+        account + "-C1",
+        account,
+        true,
+        first,
+        last,
+        first.toLowerCase() + "@example.at",
+        "0664 1234567");
+    address(account + "-A1", account, "BILLING", "Lassallestraße", "9", "1020", "Wien");
+  }
+
+  public void contact(
+      String id,
+      String account,
+      boolean primary,
+      String first,
+      String last,
+      String email,
+      String phone) {
+    update(
+        "INSERT INTO crm.contact (contact_id, account_id, is_primary, salutation, first_name,"
+            + " last_name, birth_date, email, phone, language) VALUES (?, ?, ?, 'Frau', ?, ?,"
+            + " DATE '1980-02-29', ?, ?, 'de')",
+        id,
+        account,
+        primary,
+        first,
+        last,
+        email,
+        phone);
+  }
+
+  public void address(
+      String id,
+      String account,
+      String type,
+      String street,
+      String house,
+      String zip,
+      String city) {
+    update(
+        "INSERT INTO crm.address (address_id, account_id, address_type, street, house_number,"
+            + " postal_code, city) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        id,
+        account,
+        type,
+        street,
+        house,
+        zip,
+        city);
+  }
+
+  /** Rows of a query as maps (column -> value). */
+  public static List<Map<String, Object>> rows(DataSource ds, String sql, Object... params) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Map<String, Object> row(DataSource ds, String sql, Object... params) {
+    List<Map<String, Object>> rows = rows(ds, sql, params);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+}
