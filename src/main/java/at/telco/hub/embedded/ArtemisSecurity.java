@@ -54,8 +54,9 @@ public final class ArtemisSecurity {
     s.put(
         MANAGEMENT_RBAC_PREFIX + ".broker.getQueueNames",
         Set.of(admin(), hub(false, false, true, false)));
-    // of the hub's queues (one word after the prefix: DLQ.billing, PARK.network-inventory) only
-    // the operations the hub uses: remove (purge after a replay, erasure) and, on the parking
+    // of the hub's queues (one or two words after the prefix: DLQ.billing, DLQ.customerdb.service,
+    // PARK.network-inventory) only the operations the hub uses: remove (purge after a replay,
+    // erasure) and, on the parking
     // queues, count (hub_parked_messages) and deliver scheduled messages now (release parked
     // events)
     String q = MANAGEMENT_RBAC_PREFIX + ".queue.";
@@ -86,7 +87,9 @@ public final class ArtemisSecurity {
   static Set<String> managedQueues(String deadLetterPrefix, String parkingQueue) {
     java.util.LinkedHashSet<String> q = new java.util.LinkedHashSet<>();
     if (deadLetterPrefix != null) {
+      // a target's name is one or two words (billing, customerdb.service)
       q.add(deadLetterPrefix + "*");
+      q.add(deadLetterPrefix + "*.*");
     }
     q.add(PARKING_NAMESPACE + "*");
     if (!parkingQueue.startsWith(PARKING_NAMESPACE)) {

@@ -64,8 +64,9 @@ class HealthIT {
     assertThat(Http.get(base + "/live").status()).isEqualTo(200);
 
     artemis.cut();
-    await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/ready").status() == 503);
-    assertThat(Http.get(base + "/ready").body()).contains("\"artemis\"").contains("DOWN");
+    // the answer that says DOWN says why (a second request could outlast the client's timeout
+    // while the health check waits for the cut broker)
+    assertThat(down(base).body()).contains("\"artemis\"").contains("DOWN");
     assertThat(Http.get(base + "/live").status())
         .as("an outage is no reason to restart")
         .isEqualTo(200);
@@ -73,13 +74,26 @@ class HealthIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(base + "/ready").status() == 200);
 
     customerdb.cut();
-    await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(base + "/ready").status() == 503);
-    Http.Response down = Http.get(base + "/ready");
+    Http.Response down = down(base);
     assertThat(down.body())
         .contains("database-customerdb")
         .contains("customerdb database is not reachable");
     assertThat(Http.get(base + "/live").status()).isEqualTo(200);
     customerdb.restore();
     await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(base + "/ready").status() == 200);
+  }
+
+  /** The first 503 of {@code /ready}, within 20 s. */
+  private static Http.Response down(String base) {
+    java.util.concurrent.atomic.AtomicReference<Http.Response> last =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              last.set(Http.get(base + "/ready"));
+              return last.get().status() == 503;
+            });
+    return last.get();
   }
 }
