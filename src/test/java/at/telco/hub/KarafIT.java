@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.deploy.DeployFiles;
+import at.telco.hub.testing.Api;
 import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.Http;
 import at.telco.hub.testing.Isolated;
@@ -229,6 +230,10 @@ class KarafIT {
     p.setProperty("hub.kafka.topics.partitions", "3");
     Isolated.topicsAndGroups(p, "o05");
     p.setProperty("hub.crm.poll.idle-interval-ms", "50");
+    // the API's users as every test hub has them: the first hub to start on the shared hub
+    // database creates the admin, with the tests' password
+    p.setProperty("hub.admin.password", Api.PASSWORD);
+    p.setProperty("hub.auth.users", Api.configuredUsers());
 
     SharedHub.stop(); // this context alone takes the CRM changes
     DefaultCamelContext context = new DefaultCamelContext();
