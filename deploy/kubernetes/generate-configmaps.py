@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Writes configmap-routes.yaml and configmap-transformers.yaml from the repository's routes/ and
-transformers/ (run from the repository root after changing a route or a mapping; the build's
-KubernetesManifestsTest fails while they differ). A ConfigMap key cannot hold a '/', so
+"""Writes configmap-routes.yaml, configmap-sinks.yaml and configmap-transformers.yaml from the
+repository's routes/, sinks/ and transformers/, and the routes volume's items in deployment.yaml
+(run from the repository root after adding or changing a route, a sink declaration or a mapping;
+the build's KubernetesManifestsTest fails while they differ). A ConfigMap key cannot hold a '/', so
 routes/_config/error-handling.yaml is the key _config.error-handling.yaml, mounted back at
 _config/error-handling.yaml by the Deployment's items."""
 import glob
 import os
+import re
 
 
 def block(text):
@@ -25,5 +27,19 @@ def configmap(name, files, out):
 routes = [(os.path.basename(p), p) for p in sorted(glob.glob("routes/*.camel.yaml"))]
 routes += [("_config." + os.path.basename(p), p) for p in sorted(glob.glob("routes/_config/*.yaml"))]
 configmap("telco-hub-routes", routes, "deploy/kubernetes/configmap-routes.yaml")
+sinks = [(os.path.basename(p), p) for p in sorted(glob.glob("sinks/*.yaml"))]
+configmap("telco-hub-sinks", sinks, "deploy/kubernetes/configmap-sinks.yaml")
+
+# the routes volume's items: every key, mounted back at its path
+with open("deploy/kubernetes/deployment.yaml", encoding="utf-8") as f:
+    deployment = f.read()
+items = "".join(
+    "              - {key: %s, path: %s}\n" % (key, key.replace("_config.", "_config/"))
+    for key, _ in sorted(routes, key=lambda r: (r[0].startswith("_config."), r[0])))
+deployment = re.sub(
+    r"(            name: telco-hub-routes\n            items:\n)(?:              - \{[^\n]*\n)+",
+    lambda m: m.group(1) + items, deployment)
+with open("deploy/kubernetes/deployment.yaml", "w", encoding="utf-8") as f:
+    f.write(deployment)
 transformers = [(os.path.basename(p), p) for p in sorted(glob.glob("transformers/*.jslt"))]
 configmap("telco-hub-transformers", transformers, "deploy/kubernetes/configmap-transformers.yaml")

@@ -245,11 +245,7 @@ class KarafIT {
     try {
       assertThat(context.getRoutes())
           .extracting(r -> r.getRouteId())
-          .contains(
-              "crm-customer-source",
-              "customer-to-customerdb",
-              "customer-to-billing",
-              "dead-letter");
+          .contains("crm-customer-source", "sink-customerdb", "sink-billing", "dead-letter");
       // the canonical topic it created carries min.insync.replicas (1 with one broker here)
       var topicConfig =
           context

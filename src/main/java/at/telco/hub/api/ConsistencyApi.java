@@ -211,9 +211,10 @@ public final class ConsistencyApi {
                     (all ? resync.allBillingAccounts(reason) : resync.billingAccounts(keys, reason))
                         .toJson());
           }
-          if (!Resync.CUSTOMER_TARGETS.containsKey(target)) {
+          if (!resync.customerTargets().contains(target)) {
             throw ApiException.badRequest(
-                "target is customerdb, billing or customerdb.billing_account");
+                "target is customerdb.billing_account or a sink of customers: "
+                    + resync.customerTargets());
           }
           Set<String> targets = Set.of(target);
           return jobs.submit(

@@ -502,6 +502,24 @@ public final class HubSettings {
           "hub.transformers.location",
           "classpath:transformers",
           "where the JSLT mappings are read from");
+  public static final Setting<String> SINKS_LOCATION =
+      text(
+          "hub.sinks.location",
+          "classpath:sinks",
+          "where the sink declarations (`<name>.yaml`: a target's tables, mapping, topic) are read"
+              + " from");
+  public static final Setting<String> CONTRACTS_LOCATION =
+      text(
+          "hub.contracts.location",
+          "classpath:contracts",
+          "where the systems' schema contracts (`system-schemas.json`) are read from");
+  public static final Setting<Boolean> DEV =
+      flag(
+          "hub.dev",
+          "false",
+          "development mode (also `--dev`): a route file or mapping changed on disk is picked up"
+              + " without a restart; a mapping only when it compiles and its fixtures pass. Off in"
+              + " production");
   public static final Setting<String> MAPPING_LANGUAGE_LOCALES =
       text(
           "hub.mapping.language-locales",

@@ -7,11 +7,15 @@ import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.platform.KafkaClients;
+import at.telco.hub.sink.SinkDeclaration;
+import at.telco.hub.sink.SinkWriter;
+import at.telco.hub.sink.Sinks;
 import at.telco.hub.sink.TargetStates;
 import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.crm.CustomerEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -41,10 +45,16 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     IdentityRegistry identities = bean("identityRegistry", IdentityRegistry.class);
     TargetStates states = bean("targetStates", TargetStates.class);
     MeterRegistry meters = bean("metricsRegistry", MeterRegistry.class);
+    Sinks sinks = bean("sinks", Sinks.class);
 
     ConsistencyMetrics metrics = new ConsistencyMetrics(meters);
     CustomerComparison customers =
-        new CustomerComparison(mappings, new CustomerEvents(clock), schemas);
+        new CustomerComparison(
+            mappings,
+            new CustomerEvents(clock),
+            schemas,
+            sinks.writer("customerdb").sink(),
+            sinks.writer("billing").sink());
     BillingAccountComparison accounts =
         new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
     // the same bootstrap servers and security as every other Kafka client of the hub
@@ -61,7 +71,8 @@ public class ConsistencyConfiguration extends AreaConfiguration {
             context.createProducerTemplate(),
             kafka,
             settings.get(HubSettings.KAFKA_TOPIC_SERVICE),
-            settings.get(HubSettings.RESYNC_CHUNK_SIZE));
+            settings.get(HubSettings.RESYNC_CHUNK_SIZE),
+            sinks);
     bind("resync", resync);
     ReconciliationStore store = new ReconciliationStore(hub);
     bind("reconciliationStore", store);
@@ -93,10 +104,20 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     ConsistencyJobs jobs = new ConsistencyJobs(audit, clock);
     bind("consistencyJobs", jobs);
 
+    // the systems' databases: the hub's own, and the sinks' databases of their own
+    Map<String, DataSource> systems = new java.util.LinkedHashMap<>();
+    systems.put("crm", crm);
+    systems.put("billing", billing);
+    systems.put("customerdb", customerdb);
+    List<SinkDeclaration> declared = new java.util.ArrayList<>();
+    for (SinkWriter sink : sinks.all()) {
+      declared.add(sink.sink());
+      systems.putIfAbsent(sink.sink().database().name(), sink.dataSource());
+    }
     SchemaDrift drift =
         new SchemaDrift(
-            Map.of("crm", crm, "billing", billing, "customerdb", customerdb),
-            SchemaContract.load(),
+            systems,
+            SchemaContract.load(context, settings.get(HubSettings.CONTRACTS_LOCATION), declared),
             hub,
             metrics);
     bind("schemaDrift", drift);

@@ -8,7 +8,7 @@ import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.mapping.Mappings;
-import at.telco.hub.sink.billing.BillingCustomerWriter;
+import at.telco.hub.sink.SinkDeclaration;
 import at.telco.hub.source.crm.CustomerEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,30 +30,38 @@ import java.util.Set;
  */
 public final class CustomerComparison {
 
-  static final List<String> CUSTOMER_COLUMNS =
-      List.of(
-          "crm_account_id",
-          "party_type",
-          "given_name",
-          "family_name",
-          "organization_name",
-          "vat_id",
-          "birth_date",
-          "language",
-          "segment",
-          "status",
-          "marketing_opt_in");
-  static final List<String> MEDIUM_COLUMNS =
-      List.of("email", "phone_e164", "street", "house_number", "postal_code", "city", "country");
-
   private final Mappings mappings;
   private final CustomerEvents events;
   private final CanonicalSchemas schemas;
+  private final SinkDeclaration customerdb;
+  private final SinkDeclaration billing;
 
-  public CustomerComparison(Mappings mappings, CustomerEvents events, CanonicalSchemas schemas) {
+  /**
+   * @param customerdb the customerdb sink: its mapping and compared columns (main and contact
+   *     media)
+   * @param billing the billing sink: its mapping and compared columns
+   */
+  public CustomerComparison(
+      Mappings mappings,
+      CustomerEvents events,
+      CanonicalSchemas schemas,
+      SinkDeclaration customerdb,
+      SinkDeclaration billing) {
     this.mappings = mappings;
     this.events = events;
     this.schemas = schemas;
+    this.customerdb = customerdb;
+    this.billing = billing;
+  }
+
+  /** The customerdb customer's compared columns: what its sink declares the mapping fills. */
+  List<String> customerColumns() {
+    return customerdb.main().columns();
+  }
+
+  /** The columns of a contact medium compared, likewise. */
+  List<String> mediumColumns() {
+    return customerdb.children().isEmpty() ? List.of() : customerdb.children().get(0).columns();
   }
 
   /** A CRM snapshot document for an account the CRM does not have (any more). */
@@ -139,11 +147,11 @@ public final class CustomerComparison {
     if (actual == null) {
       return new Difference(Pair.CRM_CUSTOMERDB, key, Kind.MISSING, List.of(), null);
     }
-    JsonNode row = mappings.apply(HubTransformers.CUSTOMER_TO_CUSTOMERDB, event.data());
+    JsonNode row = mappings.apply(customerdb.mapping(), event.data());
     Projection.Builder expected =
         Projection.builder()
             .put("customer_id", customerId)
-            .putAll("", row.path("customer"), CUSTOMER_COLUMNS);
+            .putAll("", row.path("customer"), customerColumns());
     if (billing != null) {
       expected.put("billing_cust_no", billing.path("cust_no"));
     }
@@ -153,7 +161,7 @@ public final class CustomerComparison {
     Projection.Builder got =
         Projection.builder()
             .put("customer_id", actual.path("customer_id"))
-            .putAll("", actual, CUSTOMER_COLUMNS)
+            .putAll("", actual, customerColumns())
             .put("billing_cust_no", actual.path("billing_cust_no"));
     for (JsonNode medium : actual.path("contactMedia")) {
       medium(got, medium);
@@ -164,11 +172,11 @@ public final class CustomerComparison {
         : new Difference(Pair.CRM_CUSTOMERDB, key, Kind.DIFFERENT, differing, null);
   }
 
-  private static void medium(Projection.Builder b, JsonNode medium) {
+  private void medium(Projection.Builder b, JsonNode medium) {
     String prefix =
         "contactMedia[" + Json.text(medium, "medium_type") + "/" + Json.text(medium, "role") + "]";
     b.put(prefix, "present");
-    b.putAll(prefix + ".", medium, MEDIUM_COLUMNS);
+    b.putAll(prefix + ".", medium, mediumColumns());
   }
 
   private Difference compareBilling(
@@ -183,7 +191,7 @@ public final class CustomerComparison {
     }
     JsonNode mapped;
     try {
-      mapped = mappings.apply(HubTransformers.CUSTOMER_TO_BILLING, event.data());
+      mapped = mappings.apply(billing.mapping(), event.data());
     } catch (MappingException e) {
       return new Difference(Pair.CRM_BILLING, key, Kind.UNMAPPABLE, List.of(), e.getMessage());
     }
@@ -200,9 +208,8 @@ public final class CustomerComparison {
     List<String> differing = new ArrayList<>();
     if ("UPSERT".equals(action)) {
       Projection expected =
-          Projection.builder().putAll("", mapped, BillingCustomerWriter.COLUMNS).build();
-      Projection got =
-          Projection.builder().putAll("", actual, BillingCustomerWriter.COLUMNS).build();
+          Projection.builder().putAll("", mapped, billing.main().columns()).build();
+      Projection got = Projection.builder().putAll("", actual, billing.main().columns()).build();
       differing.addAll(expected.differingAttributes(got));
     }
     String status = Json.text(actual, "status");

@@ -8,6 +8,8 @@ import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.sink.ApplyOutcome;
+import at.telco.hub.sink.SinkWriter;
+import at.telco.hub.sink.Sinks;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.TargetStates;
 import at.telco.hub.source.billing.BillingSnapshots;
@@ -32,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,13 +60,8 @@ public final class Resync {
   private static final Logger LOG = LoggerFactory.getLogger(Resync.class);
 
   /** Targets of customer data, and their resync routes. */
-  public static final Map<String, String> CUSTOMER_TARGETS =
-      Map.of("customerdb", "direct:customerdb-resync", "billing", "direct:billing-resync");
-
-  static final String BILLING_ACCOUNT_TARGET = "customerdb.billing_account";
-  static final String SERVICE_TARGET = "customerdb.service";
-
   private final DataSource crm;
+
   private final DataSource billing;
   private final IdentityRegistry registry;
   private final TargetStates states;
@@ -73,6 +71,15 @@ public final class Resync {
   private final Map<String, Object> kafka;
   private final String serviceTopic;
   private final int chunkSize;
+
+  private final Sinks sinks;
+
+  /** The sinks of customers (resynced from the CRM), by name. */
+  public Set<String> customerTargets() {
+    Set<String> names = new TreeSet<>();
+    sinks.ofEntity("customer").forEach(w -> names.add(w.sink().name()));
+    return names;
+  }
 
   public Resync(
       DataSource crm,
@@ -84,7 +91,9 @@ public final class Resync {
       ProducerTemplate producer,
       Map<String, Object> kafka,
       String serviceTopic,
-      int chunkSize) {
+      int chunkSize,
+      Sinks sinks) {
+    this.sinks = sinks;
     this.crm = crm;
     this.billing = billing;
     this.registry = registry;
@@ -229,11 +238,11 @@ public final class Resync {
       }
     }
     for (String target : new TreeSet<>(targets)) {
-      String route = CUSTOMER_TARGETS.get(target);
-      if (route == null) {
-        throw new IllegalArgumentException("unknown target " + target + " (customerdb or billing)");
+      if (!customerTargets().contains(target)) {
+        throw new IllegalArgumentException(
+            "unknown target " + target + " (the sinks of customers: " + customerTargets() + ")");
       }
-      send(route, target, events, result);
+      send(target, events, result);
     }
   }
 
@@ -313,7 +322,9 @@ public final class Resync {
         result.unmappable.add(s.getKey());
       }
     }
-    send("direct:billing-account-resync", BILLING_ACCOUNT_TARGET, events, result);
+    for (SinkWriter sink : sinks.ofEntity("billing")) {
+      send(sink.sink().name(), events, result);
+    }
   }
 
   // ---------------------------------------------------------------- services (network-mastered)
@@ -325,7 +336,9 @@ public final class Resync {
    */
   public Result replayServices(String reason) {
     Result result = new Result();
-    states.reset(SERVICE_TARGET);
+    for (SinkWriter sink : sinks.ofEntity("service")) {
+      states.reset(sink.sink().name());
+    }
     Map<String, Object> config = new java.util.HashMap<>(kafka);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -353,7 +366,9 @@ public final class Resync {
           }
         }
         // a service's events stay in their order: one partition per key, sent in offset order
-        send("direct:service-resync", SERVICE_TARGET, events, result);
+        for (SinkWriter sink : sinks.ofEntity("service")) {
+          send(sink.sink().name(), events, result);
+        }
       }
     }
     return result;
@@ -370,7 +385,9 @@ public final class Resync {
   public Map<String, Result> rebuildCustomerDb(String reason) {
     Map<String, Result> results = new java.util.LinkedHashMap<>();
     results.put("customers", allCustomers(Set.of("customerdb"), reason));
-    states.reset(BILLING_ACCOUNT_TARGET);
+    for (SinkWriter sink : sinks.ofEntity("billing")) {
+      states.reset(sink.sink().name());
+    }
     results.put("billingAccounts", allBillingAccounts(reason));
     results.put("services", replayServices(reason));
     return results;
@@ -378,7 +395,7 @@ public final class Resync {
 
   // ----------------------------------------------------------------
 
-  private void send(String route, String target, List<CanonicalEvent> events, Result result) {
+  private void send(String target, List<CanonicalEvent> events, Result result) {
     if (events.isEmpty()) {
       return;
     }
@@ -386,7 +403,16 @@ public final class Resync {
     for (CanonicalEvent e : events) {
       changes.add(TargetChange.of(target, e));
     }
-    producer.requestBody(route, changes);
+    Exchange done =
+        producer.send(
+            "direct:sink-resync",
+            ex -> {
+              ex.getMessage().setBody(changes);
+              ex.setProperty(Sinks.TARGET, target);
+            });
+    if (done.getException() != null) {
+      throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(done.getException());
+    }
     for (TargetChange change : changes) {
       ApplyOutcome outcome = change.outcome();
       result.outcome(

@@ -1,14 +1,20 @@
 package at.telco.hub.consistency;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.sink.SinkDeclaration;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 
 /**
  * What the hub's routes and mappings need of each system's schema ({@code
@@ -48,6 +54,7 @@ public final class SchemaContract {
     this.bySystem = bySystem;
   }
 
+  /** The contract of the jar's {@code contracts/system-schemas.json} alone. */
   public static SchemaContract load() {
     try (InputStream in =
         SchemaContract.class.getResourceAsStream("/contracts/system-schemas.json")) {
@@ -58,6 +65,43 @@ public final class SchemaContract {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The contract of the installation: {@code system-schemas.json} of {@code location} (the sources'
+   * tables and what else the flows need), plus each declared sink's part ({@code contract:} of its
+   * declaration: its tables in the same format, in the system of its database, the sink's route
+   * stopping while they drift unless the table names its routes).
+   */
+  public static SchemaContract load(
+      CamelContext context, String location, Collection<SinkDeclaration> sinks) {
+    ObjectNode root;
+    Resource r =
+        PluginHelper.getResourceLoader(context).resolveResource(location + "/system-schemas.json");
+    try {
+      if (r == null || !r.exists()) {
+        throw new IllegalStateException(location + "/system-schemas.json does not exist");
+      }
+      try (InputStream in = r.getInputStream()) {
+        root = (ObjectNode) Json.MAPPER.readTree(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (SinkDeclaration sink : sinks) {
+      if (sink.contract() == null) {
+        continue;
+      }
+      ObjectNode system = root.withObject("/" + sink.database().name());
+      for (Map.Entry<String, JsonNode> t : sink.contract().properties()) {
+        ObjectNode table = t.getValue().deepCopy();
+        if (!table.has("routes")) {
+          table.putArray("routes").add(sink.routeId());
+        }
+        system.set(t.getKey(), table);
+      }
+    }
+    return parse(root);
   }
 
   static SchemaContract parse(JsonNode root) {

@@ -9,6 +9,7 @@ import at.telco.hub.failure.Refused;
 import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.sink.Sinks;
 import at.telco.hub.sink.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,12 +91,16 @@ public final class DeadLetterWorkbench {
   private final HubMetrics metrics;
   private volatile ProducerTemplate template;
 
+  private final Sinks sinks;
+
   public DeadLetterWorkbench(
       CamelContext context,
       DataSource hub,
       CanonicalSchemas schemas,
       Duration replayTimeout,
-      HubMetrics metrics) {
+      HubMetrics metrics,
+      Sinks sinks) {
+    this.sinks = sinks;
     this.context = context;
     this.hub = hub;
     this.schemas = schemas;
@@ -311,9 +316,9 @@ public final class DeadLetterWorkbench {
     }
   }
 
-  /** A target whose dead letters are changes for a route {@code <target>-replay}. */
+  /** A target whose dead letters are changes a declared sink takes ({@code direct:sink-replay}). */
   public boolean replayable(String target) {
-    return context.getRoute(target + "-replay") != null;
+    return sinks.has(target);
   }
 
   private static boolean sameJson(String a, String b) {
@@ -411,7 +416,7 @@ public final class DeadLetterWorkbench {
   private Exchange send(DeadLetterSearch.Stored dl, TargetChange change, String actor) {
     return template()
         .send(
-            "direct:" + dl.target() + "-replay",
+            "direct:sink-replay",
             e -> {
               e.getMessage().setBody(change);
               e.getMessage().setHeader(DeadLetters.FIRST_FAILED_AT, dl.firstFailedAt().toString());

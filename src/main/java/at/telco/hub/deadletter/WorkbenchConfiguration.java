@@ -4,6 +4,7 @@ import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.config.AreaConfiguration;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.observe.HubMetrics;
+import at.telco.hub.sink.Sinks;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -29,7 +30,8 @@ public class WorkbenchConfiguration extends AreaConfiguration {
                 hub,
                 bean("canonicalSchemas", CanonicalSchemas.class),
                 Duration.ofSeconds(settings.get(HubSettings.DEAD_LETTER_REPLAY_TIMEOUT_S)),
-                bean("hubMetrics", HubMetrics.class)));
+                bean("hubMetrics", HubMetrics.class),
+                bean("sinks", Sinks.class)));
     String instance = settings.instanceId();
     BulkReplays bulk =
         bind(

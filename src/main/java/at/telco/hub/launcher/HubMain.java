@@ -113,6 +113,14 @@ public final class HubMain implements Callable<Integer> {
       description = "Embedded default: delete the data directory and start empty.")
   boolean clean;
 
+  @Option(
+      names = "--dev",
+      description =
+          "Development mode: route files and mappings edited on disk are picked up without a"
+              + " restart (a mapping only when it compiles and its fixtures pass). Never in"
+              + " production.")
+  boolean dev;
+
   @Unmatched List<String> camelArgs = new ArrayList<>();
 
   private final CliContext context;
@@ -162,11 +170,36 @@ public final class HubMain implements Callable<Integer> {
     return context;
   }
 
+  /**
+   * Development mode: Camel's route reload watches the routes directory (only the changed file's
+   * routes are reloaded, so the declared sinks' routes stay); the mappings are reloaded by the
+   * mapping area ({@code MappingReloader}).
+   */
+  private void devMode(Settings settings, Properties overrides) {
+    String routes = settings.get(HubSettings.ROUTES_LOCATION);
+    if (!routes.startsWith("file:")) {
+      LOG.warn(
+          "development mode: routes are reloaded only from a directory (hub.routes.location=file:...),"
+              + " not from {}",
+          routes);
+      return;
+    }
+    overrides.setProperty("camel.main.routes-reload-enabled", "true");
+    overrides.setProperty("camel.main.routes-reload-directory", routes.substring("file:".length()));
+    overrides.setProperty("camel.main.routes-reload-directory-recursive", "true");
+    overrides.setProperty("camel.main.routes-reload-pattern", "*.yaml");
+    overrides.setProperty("camel.main.routes-reload-remove-all-routes", "false");
+    LOG.info("development mode: routes in {} are reloaded when they change", routes);
+  }
+
   /** Starts the hub and runs it until it is stopped. */
   @Override
   public Integer call() throws Exception {
     hubRan = true;
     Instant started = Instant.now();
+    if (dev) {
+      System.setProperty(HubSettings.DEV.key(), "true");
+    }
     LaunchProperties props = launch.properties(null);
     Settings settings = props.settings();
     boolean clean = this.clean || settings.get(HubSettings.EMBEDDED_CLEAN);
@@ -185,6 +218,9 @@ public final class HubMain implements Callable<Integer> {
         return HubCli.USAGE;
       }
       overrides.putAll(infrastructure.connectionProperties());
+    }
+    if (settings.get(HubSettings.DEV)) {
+      devMode(settings, overrides);
     }
     // the defaults of the settings catalogue, below everything else
     main.setInitialProperties(HubSettings.defaults());

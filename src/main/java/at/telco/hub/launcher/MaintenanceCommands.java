@@ -17,6 +17,30 @@ final class MaintenanceCommands {
 
   private static final String EXIT_HEADING = "%nExit codes:%n";
 
+  /** What the three commands share: the launcher's options and the run of {@link Maintenance}. */
+  abstract static class MaintenanceCommand implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Mixin LaunchOptions launch;
+
+    MaintenanceCommand(HubMain hub) {
+      this.hub = hub;
+    }
+
+    /** The backup's directory, or null. */
+    abstract Path location();
+
+    @Override
+    public Integer call() throws Exception {
+      Path location = location();
+      return Maintenance.run(
+          getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT),
+          location == null ? null : location.toAbsolutePath(),
+          launch.properties(hub.launch),
+          hub.context());
+    }
+  }
+
   @Command(
       name = "backup",
       description = {
@@ -32,8 +56,7 @@ final class MaintenanceCommands {
         "1:failed",
         "2:usage, or refused (the directory is not empty, the data directory is in use)"
       })
-  static final class Backup implements Callable<Integer> {
-    private final HubMain hub;
+  static final class Backup extends MaintenanceCommand {
 
     @Option(
         names = "--to",
@@ -42,16 +65,13 @@ final class MaintenanceCommands {
         description = "The new (or empty) directory the backup goes into.")
     Path to;
 
-    @Mixin LaunchOptions launch;
-
     Backup(HubMain hub) {
-      this.hub = hub;
+      super(hub);
     }
 
     @Override
-    public Integer call() throws Exception {
-      return Maintenance.run(
-          "backup", to.toAbsolutePath(), launch.properties(hub.launch), hub.context());
+    Path location() {
+      return to;
     }
   }
 
@@ -71,8 +91,7 @@ final class MaintenanceCommands {
         "1:failed",
         "2:usage, or refused (not a hub backup, a damaged or incomplete backup)"
       })
-  static final class Restore implements Callable<Integer> {
-    private final HubMain hub;
+  static final class Restore extends MaintenanceCommand {
 
     @Option(
         names = "--from",
@@ -81,16 +100,13 @@ final class MaintenanceCommands {
         description = "The backup's directory.")
     Path from;
 
-    @Mixin LaunchOptions launch;
-
     Restore(HubMain hub) {
-      this.hub = hub;
+      super(hub);
     }
 
     @Override
-    public Integer call() throws Exception {
-      return Maintenance.run(
-          "restore", from.toAbsolutePath(), launch.properties(hub.launch), hub.context());
+    Path location() {
+      return from;
     }
   }
 
@@ -105,18 +121,15 @@ final class MaintenanceCommands {
       },
       exitCodeListHeading = EXIT_HEADING,
       exitCodeList = {"0:done", "1:failed", "2:usage, or refused"})
-  static final class Recover implements Callable<Integer> {
-    private final HubMain hub;
-
-    @Mixin LaunchOptions launch;
+  static final class Recover extends MaintenanceCommand {
 
     Recover(HubMain hub) {
-      this.hub = hub;
+      super(hub);
     }
 
     @Override
-    public Integer call() throws Exception {
-      return Maintenance.run("recover", null, launch.properties(hub.launch), hub.context());
+    Path location() {
+      return null;
     }
   }
 }

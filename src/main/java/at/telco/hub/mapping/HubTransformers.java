@@ -3,7 +3,6 @@ package at.telco.hub.mapping;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.sink.TargetChange;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,23 +54,6 @@ public final class HubTransformers {
       CanonicalSchemas schemas,
       Function<JsonNode, CanonicalEvent> toEvent) {
     put(context, from, to, new SourceTransformer(schemas, toEvent));
-  }
-
-  /**
-   * Registers {@code from -> to} as the transformer that maps a canonical event (a {@link
-   * TargetChange}, or a list of them) to the target's row document with the mapping {@code mapping}
-   * of {@code transformers/}, which is loaded now (a mapping that does not compile stops the
-   * start); only events of {@code onlyType} are mapped when it is given.
-   */
-  public static void canonicalToTarget(
-      CamelContext context,
-      String from,
-      String to,
-      Mappings mappings,
-      String mapping,
-      String onlyType) {
-    mappings.load(mapping);
-    put(context, from, to, new TargetRowTransformer(mappings, mapping, onlyType));
   }
 
   private static void put(CamelContext context, String from, String to, Transformer transformer) {
@@ -146,55 +128,6 @@ public final class HubTransformers {
       CanonicalEvent event = event(message.getMandatoryBody(JsonNode.class));
       message.setBody(event.toJson());
       kafkaHeaders(message, event);
-    }
-  }
-
-  /**
-   * Maps the canonical event of each {@link TargetChange} (one, or a list of them) to the target's
-   * row document (only events of {@code onlyType}, when given; the others keep no row). A change
-   * whose data breaks a rule of the target is marked failed and goes on alone to its dead letter;
-   * the others are not held back.
-   */
-  static final class TargetRowTransformer extends Transformer {
-    private final Mappings mappings;
-    private final String mapping;
-    private final String onlyType;
-
-    TargetRowTransformer(Mappings mappings, String mapping, String onlyType) {
-      this.mappings = mappings;
-      this.mapping = mapping;
-      this.onlyType = onlyType;
-    }
-
-    private void map(TargetChange change) {
-      CanonicalEvent event = change.event();
-      if (onlyType == null || onlyType.equals(event.type())) {
-        change.mapped(mappings.apply(mapping, event.data()));
-      }
-    }
-
-    @Override
-    public void transform(Message message, DataType from, DataType to) {
-      Object body = message.getBody();
-      if (body instanceof TargetChange change) {
-        // alone: a failure is thrown, so the error handler sees it
-        map(change);
-        return;
-      }
-      if (body instanceof List<?> list) {
-        for (Object item : list) {
-          TargetChange change = (TargetChange) item;
-          try {
-            map(change);
-          } catch (RuntimeException e) {
-            change.failed(e);
-          }
-        }
-        return;
-      }
-      throw new IllegalArgumentException(
-          "expected TargetChange or a list of them, got "
-              + (body == null ? "null" : body.getClass()));
     }
   }
 

@@ -23,18 +23,33 @@ public class MappingConfiguration extends AreaConfiguration {
     bind("canonicalSchemas", new CanonicalSchemas());
     Languages languages = Languages.parse(settings.get(HubSettings.MAPPING_LANGUAGE_LOCALES));
     String location = settings.get(HubSettings.TRANSFORMERS_LOCATION);
-    bind(
-        "mappings",
-        new Mappings(
-            name -> {
-              Resource r =
-                  PluginHelper.getResourceLoader(context)
-                      .resolveResource(location + "/" + name + ".jslt");
-              if (r == null || !r.exists()) {
-                throw new FileNotFoundException(location + "/" + name + ".jslt");
-              }
-              return new InputStreamReader(r.getInputStream(), StandardCharsets.UTF_8);
-            },
-            MappingFunctions.all(languages)));
+    Mappings mappings =
+        bind(
+            "mappings",
+            new Mappings(
+                name -> {
+                  Resource r =
+                      PluginHelper.getResourceLoader(context)
+                          .resolveResource(location + "/" + name + ".jslt");
+                  if (r == null || !r.exists()) {
+                    throw new FileNotFoundException(location + "/" + name + ".jslt");
+                  }
+                  return new InputStreamReader(r.getInputStream(), StandardCharsets.UTF_8);
+                },
+                MappingFunctions.all(languages)));
+    if (settings.get(HubSettings.DEV)) {
+      if (location.startsWith("file:")) {
+        context.addService(
+            new MappingReloader(mappings, java.nio.file.Path.of(location.substring(5))),
+            true,
+            true);
+      } else {
+        org.slf4j.LoggerFactory.getLogger(MappingConfiguration.class)
+            .warn(
+                "development mode: mappings are reloaded only from a directory"
+                    + " (hub.transformers.location=file:...), not from {}",
+                location);
+      }
+    }
   }
 }

@@ -43,11 +43,30 @@ public final class Mappings {
         name,
         n -> {
           try (Reader reader = source.open(n)) {
-            return new Parser(reader).withSource(n + ".jslt").withFunctions(functions).compile();
+            return compile(n, reader);
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read mapping " + n + ".jslt", e);
           }
         });
+  }
+
+  /**
+   * Compiles a mapping's text with the hub's functions, without putting it in place.
+   *
+   * @throws JsltException when it does not compile
+   */
+  public Expression compile(String name, Reader text) {
+    return new Parser(text).withSource(name + ".jslt").withFunctions(functions).compile();
+  }
+
+  /** Puts a compiled mapping in place of {@code name}'s: the next change is mapped with it. */
+  public void replace(String name, Expression expression) {
+    compiled.put(name, expression);
+  }
+
+  /** Whether the named mapping was loaded. */
+  public boolean loaded(String name) {
+    return compiled.containsKey(name);
   }
 
   /**
@@ -56,8 +75,13 @@ public final class Mappings {
    * @throws MappingException when the data breaks a rule of the mapping (the message says which)
    */
   public JsonNode apply(String name, JsonNode input) {
+    return apply(expression(name), input);
+  }
+
+  /** Applies a compiled mapping; a failure as {@link #apply(String, JsonNode)} says it. */
+  public static JsonNode apply(Expression expression, JsonNode input) {
     try {
-      return expression(name).apply(input);
+      return expression.apply(input);
     } catch (MappingException e) {
       throw e;
     } catch (JsltException e) {

@@ -26,16 +26,36 @@ public final class DataSources {
    */
   public static HikariDataSource create(
       Settings settings, Database database, int poolSize, String initSql) {
+    return create(
+        settings,
+        database.name(),
+        database.url(settings),
+        settings.get(database.username()),
+        settings.secret(database.password()),
+        database.poolSize() == null ? poolSize : settings.get(database.poolSize()),
+        initSql);
+  }
+
+  /**
+   * A pool for a database given by its URL, user and password (empty: none): e.g. a sink's own
+   * database of its declaration.
+   */
+  public static HikariDataSource create(
+      Settings settings,
+      String name,
+      String jdbcUrl,
+      String username,
+      String password,
+      int poolSize,
+      String initSql) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("hub-" + database.name());
-    config.setJdbcUrl(database.url(settings));
-    config.setUsername(settings.get(database.username()));
-    String password = settings.secret(database.password());
+    config.setPoolName("hub-" + name);
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(username);
     if (!password.isEmpty()) {
       config.setPassword(password);
     }
-    config.setMaximumPoolSize(
-        database.poolSize() == null ? poolSize : settings.get(database.poolSize()));
+    config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(settings.get(HubSettings.DB_CONNECTION_TIMEOUT_MS));
     config.setValidationTimeout(3000);

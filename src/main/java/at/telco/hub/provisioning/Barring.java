@@ -8,6 +8,7 @@ import at.telco.hub.failure.TargetRejectedException;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.LogContext;
+import at.telco.hub.sink.KafkaBatches;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.crm.CrmNotes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,7 +142,7 @@ public final class Barring {
     List<JsonNode> deadLetters = new ArrayList<>();
     List<CrmNotes.Note> toWrite = new ArrayList<>();
     for (Object r : records) {
-      String raw = ((Exchange) r).getMessage().getBody(String.class);
+      String raw = KafkaBatches.text(((Exchange) r).getMessage());
       JsonNode result;
       UUID id;
       String status;

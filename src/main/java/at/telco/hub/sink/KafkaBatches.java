@@ -57,6 +57,17 @@ public final class KafkaBatches implements ExceptionHandler {
         context.getExecutorServiceManager().newSingleThreadExecutor(this, "kafka-batch-rewind");
   }
 
+  /**
+   * A record's value as text: Kafka's bytes (the component's ByteArrayDeserializer) read as UTF-8,
+   * whatever the JVM's default charset is; any other body converted by Camel.
+   */
+  public static String text(org.apache.camel.Message message) {
+    Object body = message.getBody();
+    return body instanceof byte[] bytes
+        ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+        : message.getBody(String.class);
+  }
+
   /** The batch's records as target changes for the route's target. */
   public List<TargetChange> changes(Exchange exchange) {
     String target = exchange.getProperty(TARGET, String.class);

@@ -88,13 +88,15 @@ public final class Versions {
    * applied} (customerdb's {@code source_versions}) records: then it carries the same state.
    */
   public static boolean sameRows(CanonicalEvent event, JsonNode applied) {
-    return rowVersions(sourceVersions(event, CRM_SNAPSHOT_KEY)).equals(rowVersions(applied));
+    return rowVersions(sourceVersions(event, CRM_SNAPSHOT_KEY), CRM_SNAPSHOT_KEY)
+        .equals(rowVersions(applied, CRM_SNAPSHOT_KEY));
   }
 
-  private static Map<String, String> rowVersions(JsonNode versions) {
+  /** The row versions of a {@code source_versions} document (without the snapshot). */
+  public static Map<String, String> rowVersions(JsonNode versions, String snapshotKey) {
     Map<String, String> rows = new java.util.TreeMap<>();
     for (Map.Entry<String, JsonNode> e : versions.properties()) {
-      if (!e.getKey().equals(CRM_SNAPSHOT_KEY)) {
+      if (!e.getKey().equals(snapshotKey)) {
         rows.put(e.getKey(), e.getValue().asText());
       }
     }

@@ -12,10 +12,13 @@ import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.platform.DataSources;
 import at.telco.hub.sink.DeadLetterSupersession;
+import at.telco.hub.sink.SinkDeclaration;
+import at.telco.hub.sink.SinkWriter;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.TargetStates;
-import at.telco.hub.sink.billing.BillingCustomerWriter;
-import at.telco.hub.sink.customerdb.CustomerDbWriter;
+import at.telco.hub.sink.billing.BillingSteps;
+import at.telco.hub.sink.customerdb.BillingCustNos;
+import at.telco.hub.sink.customerdb.CustomerDbSteps;
 import at.telco.hub.source.crm.CrmDataQuality;
 import at.telco.hub.source.crm.CrmSnapshots;
 import at.telco.hub.source.crm.CustomerEvents;
@@ -37,7 +40,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Flow 1 as plain Java, without Camel, Kafka or Artemis: each of {@code threads} workers claims a
@@ -68,8 +70,8 @@ final class Baseline implements AutoCloseable {
   private final Mappings mappings;
   private final CustomerEvents events;
   private final CanonicalSchemas schemas;
-  private final CustomerDbWriter customerDbWriter;
-  private final BillingCustomerWriter billingWriter;
+  private final SinkWriter customerDbWriter;
+  private final SinkWriter billingWriter;
   private final int batchSize;
   private final long idleMs;
   private final List<Thread> workers = new ArrayList<>();
@@ -93,23 +95,61 @@ final class Baseline implements AutoCloseable {
     this.events = new CustomerEvents(clock);
     this.schemas = new CanonicalSchemas();
     DeadLetterSupersession supersession = new DeadLetterSupersession(hub);
+    // the hub's own sinks, from their declarations, with their steps
+    BillingCustNos custNos = new BillingCustNos(customerdb, registry);
+    TargetStates states = new TargetStates(hub);
     this.customerDbWriter =
-        new CustomerDbWriter(customerdb, registry, metrics, clock, supersession);
-    this.billingWriter =
-        new BillingCustomerWriter(
-            billing,
-            new TargetStates(hub),
-            registry,
-            customerDbWriter,
+        new SinkWriter(
+            declaration("customerdb", hubProperties),
+            customerdb,
+            states,
+            mappings,
             metrics,
             clock,
-            supersession);
+            supersession,
+            List.of(
+                CustomerDbSteps.erasure(registry),
+                CustomerDbSteps.billingCustNo(registry, custNos)));
+    this.billingWriter =
+        new SinkWriter(
+            declaration("billing", hubProperties),
+            billing,
+            states,
+            mappings,
+            metrics,
+            clock,
+            supersession,
+            List.of(
+                BillingSteps.erasure(registry),
+                BillingSteps.status(),
+                BillingSteps.custNo(registry, custNos)));
     this.batchSize = batchSize;
     this.idleMs = idleMs;
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::work, "baseline-" + i);
       t.setDaemon(true);
       workers.add(t);
+    }
+  }
+
+  /** A sink declaration of the jar ({@code sinks/<name>.yaml}), its settings from {@code p}. */
+  static SinkDeclaration declaration(String name, Properties p) {
+    try (var in = Baseline.class.getResourceAsStream("/sinks/" + name + ".yaml")) {
+      String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      java.util.Properties all = HubSettings.defaults();
+      all.putAll(p);
+      return SinkDeclaration.parse(
+          name,
+          yaml,
+          text -> {
+            String out = text;
+            for (String key : all.stringPropertyNames()) {
+              out = out.replace("{{" + key + "}}", all.getProperty(key));
+            }
+            return out;
+          });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -189,18 +229,8 @@ final class Baseline implements AutoCloseable {
             refused.incrementAndGet();
           }
         }
-        apply(
-            canonical,
-            CustomerDbWriter.TARGET,
-            HubTransformers.CUSTOMER_TO_CUSTOMERDB,
-            customerDbWriter::applyBatch,
-            customerDbWriter::applyOne);
-        apply(
-            canonical,
-            BillingCustomerWriter.TARGET,
-            HubTransformers.CUSTOMER_TO_BILLING,
-            billingWriter::applyBatch,
-            billingWriter::applyOne);
+        apply(canonical, customerDbWriter);
+        apply(canonical, billingWriter);
         try (PreparedStatement ps = c.prepareStatement(MARK)) {
           ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
           ps.executeUpdate();
@@ -215,25 +245,14 @@ final class Baseline implements AutoCloseable {
     }
   }
 
-  private void apply(
-      List<CanonicalEvent> canonical,
-      String target,
-      String mapping,
-      Function<List<TargetChange>, List<TargetChange>> batch,
-      java.util.function.Consumer<TargetChange> one) {
+  private void apply(List<CanonicalEvent> canonical, SinkWriter writer) {
     List<TargetChange> changes = new ArrayList<>(canonical.size());
     for (CanonicalEvent event : canonical) {
-      TargetChange change = TargetChange.of(target, event);
-      try {
-        change.mapped(mappings.apply(mapping, event.data()));
-      } catch (RuntimeException e) {
-        change.failed(e);
-      }
-      changes.add(change);
+      changes.add(TargetChange.of(writer.sink().name(), event));
     }
-    for (TargetChange alone : batch.apply(changes)) {
+    for (TargetChange alone : writer.applyBatch(changes)) {
       try {
-        one.accept(alone);
+        writer.applyOne(alone);
       } catch (RuntimeException e) {
         refused.incrementAndGet();
       }

@@ -408,7 +408,12 @@ class ReconciliationBench {
       Clock clock = Clock.systemUTC();
       CanonicalSchemas schemas = new CanonicalSchemas();
       CustomerComparison customers =
-          new CustomerComparison(mappings, new CustomerEvents(clock), schemas);
+          new CustomerComparison(
+              mappings,
+              new CustomerEvents(clock),
+              schemas,
+              Baseline.declaration("customerdb", new java.util.Properties()),
+              Baseline.declaration("billing", new java.util.Properties()));
       BillingAccountComparison accounts =
           new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
       IdentityRegistry registry = new IdentityRegistry(hub);
@@ -423,7 +428,8 @@ class ReconciliationBench {
               accounts,
               new ReconciliationStore(hub),
               new Resync(
-                  crm, billing, registry, null, customers, accounts, null, Map.of(), null, CHUNK),
+                  crm, billing, registry, null, customers, accounts, null, Map.of(), null, CHUNK,
+                  null),
               new ConsistencyMetrics(new SimpleMeterRegistry()),
               clock,
               new Reconciler.Options(CHUNK, Duration.ZERO, 100_000, false, 200, "bench"));

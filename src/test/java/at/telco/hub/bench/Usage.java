@@ -31,7 +31,7 @@ record Usage(
    * The flow's routes: the source route's exchanges are its polls, a target route's its batches.
    */
   static final List<String> ROUTES =
-      List.of("crm-customer-source", "customer-to-customerdb", "customer-to-billing");
+      List.of("crm-customer-source", "sink-customerdb", "sink-billing");
 
   static final List<String> DATABASES = List.of("crm", "customerdb", "billing", "hub");
 

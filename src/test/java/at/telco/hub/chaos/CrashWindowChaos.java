@@ -35,7 +35,7 @@ class CrashWindowChaos {
     AtomicInteger faults = new AtomicInteger();
     try (HubInstance hub = HubInstance.start(servers.hubProperties())) {
       CamelContext context = hub.context();
-      for (String route : new String[] {"customer-to-customerdb", "customer-to-billing"}) {
+      for (String route : new String[] {"sink-customerdb", "sink-billing"}) {
         AdviceWith.adviceWith(
             context,
             route,

@@ -72,8 +72,8 @@ class SchemaDriftIT {
       assertThat(findings("billing"))
           .containsExactly(
               "billing.customer.city: is varchar(30): shorter than the 40 the hub writes");
-      assertThat(started("customer-to-billing")).isFalse();
-      assertThat(started("customer-to-customerdb")).isTrue();
+      assertThat(started("sink-billing")).isFalse();
+      assertThat(started("sink-customerdb")).isTrue();
       assertThat(started("billing-event-source")).isTrue();
       // in health, with the exact finding, and in the metrics
       String health =
@@ -84,19 +84,10 @@ class SchemaDriftIT {
       assertThat(driftMetric("billing")).isEqualTo(1.0);
       // a hub that starts meanwhile does not start the routes that need the drifted table
       try (HubInstance other = HubInstance.start(servers.hubProperties())) {
-        assertThat(
-                other
-                    .context()
-                    .getRouteController()
-                    .getRouteStatus("customer-to-billing")
-                    .isStarted())
+        assertThat(other.context().getRouteController().getRouteStatus("sink-billing").isStarted())
             .isFalse();
         assertThat(
-                other
-                    .context()
-                    .getRouteController()
-                    .getRouteStatus("customer-to-customerdb")
-                    .isStarted())
+                other.context().getRouteController().getRouteStatus("sink-customerdb").isStarted())
             .isTrue();
       }
 
@@ -127,7 +118,7 @@ class SchemaDriftIT {
     }
     guard.check(context);
     assertThat(findings("billing")).isEmpty();
-    await().atMost(Duration.ofSeconds(20)).until(() -> started("customer-to-billing"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> started("sink-billing"));
     await().atMost(Duration.ofSeconds(30)).until(() -> billingRow(a) != null);
     assertThat(driftMetric("billing")).isEqualTo(0.0);
   }
@@ -142,9 +133,9 @@ class SchemaDriftIT {
       guard.check(context);
       assertThat(findings("customerdb"))
           .containsExactly("customerdb.customer.segment: column is missing");
-      assertThat(started("customer-to-customerdb")).isFalse();
-      assertThat(started("billing-to-customerdb")).isFalse();
-      assertThat(started("customer-to-billing")).isTrue();
+      assertThat(started("sink-customerdb")).isFalse();
+      assertThat(started("sink-customerdb.billing_account")).isFalse();
+      assertThat(started("sink-billing")).isTrue();
     } finally {
       // the column comes back empty: its values are gone
       servers.execute(
@@ -152,7 +143,7 @@ class SchemaDriftIT {
     }
     guard.check(context);
     assertThat(findings("customerdb")).isEmpty();
-    await().atMost(Duration.ofSeconds(20)).until(() -> started("customer-to-customerdb"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> started("sink-customerdb"));
     assertThat(segment(a)).isNull();
 
     // reconciliation sees the lost values; a resync of everything restores them

@@ -3,18 +3,41 @@ package at.telco.hub.consistency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.consistency.SchemaDrift.Meta.Col;
+import at.telco.hub.sink.SinkDeclaration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 class SchemaDriftTest {
 
   static final SchemaContract.Table BILLING_CUSTOMER =
-      SchemaContract.load().tables("billing").stream()
+      withSinks().tables("billing").stream()
           .filter(t -> t.name().equals("billing.customer"))
           .findFirst()
           .orElseThrow();
+
+  /**
+   * The contract of the jar with the declared sinks of {@code sinks/} (billing.customer is one).
+   */
+  static SchemaContract withSinks() {
+    List<SinkDeclaration> sinks = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("sinks"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        sinks.add(SinkDeclaration.parse(f.toString(), Files.readString(f), t -> t));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return SchemaContract.load(new DefaultCamelContext(), "classpath:contracts", sinks);
+  }
 
   /** billing.customer as billing.sql defines it. */
   static Map<String, Col> billingCustomer() {
@@ -60,7 +83,7 @@ class SchemaDriftTest {
     assertThat(check(cols))
         .containsExactly(
             "billing.customer.city: is varchar(30): shorter than the 40 the hub writes"
-                + " [customer-to-billing]");
+                + " [sink-billing]");
   }
 
   @Test
@@ -78,7 +101,7 @@ class SchemaDriftTest {
     assertThat(check(cols))
         .containsExactly(
             "billing.customer.crm_account_id: column is missing"
-                + " [customer-to-billing, billing-event-source]");
+                + " [sink-billing, billing-event-source]");
   }
 
   @Test
@@ -93,17 +116,17 @@ class SchemaDriftTest {
     assertThat(check(cols))
         .containsExactlyInAnyOrder(
             "billing.customer.name_line2: is NOT NULL, but the hub writes NULL into it"
-                + " [customer-to-billing]",
-            "billing.customer.zip: is int4, the hub needs string [customer-to-billing]",
+                + " [sink-billing]",
+            "billing.customer.zip: is int4, the hub needs string [sink-billing]",
             "billing.customer.region: NOT NULL column without a default that the hub does not"
-                + " write: its inserts would fail [customer-to-billing]")
+                + " write: its inserts would fail [sink-billing]")
         .hasSize(3);
   }
 
   @Test
   void aMissingTableIsDrift() {
     assertThat(check(Map.of()))
-        .containsExactly("billing.customer: table is missing [customer-to-billing]");
+        .containsExactly("billing.customer: table is missing [sink-billing]");
   }
 
   @Test

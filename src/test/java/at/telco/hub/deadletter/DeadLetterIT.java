@@ -99,7 +99,7 @@ class DeadLetterIT {
         .contains("credit check pending")
         .doesNotContain("Leitner");
     assertThat(m.getStringProperty("hubTarget")).isEqualTo("billing");
-    assertThat(m.getStringProperty("hubRouteId")).isEqualTo("billing-one");
+    assertThat(m.getStringProperty("hubRouteId")).isEqualTo("sink-one");
     assertThat(m.getIntProperty("hubAttempts")).isEqualTo(4); // first try + 3 redeliveries
     assertThat(Instant.parse(m.getStringProperty("hubFirstFailedAt")))
         .isBeforeOrEqualTo(Instant.parse(m.getStringProperty("hubLastFailedAt")));

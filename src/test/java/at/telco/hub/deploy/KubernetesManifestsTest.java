@@ -196,7 +196,7 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void theConfigMapsHoldExactlyTheRepositorysRoutesAndTransformers() throws IOException {
+  void theConfigMapsHoldExactlyTheRepositorysRoutesSinksAndTransformers() throws IOException {
     Map<String, String> expected = new HashMap<>();
     try (Stream<Path> files = Files.list(Path.of("routes"))) {
       for (Path f : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
@@ -221,6 +221,19 @@ class KubernetesManifestsTest {
     assertThat(paths)
         .containsExactlyInAnyOrderElementsOf(
             expected.keySet().stream().map(k -> k.replace("_config.", "_config/")).toList());
+
+    // the sink declarations, mounted where the hub reads them (sinks/ of the installation)
+    Map<String, String> sinks = new HashMap<>();
+    try (Stream<Path> files = Files.list(Path.of("sinks"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        sinks.put(f.getFileName().toString(), Files.readString(f));
+      }
+    }
+    assertThat((Map<String, Object>) at(kind("configmap-sinks.yaml", "ConfigMap"), "data"))
+        .as("run deploy/kubernetes/generate-configmaps.py")
+        .isEqualTo(sinks);
+    assertThat(at(volume("sinks"), "configMap", "name")).isEqualTo("telco-hub-sinks");
+    assertThat(container().toString()).contains("mountPath=/opt/telco-hub/sinks");
 
     Map<String, String> mappings = new HashMap<>();
     try (Stream<Path> files = Files.list(Path.of("transformers"))) {

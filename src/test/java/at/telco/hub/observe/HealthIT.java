@@ -60,7 +60,7 @@ class HealthIT {
             "\"database-customerdb\"",
             "\"database-hub\"")
         .contains("\"kafka\"", "\"artemis\"")
-        .contains("route:customer-to-customerdb", "route:crm-customer-source");
+        .contains("route:sink-customerdb", "route:crm-customer-source");
     assertThat(Http.get(base + "/live").status()).isEqualTo(200);
 
     artemis.cut();

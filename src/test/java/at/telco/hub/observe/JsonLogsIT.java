@@ -75,7 +75,7 @@ class JsonLogsIT {
       System.out.println("dead-letter log line: " + deadLetter);
       assertThat(deadLetter.path("level").asText()).isEqualTo("WARN");
       assertThat(deadLetter.path("route").asText()).isEqualTo("dead-letter");
-      assertThat(deadLetter.path("message").asText()).contains("from route billing-one");
+      assertThat(deadLetter.path("message").asText()).contains("from route sink-one");
       assertThat(deadLetter.path("target").asText()).isEqualTo("billing");
       assertThat(deadLetter.path("correlationId").asText()).isNotBlank();
       assertThat(deadLetter.path("keyHash").asText()).isEqualTo(hash);

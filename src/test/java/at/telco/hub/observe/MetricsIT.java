@@ -89,18 +89,17 @@ class MetricsIT {
     Scrape after = scrape();
 
     // per-route throughput and failures (Camel's route metrics)
-    for (String route : List.of("crm-customer-source", "customer-to-customerdb", "billing-one")) {
+    for (String route : List.of("crm-customer-source", "sink-customerdb", "sink-one")) {
       assertThat(after.value("camel_exchanges_total", "route_id", route))
           .as("exchanges of " + route)
           .isGreaterThan(before.valueOrZero("camel_exchanges_total", "route_id", route));
     }
-    assertThat(after.value("camel_exchanges_failures_handled_total", "route_id", "billing-one"))
+    assertThat(after.value("camel_exchanges_failures_handled_total", "route_id", "sink-one"))
         .as(
-            "the refused change failed in billing-one and was dead-lettered\n"
+            "the refused change failed in sink-one and was dead-lettered\n"
                 + after.find("camel_exchanges_failures_handled_total"))
         .isGreaterThan(
-            before.valueOrZero(
-                "camel_exchanges_failures_handled_total", "route_id", "billing-one"));
+            before.valueOrZero("camel_exchanges_failures_handled_total", "route_id", "sink-one"));
 
     // end-to-end latency, CRM commit to target commit, per flow and target
     for (String target : List.of("customerdb", "billing")) {
@@ -170,7 +169,7 @@ class MetricsIT {
                         == 0);
 
     String lagOf = "hub_consumer_lag_records";
-    routes.stopRoute("customer-to-billing");
+    routes.stopRoute("sink-billing");
     try {
       await()
           .atMost(Duration.ofSeconds(20))
@@ -193,7 +192,7 @@ class MetricsIT {
           .as("the other target keeps up")
           .isLessThan(2);
     } finally {
-      routes.startRoute("customer-to-billing");
+      routes.startRoute("sink-billing");
     }
     await()
         .atMost(Duration.ofSeconds(30))

@@ -22,12 +22,12 @@ class PrometheusConventionsTest {
   void aScrapeHasSnakeCaseLabelsHelpTextAndNoAbbreviatedUnits() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new PrometheusConventions());
-    Counter.builder("camel.exchanges").tag("routeId", "billing-one").register(registry).increment();
+    Counter.builder("camel.exchanges").tag("routeId", "sink-one").register(registry).increment();
     Gauge.builder("system.cpu.count", () -> 2).register(registry);
     Counter.builder("process.cpu.time").baseUnit("ns").register(registry);
     String scrape = registry.scrape();
     assertThat(scrape)
-        .contains("camel_exchanges_total{route_id=\"billing-one\"} 1.0")
+        .contains("camel_exchanges_total{route_id=\"sink-one\"} 1.0")
         .contains("# HELP camel_exchanges_total camel exchanges")
         .contains("system_cpus 2.0")
         .doesNotContain("routeId")

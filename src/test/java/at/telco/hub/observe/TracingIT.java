@@ -64,8 +64,8 @@ class TracingIT {
               () -> {
                 String all = text(exports);
                 return all.contains("crm-customer-source")
-                    && all.contains("customer-to-customerdb")
-                    && all.contains("customer-to-billing");
+                    && all.contains("sink-customerdb")
+                    && all.contains("sink-billing");
               });
       String all = text(exports);
       assertThat(all).contains("telco-integration-hub"); // service.name

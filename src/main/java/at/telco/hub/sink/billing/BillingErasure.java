@@ -1,5 +1,6 @@
 package at.telco.hub.sink.billing;
 
+import at.telco.hub.sink.SinkWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,14 +21,9 @@ public final class BillingErasure {
 
   private BillingErasure() {}
 
-  /** The billing writer's lock of this customer (by CRM account), until the transaction ends. */
+  /** The billing sink's lock of this customer (by CRM account), until the transaction ends. */
   public static void lock(Connection c, String crmAccountId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT pg_advisory_xact_lock(hashtextextended('hub:billing.customer:' || ?, 0))")) {
-      ps.setString(1, crmAccountId);
-      ps.executeQuery().close();
-    }
+    SinkWriter.lockKey(c, "billing.customer", crmAccountId);
   }
 
   /** Anonymises billing's customer {@code custNo} and closes it; returns the rows changed. */

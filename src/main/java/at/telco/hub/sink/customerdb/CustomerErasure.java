@@ -1,5 +1,6 @@
 package at.telco.hub.sink.customerdb;
 
+import at.telco.hub.sink.SinkWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,12 +24,9 @@ public final class CustomerErasure {
 
   private CustomerErasure() {}
 
-  /** The customerdb writer's lock of this customer, until the transaction ends. */
+  /** The customerdb sink's lock of this customer, until the transaction ends. */
   public static void lock(Connection c, UUID customerId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-      ps.setLong(1, CustomerDbWriter.lockKey(customerId));
-      ps.executeQuery().close();
-    }
+    SinkWriter.lockKey(c, "customerdb.customer", customerId.toString());
   }
 
   /**

@@ -1,7 +1,6 @@
 package at.telco.hub.source.billing;
 
 import at.telco.hub.canonical.CanonicalSchemas;
-import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.AreaConfiguration;
 import at.telco.hub.config.HubSettings;
@@ -11,9 +10,7 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.Observations;
-import at.telco.hub.sink.TargetStates;
 import at.telco.hub.sink.crm.CrmNotes;
-import at.telco.hub.sink.customerdb.BillingAccountWriter;
 import at.telco.hub.source.Parking;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -22,10 +19,11 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * Flow 2, billing accounts and bills: billing's outbox is claimed and each event published as a
  * canonical billing account or bill (routes/billing-events.camel.yaml), which customerdb's billing
- * accounts and the CRM's activity notes take (billing-to-customerdb, billing-to-crm-notes); the
- * flow's transformers, backlog, consumer lag and dead-letter targets.
+ * accounts (the declared sink sinks/customerdb.billing_account.yaml) and the CRM's activity notes
+ * (billing-to-crm-notes) take; the source's transformer, backlog, the notes' consumer lag, the
+ * dead-letter targets.
  *
- * <p>Binds {@code billingEventPoller}, {@code billingAccountWriter}, {@code crmNotes}.
+ * <p>Binds {@code billingEventPoller}, {@code crmNotes}.
  */
 public class BillingFlowsConfiguration extends AreaConfiguration {
 
@@ -43,13 +41,6 @@ public class BillingFlowsConfiguration extends AreaConfiguration {
             bean("parking", Parking.class),
             metrics,
             settings.get(HubSettings.BILLING_POLL_BATCH_SIZE)));
-    bind(
-        "billingAccountWriter",
-        new BillingAccountWriter(
-            bean("customerDbDataSource", DataSource.class),
-            bean("targetStates", TargetStates.class),
-            metrics,
-            clock));
     bind("crmNotes", new CrmNotes(bean("crmDataSource", DataSource.class), metrics));
 
     Mappings mappings = bean("mappings", Mappings.class);
@@ -69,13 +60,6 @@ public class BillingFlowsConfiguration extends AreaConfiguration {
                         ? HubTransformers.BILLING_TO_CANONICAL_BILL
                         : HubTransformers.BILLING_TO_CANONICAL_ACCOUNT,
                     doc)));
-    HubTransformers.canonicalToTarget(
-        context,
-        "canonical:billing",
-        "customerdb:billing-account",
-        mappings,
-        HubTransformers.BILLING_ACCOUNT_TO_CUSTOMERDB,
-        CanonicalTypes.BILLING_ACCOUNT_CHANGE);
 
     Observations observations = bean("hubObservations", Observations.class);
     // billing writes local (Vienna) time: the age is computed in its session's time zone
@@ -87,15 +71,8 @@ public class BillingFlowsConfiguration extends AreaConfiguration {
     Admin admin = bean("kafkaAdmin", Admin.class);
     String topic = settings.get(HubSettings.KAFKA_TOPIC_BILLING);
     observations.consumerLag(
-        admin,
-        "customerdb.billing_account",
-        settings.get(HubSettings.TARGET_BILLING_ACCOUNT_GROUP),
-        topic);
-    observations.consumerLag(
         admin, "crm.activity", settings.get(HubSettings.TARGET_CRM_NOTES_GROUP), topic);
-    for (String target :
-        new String[] {"canonical-billing", "customerdb.billing_account", "crm.activity"}) {
-      observations.deadLetterTarget(target);
-    }
+    observations.deadLetterTarget("canonical-billing");
+    observations.deadLetterTarget("crm.activity");
   }
 }

@@ -9,13 +9,11 @@ import at.telco.hub.mapping.Mappings;
 import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.Observations;
-import at.telco.hub.sink.DeadLetterSupersession;
-import at.telco.hub.sink.TargetStates;
-import at.telco.hub.sink.billing.BillingCustomerWriter;
-import at.telco.hub.sink.customerdb.CustomerDbWriter;
+import at.telco.hub.sink.billing.BillingSteps;
+import at.telco.hub.sink.customerdb.BillingCustNos;
+import at.telco.hub.sink.customerdb.CustomerDbSteps;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Flow 1, customer sync: the CRM's change log is claimed and each account's snapshot published as a
@@ -35,8 +33,6 @@ public class CustomerSyncConfiguration extends AreaConfiguration {
     Clock clock = bean("hubClock", Clock.class);
     HubMetrics metrics = bean("hubMetrics", HubMetrics.class);
     IdentityRegistry identities = bean("identityRegistry", IdentityRegistry.class);
-    DeadLetterSupersession supersession =
-        bean("deadLetterSupersession", DeadLetterSupersession.class);
 
     bind(
         "crmChangePoller",
@@ -46,25 +42,14 @@ public class CustomerSyncConfiguration extends AreaConfiguration {
         "crmDataQuality",
         new CrmDataQuality(
             bean("hubDataSource", DataSource.class), metrics, bean("keyHash", KeyHash.class)));
-    CustomerDbWriter customerDbWriter =
-        bind(
-            "customerDbWriter",
-            new CustomerDbWriter(
-                bean("customerDbDataSource", DataSource.class),
-                identities,
-                metrics,
-                clock,
-                supersession));
-    bind(
-        "billingCustomerWriter",
-        new BillingCustomerWriter(
-            bean("billingDataSource", DataSource.class),
-            bean("targetStates", TargetStates.class),
-            identities,
-            customerDbWriter,
-            metrics,
-            clock,
-            supersession));
+    // the named steps of the customerdb and billing sinks (sinks/customerdb.yaml, billing.yaml)
+    BillingCustNos custNos =
+        new BillingCustNos(bean("customerDbDataSource", DataSource.class), identities);
+    bind("customerdbErasure", CustomerDbSteps.erasure(identities));
+    bind("customerdbBillingCustNo", CustomerDbSteps.billingCustNo(identities, custNos));
+    bind("billingErasure", BillingSteps.erasure(identities));
+    bind("billingStatus", BillingSteps.status());
+    bind("billingCustNo", BillingSteps.custNo(identities, custNos));
 
     Mappings mappings = bean("mappings", Mappings.class);
     CustomerEvents events = new CustomerEvents(clock);
@@ -77,34 +62,12 @@ public class CustomerSyncConfiguration extends AreaConfiguration {
         snapshot ->
             events.fromCrm(
                 snapshot, mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, snapshot)));
-    HubTransformers.canonicalToTarget(
-        context,
-        "canonical:customer",
-        "customerdb:customer",
-        mappings,
-        HubTransformers.CUSTOMER_TO_CUSTOMERDB,
-        null);
-    HubTransformers.canonicalToTarget(
-        context,
-        "canonical:customer",
-        "billing:customer",
-        mappings,
-        HubTransformers.CUSTOMER_TO_BILLING,
-        null);
 
     Observations observations = bean("hubObservations", Observations.class);
     observations.backlog(
         "crm.change_log",
         crm,
         "SELECT count(*), min(changed_at) FROM crm.change_log WHERE processed_at IS NULL");
-    Admin admin = bean("kafkaAdmin", Admin.class);
-    String topic = settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER);
-    observations.consumerLag(
-        admin, "customerdb", settings.get(HubSettings.TARGET_CUSTOMERDB_GROUP), topic);
-    observations.consumerLag(
-        admin, "billing", settings.get(HubSettings.TARGET_BILLING_GROUP), topic);
-    for (String target : new String[] {"canonical-customer", "customerdb", "billing"}) {
-      observations.deadLetterTarget(target);
-    }
+    observations.deadLetterTarget("canonical-customer");
   }
 }

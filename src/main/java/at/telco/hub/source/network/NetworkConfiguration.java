@@ -5,27 +5,25 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.config.AreaConfiguration;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.identity.BillingAccountIdentities;
+import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
-import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.Observations;
-import at.telco.hub.sink.TargetStates;
-import at.telco.hub.sink.customerdb.ServiceWriter;
+import at.telco.hub.sink.customerdb.CustomerDbSteps;
 import at.telco.hub.source.Parking;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
  * Flow 4, network inventory: the network's inventory events become canonical services, resolved to
  * their customer through the billing account, or parked on Artemis until billing has told the hub
- * about the account (routes/network-inventory.camel.yaml); customerdb takes the services
- * (service-to-customerdb); the flow's transformers, consumer lag, parking queue and dead-letter
- * targets.
+ * about the account (routes/network-inventory.camel.yaml); customerdb takes the services (the
+ * declared sink sinks/customerdb.service.yaml); the source's transformer, consumer lag, parking
+ * queue and dead-letter targets.
  *
- * <p>Binds {@code networkInventory}, {@code serviceWriter}.
+ * <p>Binds {@code networkInventory} and the service sink's step {@code detachErasedCustomers}.
  */
 public class NetworkConfiguration extends AreaConfiguration {
 
@@ -38,12 +36,8 @@ public class NetworkConfiguration extends AreaConfiguration {
         new NetworkInventory(
             bean("billingAccountIdentities", BillingAccountIdentities.class), parking, clock));
     bind(
-        "serviceWriter",
-        new ServiceWriter(
-            bean("customerDbDataSource", DataSource.class),
-            bean("targetStates", TargetStates.class),
-            bean("hubMetrics", HubMetrics.class),
-            clock));
+        "detachErasedCustomers",
+        CustomerDbSteps.detachErasedCustomers(bean("identityRegistry", IdentityRegistry.class)));
 
     Mappings mappings = bean("mappings", Mappings.class);
     mappings.load(HubTransformers.NETWORK_TO_CANONICAL_SERVICE);
@@ -59,21 +53,9 @@ public class NetworkConfiguration extends AreaConfiguration {
           return NetworkInventory.canonical(
               item, mappings.apply(HubTransformers.NETWORK_TO_CANONICAL_SERVICE, input), clock);
         });
-    HubTransformers.canonicalToTarget(
-        context,
-        "canonical:service",
-        "customerdb:service",
-        mappings,
-        HubTransformers.SERVICE_TO_CUSTOMERDB,
-        null);
 
     Observations observations = bean("hubObservations", Observations.class);
     Admin admin = bean("kafkaAdmin", Admin.class);
-    observations.consumerLag(
-        admin,
-        "customerdb.service",
-        settings.get(HubSettings.TARGET_SERVICE_GROUP),
-        settings.get(HubSettings.KAFKA_TOPIC_SERVICE));
     observations.consumerLag(
         admin,
         "network-inventory",
@@ -81,9 +63,7 @@ public class NetworkConfiguration extends AreaConfiguration {
         settings.get(HubSettings.NETWORK_TOPIC_INVENTORY));
     observations.parkingQueue(
         parking.queue(), bean("artemisConnectionFactory", JmsPoolConnectionFactory.class));
-    for (String target :
-        new String[] {"canonical-service", "customerdb.service", "network-inventory"}) {
-      observations.deadLetterTarget(target);
-    }
+    observations.deadLetterTarget("canonical-service");
+    observations.deadLetterTarget("network-inventory");
   }
 }

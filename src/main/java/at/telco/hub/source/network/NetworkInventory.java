@@ -7,6 +7,7 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.identity.BillingAccountIdentities;
+import at.telco.hub.sink.KafkaBatches;
 import at.telco.hub.source.Parking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,7 +49,7 @@ public final class NetworkInventory {
     exchange.setProperty(at.telco.hub.sink.KafkaBatches.RECORDS, records);
     List<ObjectNode> items = new ArrayList<>();
     for (Object r : records) {
-      items.add(read(((Exchange) r).getMessage().getBody(String.class)));
+      items.add(read(KafkaBatches.text(((Exchange) r).getMessage())));
     }
     resolve(items);
     return new ArrayList<>(items);
@@ -57,7 +58,7 @@ public final class NetworkInventory {
   /** One parked event, delivered again by Artemis. */
   public JsonNode parked(Exchange exchange) {
     Message m = exchange.getMessage();
-    ObjectNode item = read(m.getBody(String.class));
+    ObjectNode item = read(KafkaBatches.text(m));
     item.put("parkedAt", m.getHeader(Parking.PARKED_AT, String.class));
     item.put("parkAttempts", m.getHeader(Parking.ATTEMPTS, 0, Integer.class));
     resolve(List.of(item));
