@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +80,7 @@ public final class ConsistencyApi {
           UUID id = ManagementApi.uuid(ManagementApi.param(ex, "id"), "reconciliation id");
           String pair = ManagementApi.param(ex, "pair");
           if (pair != null) {
-            pair = Pair.ofLabel(pair).label();
+            pair = reconciler.pair(pair).label();
           }
           String kind = ManagementApi.param(ex, "kind");
           if (kind != null
@@ -107,14 +107,14 @@ public final class ConsistencyApi {
         202,
         () -> {
           JsonNode r = ManagementApi.optionalBody(ex);
-          Set<Pair> pairs = EnumSet.noneOf(Pair.class);
+          Set<Pair> pairs = new LinkedHashSet<>();
           if (r != null && r.has("pairs")) {
             for (JsonNode p : r.path("pairs")) {
-              pairs.add(Pair.ofLabel(p.asText()));
+              pairs.add(reconciler.pair(p.asText()));
             }
           }
           if (pairs.isEmpty()) {
-            pairs = EnumSet.allOf(Pair.class);
+            pairs = new LinkedHashSet<>(reconciler.pairs());
           }
           boolean repair = r != null && r.path("repair").asBoolean(false);
           if (repair && !reconciler.repairAllowed()) {
@@ -197,7 +197,8 @@ public final class ConsistencyApi {
                   + (all
                       ? "all"
                       : since != null ? "changed since " + since : keys.size() + " key(s) " + keys);
-          if ("customerdb.billing_account".equals(target)) {
+          Set<String> targets = Set.of(target);
+          if (resync.billingTargets().contains(target)) {
             if (since != null) {
               throw ApiException.badRequest(
                   "changedSince is for customer targets (the CRM's change log)");
@@ -208,15 +209,18 @@ public final class ConsistencyApi {
                 target,
                 what,
                 () ->
-                    (all ? resync.allBillingAccounts(reason) : resync.billingAccounts(keys, reason))
+                    (all
+                            ? resync.allBillingAccounts(targets, reason)
+                            : resync.billingAccounts(keys, targets, reason))
                         .toJson());
           }
           if (!resync.customerTargets().contains(target)) {
             throw ApiException.badRequest(
-                "target is customerdb.billing_account or a sink of customers: "
-                    + resync.customerTargets());
+                "target is a sink of customers "
+                    + resync.customerTargets()
+                    + " or of billing accounts "
+                    + resync.billingTargets());
           }
-          Set<String> targets = Set.of(target);
           return jobs.submit(
               "resync",
               actor,
@@ -246,7 +250,7 @@ public final class ConsistencyApi {
               () -> {
                 ObjectNode n = Json.object();
                 for (Map.Entry<String, Resync.Result> e :
-                    resync.rebuildCustomerDb("rebuild:" + actor).entrySet()) {
+                    resync.rebuild("customerdb", "rebuild:" + actor).entrySet()) {
                   n.set(e.getKey(), e.getValue().toJson());
                 }
                 return n;

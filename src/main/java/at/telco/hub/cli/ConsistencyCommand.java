@@ -158,7 +158,7 @@ final class ConsistencyCommand extends ClientGroup {
               names = "--target",
               paramLabel = "T",
               required = true,
-              description = "customerdb, billing or customerdb.billing_account.")
+              description = "A declared sink of customers or billing accounts (e.g. customerdb).")
           String target,
       @Option(
               names = "--keys",

@@ -15,6 +15,8 @@ import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.crm.CustomerEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,27 +49,47 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     MeterRegistry meters = bean("metricsRegistry", MeterRegistry.class);
     Sinks sinks = bean("sinks", Sinks.class);
 
-    ConsistencyMetrics metrics = new ConsistencyMetrics(meters);
-    CustomerComparison customers =
-        new CustomerComparison(
-            mappings,
-            new CustomerEvents(clock),
-            schemas,
-            sinks.writer("customerdb").sink(),
-            sinks.writer("billing").sink());
-    BillingAccountComparison accounts =
-        new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
+    CrmMaster crmMaster =
+        new CrmMaster(crm, identities, mappings, new CustomerEvents(clock), schemas);
+    BillingMaster billingMaster =
+        new BillingMaster(billing, identities, mappings, new BillingEvents(clock), schemas);
+    // the comparisons a declaration may name where the generic one does not fit
+    bind("customerdbComparison", new CustomerDbComparison(mappings, "billing"));
+    bind("billingComparison", new BillingComparison(mappings));
+    Map<Pair, Comparison> comparisons = new LinkedHashMap<>();
+    for (SinkWriter w : sinks.all()) {
+      SinkDeclaration sink = w.sink();
+      if (sink.reconcile() == null) {
+        continue;
+      }
+      Pair pair = Pair.of(sink, List.of(crmMaster, billingMaster));
+      String named = sink.reconcile().compare();
+      Comparison comparison =
+          named == null ? new DeclaredComparison(mappings) : bean(named, Comparison.class);
+      comparisons.put(pair, comparison);
+    }
+    // the systems' databases: the hub's own, and the sinks' databases of their own
+    Map<String, DataSource> systems = new LinkedHashMap<>();
+    systems.put("crm", crm);
+    systems.put("billing", billing);
+    systems.put("customerdb", customerdb);
+    List<SinkDeclaration> declared = new ArrayList<>();
+    for (SinkWriter sink : sinks.all()) {
+      declared.add(sink.sink());
+      systems.putIfAbsent(sink.sink().database().name(), sink.dataSource());
+    }
+    ConsistencyMetrics metrics =
+        new ConsistencyMetrics(meters, comparisons.keySet(), systems.keySet());
+
     // the same bootstrap servers and security as every other Kafka client of the hub
     Map<String, Object> kafka = bean("kafkaClients", KafkaClients.class).properties();
     kafka.put(ConsumerConfig.CLIENT_ID_CONFIG, "telco-hub-resync");
     Resync resync =
         new Resync(
             crm,
-            billing,
-            identities,
+            crmMaster,
+            billingMaster,
             states,
-            customers,
-            accounts,
             context.createProducerTemplate(),
             kafka,
             settings.get(HubSettings.KAFKA_TOPIC_SERVICE),
@@ -78,13 +100,10 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     bind("reconciliationStore", store);
     Reconciler reconciler =
         new Reconciler(
-            crm,
-            billing,
-            customerdb,
             hub,
             identities,
-            customers,
-            accounts,
+            comparisons,
+            sinks,
             store,
             resync,
             metrics,
@@ -104,16 +123,6 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     ConsistencyJobs jobs = new ConsistencyJobs(audit, clock);
     bind("consistencyJobs", jobs);
 
-    // the systems' databases: the hub's own, and the sinks' databases of their own
-    Map<String, DataSource> systems = new java.util.LinkedHashMap<>();
-    systems.put("crm", crm);
-    systems.put("billing", billing);
-    systems.put("customerdb", customerdb);
-    List<SinkDeclaration> declared = new java.util.ArrayList<>();
-    for (SinkWriter sink : sinks.all()) {
-      declared.add(sink.sink());
-      systems.putIfAbsent(sink.sink().database().name(), sink.dataSource());
-    }
     SchemaDrift drift =
         new SchemaDrift(
             systems,

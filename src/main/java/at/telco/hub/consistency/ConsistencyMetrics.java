@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,9 +26,14 @@ public final class ConsistencyMetrics {
   private final Counter failed;
   private final Counter repaired;
 
-  public ConsistencyMetrics(MeterRegistry registry) {
+  /**
+   * @param pairs the pairs reconciliation compares
+   * @param systems the systems whose schemas are checked for drift
+   */
+  public ConsistencyMetrics(
+      MeterRegistry registry, Collection<Pair> pairs, Collection<String> systems) {
     this.registry = registry;
-    for (Pair p : Pair.values()) {
+    for (Pair p : pairs) {
       gauge("hub.reconciliation.compared", "Records compared by the last reconciliation", p, null);
       for (Difference.Kind k : Difference.Kind.values()) {
         gauge(
@@ -41,7 +47,7 @@ public final class ConsistencyMetrics {
         "hub.reconciliation.last.success.timestamp.seconds",
         "When the last reconciliation finished");
     gauge("hub.reconciliation.duration.seconds", "How long the last reconciliation took");
-    for (String system : new String[] {"crm", "billing", "customerdb"}) {
+    for (String system : systems) {
       gaugeTagged(
           "hub.schema.drift.findings",
           "Differences between a system's schema and what the hub's mappings need",

@@ -31,6 +31,6 @@ public record Difference(Pair pair, String key, Kind kind, List<String> attribut
     // the hub did not write, is not removed from a copy by the hub: a person decides
     return kind != Kind.UNMAPPABLE
         && reason == null
-        && !(pair == Pair.BILLING_CUSTOMERDB && kind == Kind.EXTRA);
+        && !(kind == Kind.EXTRA && !pair.master().sendsDeletes());
   }
 }

@@ -1,38 +1,62 @@
 package at.telco.hub.consistency;
 
-/** A master and one of its copies, compared by reconciliation. */
-public enum Pair {
-  /** CRM customers (with contacts and addresses) against customerdb.customer + contact_medium. */
-  CRM_CUSTOMERDB("crm->customerdb", "customerdb"),
-  /** CRM customers against billing.customer. */
-  CRM_BILLING("crm->billing", "billing"),
-  /** billing.billing_account (with its latest invoice) against customerdb.billing_account. */
-  BILLING_CUSTOMERDB("billing->customerdb", "customerdb.billing_account");
+import at.telco.hub.sink.SinkDeclaration;
+import java.util.Collection;
 
-  private final String label;
-  private final String target;
+/**
+ * A master and one of its copies, compared by reconciliation: one declared sink with {@code
+ * reconcile:} (see docs/extending.md), e.g. {@code crm->customerdb}.
+ *
+ * @param label how reports, metrics and the API name the pair
+ * @param master the master the sink is compared with
+ * @param sink the sink's declaration: its tables, mapping and columns
+ * @param by the main table's column that holds the master's key or the hub's customer id
+ */
+public record Pair(String label, Master master, SinkDeclaration sink, String by) {
 
-  Pair(String label, String target) {
-    this.label = label;
-    this.target = target;
-  }
-
-  /** How reports, metrics and the API name the pair. */
-  public String label() {
-    return label;
+  /** The pair of a sink that declares {@code reconcile:}. */
+  public static Pair of(SinkDeclaration sink, Collection<Master> masters) {
+    SinkDeclaration.Reconcile r = sink.reconcile();
+    Master master =
+        masters.stream()
+            .filter(m -> m.name().equals(r.from()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "sink " + sink.name() + ": no master " + r.from() + " to reconcile with"));
+    if (!r.by().equals(master.keyColumn()) && !r.by().equals(Master.CUSTOMER_ID)) {
+      throw new IllegalArgumentException(
+          "sink "
+              + sink.name()
+              + ": reconcile.by is the column holding "
+              + master.name()
+              + "'s key ("
+              + master.keyColumn()
+              + ") or the hub's "
+              + Master.CUSTOMER_ID
+              + ", not "
+              + r.by());
+    }
+    if (r.by().equals(Master.CUSTOMER_ID) && !master.identifiesCustomers()) {
+      throw new IllegalArgumentException(
+          "sink " + sink.name() + ": " + master.name() + " records have no customer id");
+    }
+    return new Pair(r.pair(), master, sink, r.by());
   }
 
   /** The target (as the target routes, dead letters and resync name it). */
   public String target() {
-    return target;
+    return sink.name();
   }
 
-  public static Pair ofLabel(String label) {
-    for (Pair p : values()) {
-      if (p.label.equals(label) || p.name().equalsIgnoreCase(label)) {
-        return p;
-      }
-    }
-    throw new IllegalArgumentException("unknown reconciliation pair " + label);
+  /** Whether the sink's rows are found by the hub's customer id (not the master's key). */
+  public boolean byCustomerId() {
+    return by.equals(Master.CUSTOMER_ID) && !by.equals(master.keyColumn());
+  }
+
+  @Override
+  public String toString() {
+    return label;
   }
 }

@@ -1,13 +1,17 @@
 package at.telco.hub.consistency;
 
 import at.telco.hub.audit.AuditTrail;
+import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
+import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.identity.IdentityRegistry;
 import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.jdbc.Transactions.Decision;
-import at.telco.hub.source.billing.BillingSnapshots;
-import at.telco.hub.source.crm.CrmSnapshots;
+import at.telco.hub.mapping.MappingException;
+import at.telco.hub.sink.SinkWriter;
+import at.telco.hub.sink.Sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
@@ -19,8 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,13 +71,12 @@ public final class Reconciler {
     }
   }
 
-  private final DataSource crm;
-  private final DataSource billing;
-  private final DataSource customerdb;
   private final DataSource hub;
   private final IdentityRegistry registry;
-  private final CustomerComparison customers;
-  private final BillingAccountComparison accounts;
+  private final List<Pair> pairs;
+  private final Map<Pair, Comparison> comparisons;
+  private final Map<String, Pair> bySink = new LinkedHashMap<>();
+  private final Sinks sinks;
   private final ReconciliationStore store;
   private final Resync resync;
   private final ConsistencyMetrics metrics;
@@ -82,31 +84,66 @@ public final class Reconciler {
   private final Options options;
   private AuditTrail audit;
 
+  /**
+   * @param comparisons how each pair is compared (every pair has one)
+   * @param sinks the sinks' writers: their databases and column types
+   */
   public Reconciler(
-      DataSource crm,
-      DataSource billing,
-      DataSource customerdb,
       DataSource hub,
       IdentityRegistry registry,
-      CustomerComparison customers,
-      BillingAccountComparison accounts,
+      Map<Pair, Comparison> comparisons,
+      Sinks sinks,
       ReconciliationStore store,
       Resync resync,
       ConsistencyMetrics metrics,
       Clock clock,
       Options options) {
-    this.crm = crm;
-    this.billing = billing;
-    this.customerdb = customerdb;
     this.hub = hub;
     this.registry = registry;
-    this.customers = customers;
-    this.accounts = accounts;
+    this.pairs = List.copyOf(comparisons.keySet());
+    this.comparisons = Map.copyOf(comparisons);
+    this.sinks = sinks;
     this.store = store;
     this.resync = resync;
     this.metrics = metrics;
     this.clock = clock;
     this.options = options;
+    for (Pair p : pairs) {
+      bySink.put(p.target(), p);
+    }
+    for (Map.Entry<Pair, Comparison> e : comparisons.entrySet()) {
+      for (String needed : e.getValue().needs()) {
+        if (!bySink.containsKey(needed)
+            || !bySink.get(needed).master().equals(e.getKey().master())) {
+          throw new IllegalArgumentException(
+              e.getKey()
+                  + " compares with the rows of sink "
+                  + needed
+                  + ", which is not reconciled with "
+                  + e.getKey().master().name());
+        }
+      }
+    }
+  }
+
+  /** The pairs reconciliation compares, as the sinks declare them. */
+  public List<Pair> pairs() {
+    return pairs;
+  }
+
+  /**
+   * The pair of a label ({@code crm->customerdb}).
+   *
+   * @throws IllegalArgumentException naming the pairs there are
+   */
+  public Pair pair(String label) {
+    for (Pair p : pairs) {
+      if (p.label().equals(label)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown reconciliation pair " + label + " (there are " + pairs + ")");
   }
 
   /** What a run found. */
@@ -194,7 +231,11 @@ public final class Reconciler {
                     + " reconciliation only reports; repair what it finds through the API or"
                     + " CLI");
           }
-          run("restore", "maintenance request", EnumSet.allOf(Pair.class), options.repairAllowed());
+          run(
+              "restore",
+              "maintenance request",
+              new LinkedHashSet<>(pairs),
+              options.repairAllowed());
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE hub.maintenance_request SET done_at = now()"
@@ -212,7 +253,7 @@ public final class Reconciler {
       run(
           "schedule",
           "schedule@" + options.instance(),
-          EnumSet.allOf(Pair.class),
+          new LinkedHashSet<>(pairs),
           options.repairAllowed());
     } catch (AlreadyRunningException e) {
       LOG.info("scheduled reconciliation skipped: another one is still running");
@@ -250,23 +291,15 @@ public final class Reconciler {
     Instant started = clock.instant();
     store.start(id, trigger, requestedBy, pairs, repair, started);
     LOG.info("reconciliation {} started ({}, pairs {}, repair {})", id, trigger, pairs, repair);
-    Map<Pair, Long> compared = new EnumMap<>(Pair.class);
+    Map<Pair, Long> compared = new LinkedHashMap<>();
     pairs.forEach(p -> compared.put(p, 0L));
     Suspects suspects = new Suspects(options.maxListed());
     try {
-      if (pairs.contains(Pair.CRM_CUSTOMERDB) || pairs.contains(Pair.CRM_BILLING)) {
-        Set<Pair> customerPairs = EnumSet.copyOf(pairs);
-        customerPairs.remove(Pair.BILLING_CUSTOMERDB);
-        scanCrm(customerPairs, compared, suspects);
-        if (pairs.contains(Pair.CRM_CUSTOMERDB)) {
-          scanOrphans(customerdb, "customerdb.customer", Pair.CRM_CUSTOMERDB, compared, suspects);
+      for (Map.Entry<Master, Set<Pair>> m : byMaster(pairs).entrySet()) {
+        scanMaster(m.getKey(), m.getValue(), compared, suspects);
+        for (Pair p : m.getValue()) {
+          scanOrphans(p, compared, suspects);
         }
-        if (pairs.contains(Pair.CRM_BILLING)) {
-          scanOrphans(billing, "billing.customer", Pair.CRM_BILLING, compared, suspects);
-        }
-      }
-      if (pairs.contains(Pair.BILLING_CUSTOMERDB)) {
-        scanBillingAccounts(compared, suspects);
       }
       List<Difference> confirmed = confirm(suspects);
       store.differences(id, confirmed);
@@ -305,184 +338,169 @@ public final class Reconciler {
     }
   }
 
+  private static Map<Master, Set<Pair>> byMaster(Collection<Pair> pairs) {
+    Map<Master, Set<Pair>> out = new LinkedHashMap<>();
+    for (Pair p : pairs) {
+      out.computeIfAbsent(p.master(), m -> new LinkedHashSet<>()).add(p);
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- passes
 
-  private void scanCrm(Set<Pair> pairs, Map<Pair, Long> compared, Suspects suspects) {
+  /** Pages through the master in key order, comparing each chunk with the copies. */
+  private void scanMaster(
+      Master master, Set<Pair> pairs, Map<Pair, Long> compared, Suspects suspects) {
     String after = "";
     while (true) {
-      List<ObjectNode> docs;
-      try (Connection c = crm.getConnection()) {
-        c.setReadOnly(true);
-        docs = CrmSnapshots.after(c, after, options.chunkSize());
-      } catch (SQLException e) {
-        throw SqlFailures.translate("crm", e);
-      }
-      if (docs.isEmpty()) {
+      List<Master.Record> records = master.after(after, options.chunkSize());
+      if (records.isEmpty()) {
         return;
       }
-      after = Json.text(docs.get(docs.size() - 1), "accountId");
-      compareCustomers(docs, pairs, compared, suspects::add);
-      if (docs.size() < options.chunkSize()) {
+      after = records.get(records.size() - 1).key();
+      compare(master, records, pairs, compared, suspects::add);
+      if (records.size() < options.chunkSize()) {
         return;
       }
     }
   }
 
-  /** Compares CRM documents (existing or deleted accounts) with the copies' rows of their keys. */
-  private void compareCustomers(
-      List<ObjectNode> docs,
+  /** Compares records of one master (present or absent) with the copies' rows of their keys. */
+  private void compare(
+      Master master,
+      List<Master.Record> records,
       Set<Pair> pairs,
       Map<Pair, Long> compared,
       Consumer<Difference> found) {
-    Set<String> keys = new LinkedHashSet<>();
-    docs.forEach(d -> keys.add(Json.text(d, "accountId")));
-    Map<String, UUID> ids = registry.identify(keys);
-    Map<String, ObjectNode> inCustomerDb = Map.of();
-    Map<String, ObjectNode> inBilling;
-    try (Connection c = billing.getConnection()) {
-      c.setReadOnly(true);
-      // customerdb's billing_cust_no is compared with billing's cust_no
-      inBilling = TargetReads.billingCustomers(c, keys);
-    } catch (SQLException e) {
-      throw SqlFailures.translate("billing", e);
+    master.identify(records);
+    // the copies read: the pairs', and those their comparisons need
+    Set<Pair> read = new LinkedHashSet<>(pairs);
+    for (Pair p : pairs) {
+      comparisons.get(p).needs().forEach(n -> read.add(bySink.get(n)));
     }
-    if (pairs.contains(Pair.CRM_CUSTOMERDB)) {
-      try (Connection c = customerdb.getConnection()) {
-        c.setReadOnly(true);
-        inCustomerDb = TargetReads.customerDbCustomers(c, keys);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("customerdb", e);
-      }
+    Map<Pair, Map<String, ObjectNode>> rows = new LinkedHashMap<>();
+    for (Pair p : read) {
+      rows.put(p, rowsOf(p, records));
     }
-    for (ObjectNode doc : docs) {
-      String key = Json.text(doc, "accountId");
-      doc.put("customerId", ids.get(key).toString());
-      for (Difference d :
-          customers.compare(doc, inCustomerDb.get(key), inBilling.get(key), pairs)) {
-        found.accept(d);
+    for (Master.Record r : records) {
+      CanonicalEvent event;
+      try {
+        event = master.canonical(r);
+      } catch (MappingException | InvalidCanonicalEventException e) {
+        for (Pair p : pairs) {
+          found.accept(new Difference(p, r.key(), Kind.UNMAPPABLE, List.of(), e.getMessage()));
+          compared.merge(p, 1L, Long::sum);
+        }
+        continue;
       }
-      pairs.forEach(p -> compared.merge(p, 1L, Long::sum));
+      for (Pair p : pairs) {
+        Comparison comparison = comparisons.get(p);
+        Map<String, JsonNode> others = new LinkedHashMap<>();
+        for (String n : comparison.needs()) {
+          ObjectNode other = rows.get(bySink.get(n)).get(r.key());
+          if (other != null) {
+            others.put(n, other);
+          }
+        }
+        Difference d =
+            comparison.compare(
+                p, new Comparison.Subject(r, event, rows.get(p).get(r.key()), others));
+        if (d != null) {
+          found.accept(d);
+        }
+        compared.merge(p, 1L, Long::sum);
+      }
     }
   }
 
-  /** Pages through a copy's CRM account keys for accounts the CRM does not have. */
-  private void scanOrphans(
-      DataSource copy, String table, Pair pair, Map<Pair, Long> compared, Suspects suspects) {
-    String after = "";
+  /** The copy's rows of the records, by the master's key. */
+  private Map<String, ObjectNode> rowsOf(Pair p, List<Master.Record> records) {
+    Map<String, String> keyOf = new LinkedHashMap<>();
+    for (Master.Record r : records) {
+      String value = p.byCustomerId() ? r.customerId() : r.key();
+      if (value != null) {
+        keyOf.put(value, r.key());
+      }
+    }
+    if (keyOf.isEmpty()) {
+      return Map.of();
+    }
+    SinkWriter writer = sinks.writer(p.target());
+    Map<String, ObjectNode> byValue;
+    try (Connection c = writer.dataSource().getConnection()) {
+      c.setReadOnly(true);
+      byValue = TargetReads.rows(c, writer, p.by(), keyOf.keySet());
+    } catch (SQLException e) {
+      throw SqlFailures.translate(p.target(), e);
+    }
+    Map<String, ObjectNode> out = new HashMap<>();
+    byValue.forEach((value, row) -> out.put(keyOf.get(value), row));
+    return out;
+  }
+
+  /** Pages through a copy's keys for records the master does not have. */
+  private void scanOrphans(Pair pair, Map<Pair, Long> compared, Suspects suspects) {
+    SinkWriter writer = sinks.writer(pair.target());
+    Master master = pair.master();
+    String after = null;
     while (true) {
-      List<String> keys;
-      try (Connection c = copy.getConnection()) {
+      List<String> values;
+      try (Connection c = writer.dataSource().getConnection()) {
         c.setReadOnly(true);
-        keys = TargetReads.keysAfter(c, table, "crm_account_id", after, options.chunkSize());
+        values = TargetReads.keysAfter(c, writer, pair.by(), after, options.chunkSize());
       } catch (SQLException e) {
         throw SqlFailures.translate(pair.target(), e);
       }
-      if (keys.isEmpty()) {
+      if (values.isEmpty()) {
         return;
       }
-      after = keys.get(keys.size() - 1);
-      Set<String> inCrm;
-      try (Connection c = crm.getConnection()) {
-        c.setReadOnly(true);
-        inCrm = TargetReads.existing(c, "crm.account", "account_id", keys);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("crm", e);
+      after = values.get(values.size() - 1);
+      List<String> keys = values;
+      if (pair.byCustomerId()) {
+        keys = masterKeys(pair, values, compared, suspects);
       }
-      List<ObjectNode> gone = new ArrayList<>();
+      Set<String> existing = keys.isEmpty() ? Set.of() : master.existing(keys);
+      List<Master.Record> gone = new ArrayList<>();
       for (String key : keys) {
-        if (!inCrm.contains(key)) {
-          gone.add(CustomerComparison.deleted(key, null));
+        if (!existing.contains(key)) {
+          gone.add(master.absent(key));
         }
       }
       if (!gone.isEmpty()) {
-        Map<Pair, Long> counted = new EnumMap<>(Pair.class);
-        compareCustomers(gone, EnumSet.of(pair), counted, suspects::add);
-        compared.merge(pair, counted.getOrDefault(pair, 0L), Long::sum);
+        compare(master, gone, Set.of(pair), compared, suspects::add);
       }
-      if (keys.size() < options.chunkSize()) {
+      if (values.size() < options.chunkSize()) {
         return;
       }
     }
   }
 
-  private void scanBillingAccounts(Map<Pair, Long> compared, Suspects suspects) {
-    String after = "";
-    while (true) {
-      Map<String, ObjectNode> states;
-      try (Connection c = billing.getConnection()) {
-        c.setReadOnly(true);
-        states = BillingSnapshots.after(c, after, options.chunkSize());
-      } catch (SQLException e) {
-        throw SqlFailures.translate("billing", e);
-      }
-      if (states.isEmpty()) {
-        break;
-      }
-      List<String> keys = new ArrayList<>(states.keySet());
-      after = keys.get(keys.size() - 1);
-      compareAccounts(states, compared, suspects::add);
-      if (states.size() < options.chunkSize()) {
-        break;
-      }
-    }
-    // customerdb's billing accounts that billing does not have
-    after = "";
-    while (true) {
-      List<String> keys;
-      try (Connection c = customerdb.getConnection()) {
-        c.setReadOnly(true);
-        keys =
-            TargetReads.keysAfter(
-                c, "customerdb.billing_account", "ba_no", after, options.chunkSize());
-      } catch (SQLException e) {
-        throw SqlFailures.translate("customerdb", e);
-      }
-      if (keys.isEmpty()) {
-        return;
-      }
-      after = keys.get(keys.size() - 1);
-      Set<String> inBilling;
-      try (Connection c = billing.getConnection()) {
-        c.setReadOnly(true);
-        inBilling = TargetReads.existing(c, "billing.billing_account", "ba_no", keys);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("billing", e);
-      }
-      Map<String, ObjectNode> gone = new LinkedHashMap<>();
-      for (String key : keys) {
-        if (!inBilling.contains(key)) {
-          ObjectNode none = Json.object();
-          none.putNull("account");
-          gone.put(key, none);
-        }
-      }
-      if (!gone.isEmpty()) {
-        compareAccounts(gone, compared, suspects::add);
-      }
-      if (keys.size() < options.chunkSize()) {
-        return;
+  /**
+   * The master's keys of customer ids a copy holds; an id the hub never assigned is a row the hub
+   * did not write, reported as such (by the id: there is no master key).
+   */
+  private List<String> masterKeys(
+      Pair pair, List<String> customerIds, Map<Pair, Long> compared, Suspects suspects) {
+    Map<UUID, String> accounts =
+        registry.accounts(customerIds.stream().map(UUID::fromString).toList());
+    List<String> keys = new ArrayList<>();
+    for (String id : customerIds) {
+      String account = accounts.get(UUID.fromString(id));
+      if (account != null) {
+        keys.add(account);
+      } else {
+        suspects.add(
+            new Difference(
+                pair,
+                id,
+                Kind.EXTRA,
+                List.of(),
+                "not written by the hub (no CRM account has this customer_id): a person decides"
+                    + " whether it goes"));
+        compared.merge(pair, 1L, Long::sum);
       }
     }
-  }
-
-  private void compareAccounts(
-      Map<String, ObjectNode> states, Map<Pair, Long> compared, Consumer<Difference> found) {
-    resync.identifyCustomers(states);
-    Map<String, ObjectNode> actual;
-    try (Connection c = customerdb.getConnection()) {
-      c.setReadOnly(true);
-      actual = TargetReads.customerDbBillingAccounts(c, states.keySet());
-    } catch (SQLException e) {
-      throw SqlFailures.translate("customerdb", e);
-    }
-    for (Map.Entry<String, ObjectNode> s : states.entrySet()) {
-      JsonNode state = s.getValue().path("account").isObject() ? s.getValue() : null;
-      Difference d = accounts.compare(s.getKey(), state, actual.get(s.getKey()));
-      if (d != null) {
-        found.accept(d);
-      }
-      compared.merge(Pair.BILLING_CUSTOMERDB, 1L, Long::sum);
-    }
+    return keys;
   }
 
   // ---------------------------------------------------------------- confirm
@@ -490,7 +508,7 @@ public final class Reconciler {
   /** Records found different, looked at again once the settle time has passed. */
   private static final class Suspects {
     final int max;
-    final Map<Pair, Map<String, Difference>> byPair = new EnumMap<>(Pair.class);
+    final Map<Pair, Map<String, Difference>> byPair = new LinkedHashMap<>();
     int listed;
     int notListed;
     Instant lastFound;
@@ -531,28 +549,19 @@ public final class Reconciler {
   List<Difference> recheck(Map<Pair, ? extends Map<String, Difference>> byPair) {
     List<Difference> still = new ArrayList<>();
     for (Map.Entry<Pair, ? extends Map<String, Difference>> e : byPair.entrySet()) {
-      List<String> keys = new ArrayList<>(e.getValue().keySet());
+      Pair pair = e.getKey();
+      List<String> keys = new ArrayList<>();
+      for (Difference d : e.getValue().values()) {
+        if (d.reason() != null && d.kind() == Kind.EXTRA && pair.byCustomerId()) {
+          still.add(d); // a row by an id the hub never assigned: nothing to read again
+        } else {
+          keys.add(d.key());
+        }
+      }
       for (int i = 0; i < keys.size(); i += options.chunkSize()) {
         List<String> chunk = keys.subList(i, Math.min(keys.size(), i + options.chunkSize()));
-        if (e.getKey() == Pair.BILLING_CUSTOMERDB) {
-          Map<String, ObjectNode> states;
-          try (Connection c = billing.getConnection()) {
-            c.setReadOnly(true);
-            states = BillingSnapshots.byIds(c, chunk, List.of());
-          } catch (SQLException ex) {
-            throw SqlFailures.translate("billing", ex);
-          }
-          compareAccounts(states, new EnumMap<>(Pair.class), still::add);
-        } else {
-          List<ObjectNode> docs;
-          try (Connection c = crm.getConnection()) {
-            c.setReadOnly(true);
-            docs = CrmSnapshots.byIds(c, chunk);
-          } catch (SQLException ex) {
-            throw SqlFailures.translate("crm", ex);
-          }
-          compareCustomers(docs, EnumSet.of(e.getKey()), new EnumMap<>(Pair.class), still::add);
-        }
+        compare(
+            pair.master(), pair.master().byKeys(chunk), Set.of(pair), new HashMap<>(), still::add);
       }
     }
     return still;
@@ -561,11 +570,10 @@ public final class Reconciler {
   // ---------------------------------------------------------------- repair
 
   private int repair(UUID run, String requestedBy, List<Difference> differences) {
-    // billing first: a customer billing gets anew has a new cust_no, which customerdb then shows
     Map<Pair, List<Difference>> todo = new LinkedHashMap<>();
-    todo.put(Pair.CRM_BILLING, new ArrayList<>());
-    todo.put(Pair.CRM_CUSTOMERDB, new ArrayList<>());
-    todo.put(Pair.BILLING_CUSTOMERDB, new ArrayList<>());
+    for (Pair p : repairOrder()) {
+      todo.put(p, new ArrayList<>());
+    }
     for (Difference d : differences) {
       if (d.repairable()) {
         todo.get(d.pair()).add(d);
@@ -577,20 +585,17 @@ public final class Reconciler {
     String reason = "reconciliation:" + run;
     int repaired = 0;
     for (Map.Entry<Pair, List<Difference>> e : todo.entrySet()) {
+      Pair pair = e.getKey();
       List<Difference> list = e.getValue();
       for (int i = 0; i < list.size(); i += options.repairChunk()) {
         List<Difference> chunk = list.subList(i, Math.min(list.size(), i + options.repairChunk()));
         List<String> keys = chunk.stream().map(Difference::key).toList();
-        switch (e.getKey()) {
-          case CRM_CUSTOMERDB -> resync.customers(keys, Set.of("customerdb"), reason);
-          case CRM_BILLING -> resync.customers(keys, Set.of("billing"), reason);
-          case BILLING_CUSTOMERDB -> resync.billingAccounts(keys, reason);
-        }
+        pair.master().resend(resync, keys, pair.target(), reason);
         // repaired is what compares equal afterwards, not what was sent
         Map<String, Difference> sent = new TreeMap<>();
         chunk.forEach(d -> sent.put(d.key(), d));
         Set<String> stillDifferent = new LinkedHashSet<>();
-        recheck(Map.of(e.getKey(), sent)).forEach(d -> stillDifferent.add(d.key()));
+        recheck(Map.of(pair, sent)).forEach(d -> stillDifferent.add(d.key()));
         for (Difference d : chunk) {
           boolean ok = !stillDifferent.contains(d.key());
           store.repair(run, d, ok ? "REPAIRED" : "NOT_REPAIRED", clock.instant());
@@ -603,6 +608,26 @@ public final class Reconciler {
     }
     metrics.repaired(repaired);
     return repaired;
+  }
+
+  /**
+   * The pairs in the order repairs go: a copy whose rows another comparison shows first (billing's
+   * customer number, which a customer billing gets anew only then has, is shown by customerdb).
+   */
+  List<Pair> repairOrder() {
+    List<Pair> order = new ArrayList<>();
+    for (Pair p : pairs) {
+      for (String n : comparisons.get(p).needs()) {
+        Pair needed = bySink.get(n);
+        if (!order.contains(needed)) {
+          order.add(needed);
+        }
+      }
+      if (!order.contains(p)) {
+        order.add(p);
+      }
+    }
+    return order;
   }
 
   private void audit(String requestedBy, UUID run, Difference d, String outcome) {

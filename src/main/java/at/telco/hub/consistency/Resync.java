@@ -3,8 +3,6 @@ package at.telco.hub.consistency;
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.identity.IdentityRegistry;
-import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.MappingException;
 import at.telco.hub.sink.ApplyOutcome;
@@ -12,25 +10,19 @@ import at.telco.hub.sink.SinkWriter;
 import at.telco.hub.sink.Sinks;
 import at.telco.hub.sink.TargetChange;
 import at.telco.hub.sink.TargetStates;
-import at.telco.hub.source.billing.BillingSnapshots;
-import at.telco.hub.source.crm.CrmSnapshots;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -59,14 +51,10 @@ public final class Resync {
 
   private static final Logger LOG = LoggerFactory.getLogger(Resync.class);
 
-  /** Targets of customer data, and their resync routes. */
   private final DataSource crm;
-
-  private final DataSource billing;
-  private final IdentityRegistry registry;
+  private final CrmMaster customers;
+  private final BillingMaster accounts;
   private final TargetStates states;
-  private final CustomerComparison customers;
-  private final BillingAccountComparison accounts;
   private final ProducerTemplate producer;
   private final Map<String, Object> kafka;
   private final String serviceTopic;
@@ -83,11 +71,9 @@ public final class Resync {
 
   public Resync(
       DataSource crm,
-      DataSource billing,
-      IdentityRegistry registry,
+      CrmMaster customers,
+      BillingMaster accounts,
       TargetStates states,
-      CustomerComparison customers,
-      BillingAccountComparison accounts,
       ProducerTemplate producer,
       Map<String, Object> kafka,
       String serviceTopic,
@@ -95,8 +81,6 @@ public final class Resync {
       Sinks sinks) {
     this.sinks = sinks;
     this.crm = crm;
-    this.billing = billing;
-    this.registry = registry;
     this.states = states;
     this.customers = customers;
     this.accounts = accounts;
@@ -157,14 +141,7 @@ public final class Resync {
     List<String> keys = new ArrayList<>(new TreeSet<>(crmAccounts));
     for (int i = 0; i < keys.size(); i += chunkSize) {
       List<String> chunk = keys.subList(i, Math.min(keys.size(), i + chunkSize));
-      List<ObjectNode> docs;
-      try (Connection c = crm.getConnection()) {
-        c.setReadOnly(true);
-        docs = CrmSnapshots.byIds(c, chunk);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("crm", e);
-      }
-      sendCustomers(docs, targets, reason, result);
+      sendCustomers(customers.byKeys(chunk), targets, reason, result);
     }
     return result;
   }
@@ -174,19 +151,13 @@ public final class Resync {
     Result result = new Result();
     String after = "";
     while (true) {
-      List<ObjectNode> docs;
-      try (Connection c = crm.getConnection()) {
-        c.setReadOnly(true);
-        docs = CrmSnapshots.after(c, after, chunkSize);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("crm", e);
-      }
-      if (docs.isEmpty()) {
+      List<Master.Record> records = customers.after(after, chunkSize);
+      if (records.isEmpty()) {
         return result;
       }
-      after = Json.text(docs.get(docs.size() - 1), "accountId");
-      sendCustomers(docs, targets, reason, result);
-      if (docs.size() < chunkSize) {
+      after = records.get(records.size() - 1).key();
+      sendCustomers(records, targets, reason, result);
+      if (records.size() < chunkSize) {
         return result;
       }
     }
@@ -221,20 +192,16 @@ public final class Resync {
   }
 
   private void sendCustomers(
-      List<ObjectNode> docs, Set<String> targets, String reason, Result result) {
-    Set<String> keys = new LinkedHashSet<>();
-    docs.forEach(d -> keys.add(Json.text(d, "accountId")));
-    Map<String, UUID> ids = registry.identify(keys);
+      List<Master.Record> records, Set<String> targets, String reason, Result result) {
+    customers.identify(records);
     List<CanonicalEvent> events = new ArrayList<>();
-    for (ObjectNode doc : docs) {
-      String key = Json.text(doc, "accountId");
-      doc.put("customerId", ids.get(key).toString());
+    for (Master.Record r : records) {
       result.read++;
       try {
-        events.add(customers.canonical(doc).asResync(reason));
+        events.add(customers.canonical(r).asResync(reason));
       } catch (MappingException | InvalidCanonicalEventException e) {
         // already in DLQ.canonical-customer with its reason from when it changed
-        result.unmappable.add(key);
+        result.unmappable.add(r.key());
       }
     }
     for (String target : new TreeSet<>(targets)) {
@@ -248,82 +215,71 @@ public final class Resync {
 
   // ---------------------------------------------------------------- billing accounts
 
-  /** Re-sends the named billing accounts' state to customerdb.billing_account. */
+  /** Re-sends the named billing accounts' state to the sinks of billing accounts. */
   public Result billingAccounts(Collection<String> baNos, String reason) {
+    return billingAccounts(baNos, billingTargets(), reason);
+  }
+
+  /** Re-sends the named billing accounts' state to {@code targets}. */
+  public Result billingAccounts(Collection<String> baNos, Set<String> targets, String reason) {
     Result result = new Result();
     List<String> keys = new ArrayList<>(new TreeSet<>(baNos));
     for (int i = 0; i < keys.size(); i += chunkSize) {
       List<String> chunk = keys.subList(i, Math.min(keys.size(), i + chunkSize));
-      Map<String, ObjectNode> states;
-      try (Connection c = billing.getConnection()) {
-        c.setReadOnly(true);
-        states = BillingSnapshots.byIds(c, chunk, List.of());
-      } catch (SQLException e) {
-        throw SqlFailures.translate("billing", e);
-      }
-      sendAccounts(states, reason, result);
+      sendAccounts(accounts.byKeys(chunk), targets, reason, result);
     }
     return result;
   }
 
-  /** Re-sends every billing account's state to customerdb.billing_account. */
-  public Result allBillingAccounts(String reason) {
+  /** Re-sends every billing account's state to {@code targets}. */
+  public Result allBillingAccounts(Set<String> targets, String reason) {
     Result result = new Result();
     String after = "";
     while (true) {
-      Map<String, ObjectNode> states;
-      try (Connection c = billing.getConnection()) {
-        c.setReadOnly(true);
-        states = BillingSnapshots.after(c, after, chunkSize);
-      } catch (SQLException e) {
-        throw SqlFailures.translate("billing", e);
-      }
-      if (states.isEmpty()) {
+      List<Master.Record> records = accounts.after(after, chunkSize);
+      if (records.isEmpty()) {
         return result;
       }
-      List<String> keys = new ArrayList<>(states.keySet());
-      after = keys.get(keys.size() - 1);
-      sendAccounts(states, reason, result);
-      if (states.size() < chunkSize) {
+      after = records.get(records.size() - 1).key();
+      sendAccounts(records, targets, reason, result);
+      if (records.size() < chunkSize) {
         return result;
       }
     }
   }
 
-  /** Adds the customer id of each state's CRM account (where billing's customer has one). */
-  void identifyCustomers(Map<String, ObjectNode> states) {
-    Set<String> crmAccounts = new LinkedHashSet<>();
-    for (ObjectNode s : states.values()) {
-      String crmAccount = Json.text(s.path("customer"), "crm_account_id");
-      if (crmAccount != null) {
-        crmAccounts.add(crmAccount);
-      }
-    }
-    Map<String, UUID> ids = registry.identify(crmAccounts);
-    for (ObjectNode s : states.values()) {
-      String crmAccount = Json.text(s.path("customer"), "crm_account_id");
-      if (crmAccount != null && ids.containsKey(crmAccount)) {
-        s.put("customerId", ids.get(crmAccount).toString());
-      }
-    }
+  /** The sinks of billing accounts (resynced from billing), by name. */
+  public Set<String> billingTargets() {
+    Set<String> names = new TreeSet<>();
+    sinks.ofEntity("billing").forEach(w -> names.add(w.sink().name()));
+    return names;
   }
 
-  private void sendAccounts(Map<String, ObjectNode> states, String reason, Result result) {
-    identifyCustomers(states);
+  private void sendAccounts(
+      List<Master.Record> records, Set<String> targets, String reason, Result result) {
+    accounts.identify(records);
     List<CanonicalEvent> events = new ArrayList<>();
-    for (Map.Entry<String, ObjectNode> s : states.entrySet()) {
-      if (!s.getValue().path("account").isObject()) {
+    for (Master.Record r : records) {
+      if (!r.present()) {
         continue; // billing does not have it
       }
       result.read++;
       try {
-        events.add(accounts.canonical(s.getKey(), s.getValue()).asResync(reason));
+        events.add(accounts.canonical(r).asResync(reason));
       } catch (MappingException | InvalidCanonicalEventException e) {
-        result.unmappable.add(s.getKey());
+        result.unmappable.add(r.key());
       }
     }
-    for (SinkWriter sink : sinks.ofEntity("billing")) {
-      send(sink.sink().name(), events, result);
+    for (String target : new TreeSet<>(targets)) {
+      if (!billingTargets().contains(target)) {
+        throw new IllegalArgumentException(
+            "unknown target "
+                + target
+                + " (the sinks of billing accounts: "
+                + billingTargets()
+                + ")");
+      }
+      send(target, events, result);
     }
   }
 
@@ -335,9 +291,19 @@ public final class Resync {
    * can read; the topic is its history, kept without time limit).
    */
   public Result replayServices(String reason) {
+    Set<String> targets = new TreeSet<>();
+    sinks.ofEntity("service").forEach(w -> targets.add(w.sink().name()));
+    return replayServices(targets, reason);
+  }
+
+  /** Replays the canonical service topic into {@code targets} (sinks of services). */
+  public Result replayServices(Set<String> targets, String reason) {
     Result result = new Result();
-    for (SinkWriter sink : sinks.ofEntity("service")) {
-      states.reset(sink.sink().name());
+    if (targets.isEmpty()) {
+      return result;
+    }
+    for (String target : targets) {
+      states.reset(target);
     }
     Map<String, Object> config = new java.util.HashMap<>(kafka);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -366,31 +332,41 @@ public final class Resync {
           }
         }
         // a service's events stay in their order: one partition per key, sent in offset order
-        for (SinkWriter sink : sinks.ofEntity("service")) {
-          send(sink.sink().name(), events, result);
+        for (String target : targets) {
+          send(target, events, result);
         }
       }
     }
     return result;
   }
 
-  // ---------------------------------------------------------------- customerdb from nothing
+  // ---------------------------------------------------------------- a database from nothing
 
   /**
-   * Rebuilds customerdb from the masters: every CRM customer (customer, contact media, billing's
-   * customer number from the identity registry), then every billing account (the hub's marks for
-   * customerdb.billing_account reset first), then every service from the canonical service topic.
-   * Customer ids come from the identity registry, so they are the ones customerdb had before.
+   * Rebuilds the sinks of one database from the masters: every CRM customer into its sinks of
+   * customers (customer ids from the identity registry, so they are the ones it had before; for
+   * customerdb with billing's customer number), then every billing account into its sinks of
+   * billing accounts (the hub's marks for them reset first), then every service from the canonical
+   * service topic into its sinks of services.
    */
-  public Map<String, Result> rebuildCustomerDb(String reason) {
+  public Map<String, Result> rebuild(String database, String reason) {
     Map<String, Result> results = new java.util.LinkedHashMap<>();
-    results.put("customers", allCustomers(Set.of("customerdb"), reason));
-    for (SinkWriter sink : sinks.ofEntity("billing")) {
-      states.reset(sink.sink().name());
-    }
-    results.put("billingAccounts", allBillingAccounts(reason));
-    results.put("services", replayServices(reason));
+    results.put("customers", allCustomers(sinksOf("customer", database), reason));
+    Set<String> billingSinks = sinksOf("billing", database);
+    billingSinks.forEach(states::reset);
+    results.put("billingAccounts", allBillingAccounts(billingSinks, reason));
+    results.put("services", replayServices(sinksOf("service", database), reason));
     return results;
+  }
+
+  private Set<String> sinksOf(String entity, String database) {
+    Set<String> names = new TreeSet<>();
+    for (SinkWriter w : sinks.ofEntity(entity)) {
+      if (w.sink().database().name().equals(database)) {
+        names.add(w.sink().name());
+      }
+    }
+    return names;
   }
 
   // ----------------------------------------------------------------

@@ -1,6 +1,9 @@
 package at.telco.hub.consistency;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.sink.SinkDeclaration;
+import at.telco.hub.sink.SinkDeclaration.Table;
+import at.telco.hub.sink.SinkWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,32 +24,60 @@ import java.util.Set;
  */
 public final class TargetReads {
 
-  private static final String CUSTOMERDB_CUSTOMERS =
-      """
-      SELECT c.crm_account_id, to_jsonb(c) - 'source_versions' - 'updated_at',
-        (SELECT coalesce(jsonb_agg(to_jsonb(m) - 'updated_at' - 'customer_id'), '[]'::jsonb)
-           FROM customerdb.contact_medium m WHERE m.customer_id = c.customer_id)
-      FROM customerdb.customer c WHERE c.crm_account_id = ANY(?::varchar[])
-      """;
-  private static final String BILLING_CUSTOMERS =
-      "SELECT crm_account_id, to_jsonb(c) - 'updated_at' FROM billing.customer c"
-          + " WHERE crm_account_id = ANY(?::varchar[])";
-  private static final String CUSTOMERDB_BILLING_ACCOUNTS =
-      "SELECT ba_no, to_jsonb(b) - 'updated_at' FROM customerdb.billing_account b"
-          + " WHERE ba_no = ANY(?::varchar[])";
-
   private TargetReads() {}
 
-  /** customerdb's customers (with {@code contactMedia}) by CRM account. */
-  public static Map<String, ObjectNode> customerDbCustomers(
-      Connection c, Collection<String> crmAccounts) throws SQLException {
+  /**
+   * The rows of a sink's main table whose column {@code by} holds one of {@code values}, by that
+   * value: each as its columns (without its versions and touch columns), its child tables' rows
+   * under their {@code rows:} names, and {@link DeclaredComparison#NEVER} where the table's {@code
+   * never} condition holds. One statement, by index.
+   */
+  public static Map<String, ObjectNode> rows(
+      Connection c, SinkWriter writer, String by, Collection<String> values) throws SQLException {
+    SinkDeclaration sink = writer.sink();
+    Table main = sink.main();
+    StringBuilder sql = new StringBuilder("SELECT t.").append(by).append("::text, to_jsonb(t)");
+    if (!sink.versions().inHub()) {
+      sql.append(" - '").append(sink.versions().column()).append('\'');
+    }
+    if (main.touch() != null) {
+      sql.append(" - '").append(main.touch()).append('\'');
+    }
+    sql.append(", ").append(main.never() == null ? "false" : "(" + main.never() + ")");
+    for (Table child : sink.children()) {
+      sql.append(", (SELECT coalesce(jsonb_agg(to_jsonb(m) - '")
+          .append(child.parent())
+          .append('\'');
+      if (child.touch() != null) {
+        sql.append(" - '").append(child.touch()).append('\'');
+      }
+      sql.append("), '[]'::jsonb) FROM ")
+          .append(child.name())
+          .append(" m WHERE m.")
+          .append(child.parent())
+          .append(" = t.")
+          .append(main.key().get(0))
+          .append(')');
+    }
+    sql.append(" FROM ")
+        .append(main.name())
+        .append(" t WHERE t.")
+        .append(by)
+        .append(" = ANY(?::")
+        .append(writer.type(c, main, by))
+        .append("[])");
     Map<String, ObjectNode> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(CUSTOMERDB_CUSTOMERS)) {
-      ps.setArray(1, c.createArrayOf("varchar", crmAccounts.toArray()));
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setArray(1, c.createArrayOf("text", values.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ObjectNode row = (ObjectNode) Json.parse(rs.getString(2));
-          row.set("contactMedia", Json.parse(rs.getString(3)));
+          if (rs.getBoolean(3)) {
+            row.put(DeclaredComparison.NEVER, true);
+          }
+          for (int i = 0; i < sink.children().size(); i++) {
+            row.set(sink.children().get(i).row(), Json.parse(rs.getString(4 + i)));
+          }
           out.put(rs.getString(1), row);
         }
       }
@@ -54,52 +85,33 @@ public final class TargetReads {
     return out;
   }
 
-  /** billing's customers by CRM account. */
-  public static Map<String, ObjectNode> billingCustomers(
-      Connection c, Collection<String> crmAccounts) throws SQLException {
-    return rows(c, BILLING_CUSTOMERS, crmAccounts);
-  }
-
-  /** customerdb's billing accounts by billing account number. */
-  static Map<String, ObjectNode> customerDbBillingAccounts(Connection c, Collection<String> baNos)
-      throws SQLException {
-    return rows(c, CUSTOMERDB_BILLING_ACCOUNTS, baNos);
-  }
-
-  private static Map<String, ObjectNode> rows(Connection c, String sql, Collection<String> keys)
-      throws SQLException {
-    Map<String, ObjectNode> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setArray(1, c.createArrayOf("varchar", keys.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), (ObjectNode) Json.parse(rs.getString(2)));
-        }
-      }
-    }
-    return out;
-  }
-
   /**
-   * The next {@code limit} non-null values of {@code table.column} after {@code after}, in the
-   * table's order ({@code table} and {@code column} are the hub's own constants, never input).
+   * The next {@code limit} values of a sink's main-table column {@code column} after {@code after}
+   * (null: from the first), in the column's order, by index.
    */
-  static List<String> keysAfter(Connection c, String table, String column, String after, int limit)
-      throws SQLException {
+  public static List<String> keysAfter(
+      Connection c, SinkWriter writer, String column, String after, int limit) throws SQLException {
+    Table main = writer.sink().main();
+    String type = writer.type(c, main, column);
     String sql =
         "SELECT "
             + column
-            + " FROM "
-            + table
+            + "::text FROM "
+            + main.name()
             + " WHERE "
             + column
-            + " > ? ORDER BY "
+            + " IS NOT NULL"
+            + (after == null ? "" : " AND " + column + " > ?::" + type)
+            + " ORDER BY "
             + column
             + " LIMIT ?";
     List<String> keys = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, after == null ? "" : after);
-      ps.setInt(2, limit);
+      int i = 1;
+      if (after != null) {
+        ps.setString(i++, after);
+      }
+      ps.setInt(i, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           keys.add(rs.getString(1));

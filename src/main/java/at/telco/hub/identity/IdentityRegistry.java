@@ -60,6 +60,29 @@ public final class IdentityRegistry {
     }
   }
 
+  /** The CRM account of each of these customer ids the registry knows (never assigns one). */
+  public Map<UUID, String> accounts(Collection<UUID> customerIds) {
+    if (customerIds.isEmpty()) {
+      return Map.of();
+    }
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT customer_id, crm_account_id FROM hub.customer_identity"
+                    + " WHERE customer_id = ANY(?::uuid[])")) {
+      ps.setArray(1, c.createArrayOf("uuid", customerIds.toArray()));
+      Map<UUID, String> result = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          result.put(rs.getObject(1, UUID.class), rs.getString(2));
+        }
+      }
+      return result;
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
   /** Billing's customer number of each customer, where billing has the customer. */
   public Map<UUID, Long> billingCustNos(Collection<UUID> customerIds) {
     if (customerIds.isEmpty()) {

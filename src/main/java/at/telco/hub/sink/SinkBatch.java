@@ -107,6 +107,11 @@ public final class SinkBatch {
       this.onlyColumns = columns == null ? null : new LinkedHashSet<>(columns);
     }
 
+    /** Whether the existing row is one the hub never writes again (the table's {@code never}). */
+    public boolean never() {
+      return current != null && "t".equals(current.get("$never"));
+    }
+
     /** The {@code returning} columns of the written row (after the write). */
     public Map<String, String> returned() {
       return returned;

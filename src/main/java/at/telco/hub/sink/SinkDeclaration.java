@@ -33,8 +33,7 @@ import java.util.function.UnaryOperator;
  * @param versions where the applied version of each key is kept
  * @param tables the main table first, then its child tables
  * @param steps named steps (beans) the writer calls, in this order
- * @param reconcile the master reconciliation compares the sink with ({@code crm}, {@code billing}),
- *     or null
+ * @param reconcile how reconciliation compares the sink with its master, or null (not compared)
  * @param lock whether each key's writes take an advisory lock (shared with erasure)
  * @param batchSize changes per transaction (Kafka records per poll), or null for the setting's
  * @param contract what the hub needs of the sink's tables (schema drift), or null
@@ -52,7 +51,7 @@ public record SinkDeclaration(
     VersionPlace versions,
     List<Table> tables,
     List<String> steps,
-    String reconcile,
+    Reconcile reconcile,
     boolean lock,
     Integer batchSize,
     JsonNode contract) {
@@ -82,6 +81,19 @@ public record SinkDeclaration(
       return column == null;
     }
   }
+
+  /**
+   * The sink's place in reconciliation.
+   *
+   * @param from the master it is compared with: {@code crm} (CRM accounts, for customer sinks) or
+   *     {@code billing} (billing accounts, for billing sinks)
+   * @param pair how reports, metrics and the API name the pair ({@code <from>-><name>} unless
+   *     declared)
+   * @param by the main table's column that holds the master's key: the master's own key ({@code
+   *     crm_account_id}, {@code ba_no}) or the hub's {@code customer_id}; the main key by default
+   * @param compare a named comparison (a bean) where the generic one does not fit, or null
+   */
+  public record Reconcile(String from, String pair, String by, String compare) {}
 
   /**
    * One table the sink writes.
@@ -204,10 +216,7 @@ public record SinkDeclaration(
       tables.add(table(r, tablesNode.get(i), "tables[" + i + "]", i == 0));
     }
     VersionPlace versions = versions(r, doc.path("versions"), tables.get(0));
-    String reconcile = r.text(doc, "reconcile", false);
-    if (reconcile != null && !Set.of("crm", "billing").contains(reconcile)) {
-      throw r.wrong("reconcile", "is crm or billing (the master compared with), not " + reconcile);
-    }
+    Reconcile reconcile = reconcile(r, doc.path("reconcile"), name, entity, tables.get(0));
     JsonNode contract = doc.path("contract");
     if (!contract.isMissingNode() && !contract.isObject()) {
       throw r.wrong("contract", "is a mapping of table -> columns");
@@ -229,6 +238,42 @@ public record SinkDeclaration(
         doc.path("lock").asBoolean(true),
         doc.hasNonNull("batchSize") ? Integer.valueOf(r.text(doc, "batchSize", true)) : null,
         contract.isObject() ? contract : null);
+  }
+
+  private static Reconcile reconcile(
+      Reader r, JsonNode node, String name, String entity, Table main) {
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
+    String from;
+    String pair = null;
+    String by = null;
+    String compare = null;
+    if (node.isTextual()) {
+      from = r.resolve(node.asText());
+    } else if (node.isObject()) {
+      r.only(node, "reconcile.", "from", "pair", "by", "compare");
+      from = r.text(node, "from", true);
+      pair = r.text(node, "pair", false);
+      by = r.text(node, "by", false);
+      compare = r.text(node, "compare", false);
+    } else {
+      throw r.wrong("reconcile", "is crm, billing, or a mapping {from, pair, by, compare}");
+    }
+    String master = "customer".equals(entity) ? "crm" : "billing".equals(entity) ? "billing" : null;
+    if (!from.equals(master)) {
+      throw r.wrong(
+          "reconcile",
+          master == null
+              ? "is not for a sink of " + entity + " (no master the hub can read holds them)"
+              : "of a sink of " + entity + " is from " + master + ", not " + from);
+    }
+    if (by == null) {
+      by = main.key().get(0);
+    } else if (!main.key().contains(by) && !main.columns().contains(by)) {
+      throw r.wrong("reconcile.by", "is a key or mapped column of " + main.name() + ": " + by);
+    }
+    return new Reconcile(from, pair == null ? from + "->" + name : pair, by, compare);
   }
 
   private static Database database(Reader r, JsonNode node) {
@@ -263,6 +308,9 @@ public record SinkDeclaration(
     }
     r.only(node, "versions.", "column", "snapshotKey", "record");
     String column = r.text(node, "column", false);
+    if (column != null) {
+      r.column("versions", column);
+    }
     if (column != null && main.columns().contains(column)) {
       throw r.wrong("versions.column", "is written by the hub, not one of the mapped columns");
     }
@@ -329,18 +377,38 @@ public record SinkDeclaration(
         throw r.wrong(path + ".delete", "is row, or a mapping of column: value");
       }
     }
-    return new Table(
-        name,
-        row,
-        key,
-        parent,
-        columns,
-        r.list(node, "keep"),
-        r.list(node, "reads"),
-        r.list(node, "returning"),
-        r.text(node, "touch", false),
-        r.text(node, "never", false),
-        delete);
+    Table table =
+        new Table(
+            name,
+            row,
+            key,
+            parent,
+            columns,
+            r.list(node, "keep"),
+            r.list(node, "reads"),
+            r.list(node, "returning"),
+            r.text(node, "touch", false),
+            r.text(node, "never", false),
+            delete);
+    // column names become SQL identifiers: only plain lower-case names
+    List<String> names = new ArrayList<>(table.key());
+    names.addAll(table.columns());
+    names.addAll(table.keep());
+    names.addAll(table.reads());
+    names.addAll(table.returning());
+    if (parent != null) {
+      names.add(parent);
+    }
+    if (table.touch() != null) {
+      names.add(table.touch());
+    }
+    if (delete != null) {
+      names.addAll(delete.keySet());
+    }
+    for (String column : names) {
+      r.column(path, column);
+    }
+    return table;
   }
 
   /** Reads values, and says which file and field are wrong. */
@@ -351,6 +419,13 @@ public record SinkDeclaration(
     Reader(String location, UnaryOperator<String> placeholders) {
       this.location = location;
       this.placeholders = placeholders;
+    }
+
+    /** A column name, which becomes an SQL identifier. */
+    void column(String path, String name) {
+      if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw wrong(path, "names a column in lower-case letters, digits and '_', not " + name);
+      }
     }
 
     IllegalArgumentException wrong(String field, String what) {

@@ -791,7 +791,7 @@ public final class SinkWriter {
   }
 
   /** A column's type as the database has it (its udt name, for the casts from text). */
-  private String type(Connection c, Table table, String column) throws SQLException {
+  public String type(Connection c, Table table, String column) throws SQLException {
     Map<String, String> columns = types.get(table.name());
     if (columns == null) {
       columns = new HashMap<>();

@@ -26,6 +26,13 @@ public final class Sinks implements RouteTemplateParameterSource {
   private final Map<String, SinkWriter> writers = new LinkedHashMap<>();
   private final Map<String, Integer> batchSizes = new LinkedHashMap<>();
 
+  /** The sinks of these writers (tools and benchmarks; the hub's are made from sinks/). */
+  public static Sinks of(Collection<SinkWriter> writers) {
+    Sinks sinks = new Sinks();
+    writers.forEach(w -> sinks.add(w, 1));
+    return sinks;
+  }
+
   void add(SinkWriter writer, int batchSize) {
     String name = writer.sink().name();
     if (writers.containsKey(name)) {
@@ -68,7 +75,7 @@ public final class Sinks implements RouteTemplateParameterSource {
   public List<SinkWriter> reconciledWith(String master) {
     List<SinkWriter> out = new ArrayList<>();
     for (SinkWriter w : writers.values()) {
-      if (master.equals(w.sink().reconcile())) {
+      if (w.sink().reconcile() != null && master.equals(w.sink().reconcile().from())) {
         out.add(w);
       }
     }

@@ -83,6 +83,11 @@ class ConsoleIT {
 
   /** Signs out whoever is signed in (another test's session) and signs in as {@code user}. */
   void signIn(WebDriverWait wait, String user) {
+    // the console first asks whether a session exists: wait for its answer, the form or the user
+    wait.until(
+        d ->
+            d.findElement(By.id("login-user")).isDisplayed()
+                || d.findElement(By.id("sign-out")).isDisplayed());
     WebElement signOut = browser.findElement(By.id("sign-out"));
     if (signOut.isDisplayed()) {
       signOut.click();

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
-import at.telco.hub.consistency.BillingAccountComparison;
+import at.telco.hub.consistency.BillingComparison;
+import at.telco.hub.consistency.BillingMaster;
+import at.telco.hub.consistency.Comparison;
 import at.telco.hub.consistency.ConsistencyMetrics;
-import at.telco.hub.consistency.CustomerComparison;
+import at.telco.hub.consistency.CrmMaster;
+import at.telco.hub.consistency.CustomerDbComparison;
 import at.telco.hub.consistency.Difference;
+import at.telco.hub.consistency.Master;
 import at.telco.hub.consistency.Pair;
 import at.telco.hub.consistency.Reconciler;
 import at.telco.hub.consistency.ReconciliationStore;
@@ -19,6 +23,9 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Languages;
 import at.telco.hub.mapping.MappingFunctions;
 import at.telco.hub.mapping.Mappings;
+import at.telco.hub.sink.SinkDeclaration;
+import at.telco.hub.sink.SinkWriter;
+import at.telco.hub.sink.Sinks;
 import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.crm.CrmSnapshots;
 import at.telco.hub.source.crm.CustomerEvents;
@@ -39,10 +46,11 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -316,7 +324,15 @@ class ReconciliationBench {
   }
 
   /** The plain scan: the same rows, by the same keyset pages and key lookups, only hashed. */
-  static long baseline(DataSource crm, DataSource customerdb, DataSource billing) throws Exception {
+  /** A writer of a declared sink, used here only to read its rows. */
+  static SinkWriter reader(SinkDeclaration sink, DataSource db, Mappings mappings) {
+    return new SinkWriter(sink, db, null, mappings, null, Clock.systemUTC(), null, List.of());
+  }
+
+  static long baseline(DataSource crm, SinkWriter customerDbSink, SinkWriter billingSink)
+      throws Exception {
+    DataSource customerdb = customerDbSink.dataSource();
+    DataSource billing = billingSink.dataSource();
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     String after = "";
     long rows = 0;
@@ -337,10 +353,10 @@ class ReconciliationBench {
       Map<String, ObjectNode> a;
       Map<String, ObjectNode> b;
       try (Connection c = customerdb.getConnection()) {
-        a = TargetReads.customerDbCustomers(c, keys);
+        a = TargetReads.rows(c, customerDbSink, "crm_account_id", keys);
       }
       try (Connection c = billing.getConnection()) {
-        b = TargetReads.billingCustomers(c, keys);
+        b = TargetReads.rows(c, billingSink, "crm_account_id", keys);
       }
       for (ObjectNode r : a.values()) {
         sha.update(Json.write(r).getBytes(StandardCharsets.UTF_8));
@@ -407,36 +423,36 @@ class ReconciliationBench {
         HikariDataSource hub = pool(s, "hub_app", "hub")) {
       Clock clock = Clock.systemUTC();
       CanonicalSchemas schemas = new CanonicalSchemas();
-      CustomerComparison customers =
-          new CustomerComparison(
-              mappings,
-              new CustomerEvents(clock),
-              schemas,
-              Baseline.declaration("customerdb", new java.util.Properties()),
-              Baseline.declaration("billing", new java.util.Properties()));
-      BillingAccountComparison accounts =
-          new BillingAccountComparison(mappings, new BillingEvents(clock), schemas);
       IdentityRegistry registry = new IdentityRegistry(hub);
+      CrmMaster crmMaster =
+          new CrmMaster(crm, registry, mappings, new CustomerEvents(clock), schemas);
+      BillingMaster billingMaster =
+          new BillingMaster(billing, registry, mappings, new BillingEvents(clock), schemas);
+      SinkWriter customerDbSink =
+          reader(Baseline.declaration("customerdb", new Properties()), customerdb, mappings);
+      SinkWriter billingSink =
+          reader(Baseline.declaration("billing", new Properties()), billing, mappings);
+      Sinks sinks = Sinks.of(List.of(customerDbSink, billingSink));
+      List<Master> masters = List.of(crmMaster, billingMaster);
+      Map<Pair, Comparison> comparisons = new LinkedHashMap<>();
+      comparisons.put(
+          Pair.of(customerDbSink.sink(), masters), new CustomerDbComparison(mappings, "billing"));
+      comparisons.put(Pair.of(billingSink.sink(), masters), new BillingComparison(mappings));
       Reconciler reconciler =
           new Reconciler(
-              crm,
-              billing,
-              customerdb,
               hub,
               registry,
-              customers,
-              accounts,
+              comparisons,
+              sinks,
               new ReconciliationStore(hub),
-              new Resync(
-                  crm, billing, registry, null, customers, accounts, null, Map.of(), null, CHUNK,
-                  null),
-              new ConsistencyMetrics(new SimpleMeterRegistry()),
+              new Resync(crm, crmMaster, billingMaster, null, null, Map.of(), null, CHUNK, sinks),
+              new ConsistencyMetrics(new SimpleMeterRegistry(), comparisons.keySet(), List.of()),
               clock,
               new Reconciler.Options(CHUNK, Duration.ZERO, 100_000, false, 200, "bench"));
 
       resetPeaks();
       long t = System.nanoTime();
-      long scanned = baseline(crm, customerdb, billing);
+      long scanned = baseline(crm, customerDbSink, billingSink);
       double baseline1 = (System.nanoTime() - t) / 1e9;
       long baselineHeap = peakHeapMb();
 
@@ -447,19 +463,19 @@ class ReconciliationBench {
           reconciler.run(
               "bench",
               "ReconciliationBench",
-              EnumSet.of(Pair.CRM_CUSTOMERDB, Pair.CRM_BILLING),
+              Set.of(reconciler.pair("crm->customerdb"), reconciler.pair("crm->billing")),
               false);
       double reconcile = (System.nanoTime() - t) / 1e9;
       long reconcileHeap = peakHeapMb();
 
       resetPeaks();
       t = System.nanoTime();
-      baseline(crm, customerdb, billing);
+      baseline(crm, customerDbSink, billingSink);
       double baseline2 = (System.nanoTime() - t) / 1e9;
       double baseline = Math.min(baseline1, baseline2);
 
-      long different = outcome.count(Pair.CRM_BILLING, Difference.Kind.DIFFERENT);
-      long missing = outcome.count(Pair.CRM_CUSTOMERDB, Difference.Kind.MISSING);
+      long different = outcome.count(reconciler.pair("crm->billing"), Difference.Kind.DIFFERENT);
+      long missing = outcome.count(reconciler.pair("crm->customerdb"), Difference.Kind.MISSING);
       long max = Runtime.getRuntime().maxMemory() / (1024 * 1024);
       System.out.printf(
           "reconciliation of %,d customers (crm->customerdb, crm->billing) in chunks of %,d: %.1f s"
@@ -475,7 +491,7 @@ class ReconciliationBench {
           N, reconcile, N / reconcile, reconcileHeap, idle, baseline, reconcile / baseline);
 
       assertThat(scanned).isEqualTo(N);
-      assertThat(outcome.compared().get(Pair.CRM_CUSTOMERDB)).isEqualTo((long) N);
+      assertThat(outcome.compared().get(reconciler.pair("crm->customerdb"))).isEqualTo((long) N);
       assertThat(different).isEqualTo(loaded.edited());
       assertThat(missing).isEqualTo(loaded.deleted());
       assertThat(outcome.differences())

@@ -146,7 +146,7 @@ class ResyncIT {
     servers.execute("customerdb", "TRUNCATE customerdb.customer CASCADE");
     assertThat(customerDbState()).isEmpty();
 
-    Map<String, Resync.Result> results = resync.rebuildCustomerDb("rebuild:ResyncIT");
+    Map<String, Resync.Result> results = resync.rebuild("customerdb", "rebuild:ResyncIT");
 
     Map<String, Map<String, Object>> after = customerDbState();
     Set<String> unmappable = results.get("customers").unmappable();

@@ -9,7 +9,6 @@ import at.telco.hub.testing.HubInstance;
 import at.telco.hub.testing.SharedHub;
 import at.telco.hub.testing.TestServers;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -149,7 +148,7 @@ class SchemaDriftIT {
     // reconciliation sees the lost values; a resync of everything restores them
     Reconciler reconciler = hub.bean("reconciler", Reconciler.class);
     Reconciler.Outcome before =
-        reconciler.run("test", "SchemaDriftIT", EnumSet.of(Pair.CRM_CUSTOMERDB), false);
+        reconciler.run("test", "SchemaDriftIT", Set.of(reconciler.pair("crm->customerdb")), false);
     assertThat(before.differences())
         .anySatisfy(
             d -> {
@@ -161,7 +160,7 @@ class SchemaDriftIT {
     assertThat(result.count("customerdb", "applied")).isGreaterThan(0);
     assertThat(segment(a)).isEqualTo("CONSUMER");
     Reconciler.Outcome after =
-        reconciler.run("test", "SchemaDriftIT", EnumSet.of(Pair.CRM_CUSTOMERDB), false);
+        reconciler.run("test", "SchemaDriftIT", Set.of(reconciler.pair("crm->customerdb")), false);
     assertThat(after.differences()).noneMatch(d -> d.attributes().contains("segment"));
     // idempotent: the same state again writes the same rows
     Map<String, Object> row =

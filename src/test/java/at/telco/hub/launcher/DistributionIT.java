@@ -115,7 +115,16 @@ class DistributionIT {
             (String)
                 ((Map<String, Object>) ((Map<String, Object>) container.get(probe)).get("httpGet"))
                     .get("path");
-        assertThat(Http.get(base + path).status()).as(probe + " " + path).isEqualTo(200);
+        // a check may be down for a moment (a consumer rejoining its group): the probe waits too
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () -> {
+                  Http.Response answer = Http.get(base + path);
+                  assertThat(answer.status())
+                      .as(probe + " " + path + ": " + answer.body())
+                      .isEqualTo(200);
+                });
       }
       String metricsPath =
           (String)

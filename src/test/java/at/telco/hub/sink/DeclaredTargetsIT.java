@@ -12,6 +12,8 @@ import at.telco.hub.testing.SharedHub;
 import at.telco.hub.testing.TestServers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -107,6 +109,7 @@ class DeclaredTargetsIT {
           jdbcUrl: jdbc:postgresql://127.0.0.1:%d/selfcare
           username: hub_integration
         mapping: canonical-customer-to-selfcare
+        reconcile: crm
         tables:
           - name: selfcare.user_profile
             key: customer_id
@@ -145,24 +148,7 @@ class DeclaredTargetsIT {
         "customerdb",
         "UPDATE customerdb.customer SET salutation = 'Herr' WHERE crm_account_id = '" + a + "'");
     Api operator = Api.as(port, Api.OPERATOR);
-    Api.Answer started =
-        operator.post("/api/v1/reconciliations", "{\"pairs\": [\"crm->customerdb\"]}");
-    assertThat(started.status()).as(started.body()).isEqualTo(202);
-    String job = started.json().path("id").asText();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(
-            () ->
-                !"RUNNING"
-                    .equals(
-                        operator
-                            .get("/api/v1/consistency-jobs/" + job)
-                            .json()
-                            .path("state")
-                            .asText()));
-    JsonNode runs = operator.get("/api/v1/reconciliations").json();
-    JsonNode newest = runs.isArray() ? runs.get(0) : runs.path("items").get(0);
-    JsonNode report = operator.get("/api/v1/reconciliations/" + newest.path("id").asText()).json();
+    JsonNode report = reconcile(operator, "crm->customerdb", a);
     assertThat(report.toString()).contains(a).contains("salutation");
 
     // the selfcare target receives customers
@@ -224,6 +210,15 @@ class DeclaredTargetsIT {
                 .get("display_name"))
         .isEqualTo("Gesellschaft für Datenverarbeitung");
 
+    // selfcare has its place in reconciliation: a profile edited behind the hub's back is found
+    servers.execute(
+        "selfcare",
+        "UPDATE selfcare.user_profile SET display_name = 'Edited' WHERE customer_id = '"
+            + id
+            + "'");
+    JsonNode selfcareReport = reconcile(operator, "crm->selfcare", a);
+    assertThat(selfcareReport.toString()).contains(a).contains("display_name");
+
     // its lag, dead-letter depth and latency on /observe/metrics
     await()
         .atMost(Duration.ofSeconds(30))
@@ -236,7 +231,43 @@ class DeclaredTargetsIT {
                   .isTrue();
               assertThat(metrics.value("hub_target_changes_total", "target", "selfcare"))
                   .isPositive();
+              assertThat(
+                      metrics.value(
+                          "hub_reconciliation_compared", "reconciliation", "crm->selfcare"))
+                  .isPositive();
             });
+  }
+
+  /**
+   * Runs a reconciliation of one pair through the API; its report from {@code key} on (the shared
+   * servers hold other tests' records too, and a report comes in pages).
+   */
+  private static JsonNode reconcile(Api operator, String pair, String key) {
+    Api.Answer started =
+        operator.post("/api/v1/reconciliations", "{\"pairs\": [\"" + pair + "\"]}");
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    String job = started.json().path("id").asText();
+    JsonNode[] done = new JsonNode[1];
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> {
+              done[0] = operator.get("/api/v1/consistency-jobs/" + job).json();
+              return !"RUNNING".equals(done[0].path("state").asText());
+            });
+    String run = done[0].path("result").path("id").asText();
+    assertThat(run).as(done[0].toString()).isNotEmpty();
+    // the records after the key just before this one: this key's first
+    String before = key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) - 1);
+    return operator
+        .get(
+            "/api/v1/reconciliations/"
+                + run
+                + "?pair="
+                + URLEncoder.encode(pair, StandardCharsets.UTF_8)
+                + "&limit=10&after="
+                + before)
+        .json();
   }
 
   private static String column(DataSource customerdb, String account, String column) {

@@ -111,4 +111,50 @@ class SinkDeclarationTest {
                     """))
         .hasMessageContaining("tables[1].parent is required");
   }
+
+  private static final String MINIMAL =
+      """
+      name: x
+      entity: %s
+      topic: t
+      group: g
+      database: customerdb
+      mapping: m
+      tables: [{name: a.b, key: id, columns: [%s]}]
+      %s
+      """;
+
+  @Test
+  void aColumnNameThatIsNotAPlainIdentifierIsRefused() {
+    assertThatThrownBy(() -> parse(MINIMAL.formatted("customer", "\"c; DROP TABLE x\"", "")))
+        .hasMessageContaining("sinks/test.yaml: tables[0] names a column");
+    assertThatThrownBy(() -> parse(MINIMAL.formatted("customer", "Name", "")))
+        .hasMessageContaining("not Name");
+  }
+
+  @Test
+  void reconcileNamesTheMasterOfItsEntityAndAPairLabel() {
+    SinkDeclaration.Reconcile short_ =
+        parse(MINIMAL.formatted("customer", "c", "reconcile: crm")).reconcile();
+    assertThat(short_.from()).isEqualTo("crm");
+    assertThat(short_.pair()).isEqualTo("crm->x");
+    assertThat(short_.by()).isEqualTo("id");
+    assertThat(short_.compare()).isNull();
+
+    SinkDeclaration.Reconcile full =
+        parse(
+                MINIMAL.formatted(
+                    "billing", "ba_no", "reconcile: {from: billing, pair: billing->x, by: ba_no}"))
+            .reconcile();
+    assertThat(full.pair()).isEqualTo("billing->x");
+    assertThat(full.by()).isEqualTo("ba_no");
+
+    assertThatThrownBy(() -> parse(MINIMAL.formatted("billing", "c", "reconcile: crm")))
+        .hasMessageContaining("reconcile of a sink of billing is from billing, not crm");
+    assertThatThrownBy(() -> parse(MINIMAL.formatted("service", "c", "reconcile: crm")))
+        .hasMessageContaining("is not for a sink of service");
+    assertThatThrownBy(
+            () -> parse(MINIMAL.formatted("customer", "c", "reconcile: {from: crm, by: nope}")))
+        .hasMessageContaining("reconcile.by is a key or mapped column of a.b: nope");
+  }
 }

@@ -41,9 +41,17 @@ public final class BillingSteps {
     return new SinkStep() {
       @Override
       public void decide(SinkBatch batch, Connection c) throws SQLException {
+        // the writes to make, and the repairs of rows the writer left alone as never written again
+        List<Write> candidates = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
-        for (Write w : batch.toWrite()) {
-          if (customerId(w) != null) {
+        for (Write w : batch.all()) {
+          boolean repair =
+              w.never()
+                  && w.change().outcome() == ApplyOutcome.NOT_ELIGIBLE
+                  && w.event().isDelete()
+                  && w.event().isResync();
+          if ((w.action() != SinkBatch.Action.NONE || repair) && customerId(w) != null) {
+            candidates.add(w);
             ids.add(customerId(w));
           }
         }
@@ -51,7 +59,7 @@ public final class BillingSteps {
           return;
         }
         Set<UUID> erased = registry.erased(ids);
-        for (Write w : batch.toWrite()) {
+        for (Write w : candidates) {
           if (customerId(w) == null || !erased.contains(customerId(w))) {
             continue;
           }
