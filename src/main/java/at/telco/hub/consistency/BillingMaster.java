@@ -4,15 +4,13 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.identity.IdentityRegistry;
-import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.source.billing.BillingEvents;
 import at.telco.hub.source.billing.BillingSnapshots;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -75,22 +73,14 @@ public final class BillingMaster implements Master {
 
   @Override
   public List<Record> after(String after, int limit) {
-    try (Connection c = billing.getConnection()) {
-      c.setReadOnly(true);
-      return records(BillingSnapshots.after(c, after, limit));
-    } catch (SQLException e) {
-      throw SqlFailures.translate("billing", e);
-    }
+    return Transactions.read(
+        billing, "billing", c -> records(BillingSnapshots.after(c, after, limit)));
   }
 
   @Override
   public List<Record> byKeys(Collection<String> keys) {
-    try (Connection c = billing.getConnection()) {
-      c.setReadOnly(true);
-      return records(BillingSnapshots.byIds(c, keys, List.of()));
-    } catch (SQLException e) {
-      throw SqlFailures.translate("billing", e);
-    }
+    return Transactions.read(
+        billing, "billing", c -> records(BillingSnapshots.byIds(c, keys, List.of())));
   }
 
   private static List<Record> records(Map<String, ObjectNode> states) {
@@ -102,12 +92,8 @@ public final class BillingMaster implements Master {
 
   @Override
   public Set<String> existing(Collection<String> keys) {
-    try (Connection c = billing.getConnection()) {
-      c.setReadOnly(true);
-      return TargetReads.existing(c, "billing.billing_account", "ba_no", keys);
-    } catch (SQLException e) {
-      throw SqlFailures.translate("billing", e);
-    }
+    return Transactions.read(
+        billing, "billing", c -> TargetReads.existing(c, "billing.billing_account", "ba_no", keys));
   }
 
   @Override

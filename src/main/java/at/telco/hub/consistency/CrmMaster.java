@@ -4,15 +4,13 @@ import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.identity.IdentityRegistry;
-import at.telco.hub.jdbc.SqlFailures;
+import at.telco.hub.jdbc.Transactions;
 import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.source.crm.CrmSnapshots;
 import at.telco.hub.source.crm.CustomerEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -70,22 +68,12 @@ public final class CrmMaster implements Master {
 
   @Override
   public List<Record> after(String after, int limit) {
-    try (Connection c = crm.getConnection()) {
-      c.setReadOnly(true);
-      return records(CrmSnapshots.after(c, after, limit));
-    } catch (SQLException e) {
-      throw SqlFailures.translate("crm", e);
-    }
+    return Transactions.read(crm, "crm", c -> records(CrmSnapshots.after(c, after, limit)));
   }
 
   @Override
   public List<Record> byKeys(Collection<String> keys) {
-    try (Connection c = crm.getConnection()) {
-      c.setReadOnly(true);
-      return records(CrmSnapshots.byIds(c, keys));
-    } catch (SQLException e) {
-      throw SqlFailures.translate("crm", e);
-    }
+    return Transactions.read(crm, "crm", c -> records(CrmSnapshots.byIds(c, keys)));
   }
 
   private static List<Record> records(List<ObjectNode> docs) {
@@ -98,12 +86,8 @@ public final class CrmMaster implements Master {
 
   @Override
   public Set<String> existing(Collection<String> keys) {
-    try (Connection c = crm.getConnection()) {
-      c.setReadOnly(true);
-      return TargetReads.existing(c, "crm.account", "account_id", keys);
-    } catch (SQLException e) {
-      throw SqlFailures.translate("crm", e);
-    }
+    return Transactions.read(
+        crm, "crm", c -> TargetReads.existing(c, "crm.account", "account_id", keys));
   }
 
   @Override

@@ -182,7 +182,7 @@ class DuplicatesChaos {
     BillingFixture f = new BillingFixture();
     SharedHub.get();
     Probes.installServiceProbe(f.servers);
-    String ba = f.account("ACC-X10-0001", "Jakob", "Fuchs");
+    String ba = f.account("ACC-X13-0001", "Jakob", "Fuchs");
     Instant since = Instant.now().minusSeconds(1);
     KafkaTopic inventory = new KafkaTopic(f.servers, "network.inventory.events");
     String msisdn = "+436641910001";
@@ -191,34 +191,34 @@ class DuplicatesChaos {
     String third = UUID.randomUUID().toString();
     String s1 =
         TestNetwork.inventoryEvent(
-            first, "SERVICE_ACTIVATED", 1, "SRV-X10-000001", msisdn, ba, "ACTIVE", "");
+            first, "SERVICE_ACTIVATED", 1, "SRV-X13-000001", msisdn, ba, "ACTIVE", "");
     String s2 =
         TestNetwork.inventoryEvent(
-            second, "SERVICE_BARRED", 2, "SRV-X10-000001", msisdn, ba, "BARRED", "");
+            second, "SERVICE_BARRED", 2, "SRV-X13-000001", msisdn, ba, "BARRED", "");
     String s3 =
         TestNetwork.inventoryEvent(
-            third, "SERVICE_UNBARRED", 3, "SRV-X10-000001", msisdn, ba, "ACTIVE", "");
+            third, "SERVICE_UNBARRED", 3, "SRV-X13-000001", msisdn, ba, "ACTIVE", "");
     // sequence 1, then 3, then 2 late, then 1 and 3 again
     inventory.publish(msisdn, s1);
     inventory.publish(msisdn, s3);
     inventory.publish(msisdn, s2);
     inventory.publish(msisdn, s1);
     inventory.publish(msisdn, s3);
-    await().atMost(Duration.ofSeconds(30)).until(() -> f.service("SRV-X10-000001") != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.service("SRV-X13-000001") != null);
     // a marker behind them: once it is in, all five were consumed
     String marker = UUID.randomUUID().toString();
     inventory.publish(
         "+436641910002",
         TestNetwork.inventoryEvent(
-            marker, "SERVICE_ACTIVATED", 1, "SRV-X10-000002", "+436641910002", ba, "ACTIVE", ""));
-    await().atMost(Duration.ofSeconds(30)).until(() -> f.service("SRV-X10-000002") != null);
+            marker, "SERVICE_ACTIVATED", 1, "SRV-X13-000002", "+436641910002", ba, "ACTIVE", ""));
+    await().atMost(Duration.ofSeconds(30)).until(() -> f.service("SRV-X13-000002") != null);
     List<String> lost = new ArrayList<>();
-    if (!"ACTIVE".equals(f.serviceStatus("SRV-X10-000001"))) {
-      lost.add("SRV-X10-000001 sequence 3 (status " + f.serviceStatus("SRV-X10-000001") + ")");
+    if (!"ACTIVE".equals(f.serviceStatus("SRV-X13-000001"))) {
+      lost.add("SRV-X13-000001 sequence 3 (status " + f.serviceStatus("SRV-X13-000001") + ")");
     }
-    assertThat(f.serviceStatus("SRV-X10-000001")).isEqualTo("ACTIVE");
+    assertThat(f.serviceStatus("SRV-X13-000001")).isEqualTo("ACTIVE");
     // writes the service rows got; the expected ones: sequence 1 and the newest, and the marker
-    long writes = Probes.serviceWrites(f.servers, "SRV-X10-%");
+    long writes = Probes.serviceWrites(f.servers, "SRV-X13-%");
     ChaosTally.counted(
             "inventory-twice-and-out-of-sequence",
             6,
