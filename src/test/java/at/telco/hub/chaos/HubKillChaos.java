@@ -37,12 +37,24 @@ class HubKillChaos {
     Thread writer = DatabaseOutageChaos.writer(load, done, Duration.ofMillis(1500));
     StringBuilder moments = new StringBuilder();
     int killedWhileUp = 0;
+    long readyMs;
     try {
+      // how long a hub takes here until it is ready (machines differ, and so does their load)
+      try (ChildHub first = ChildHub.start("kill-0", p)) {
+        long started = System.nanoTime();
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> Http.ready(port));
+        readyMs = (System.nanoTime() - started) / 1_000_000;
+        first.kill();
+      }
+      System.out.printf("chaos: a hub is ready %d ms after its start here%n", readyMs);
       for (int i = 1; i <= kills; i++) {
         try (ChildHub doomed = ChildHub.start("kill-" + i, p)) {
-          // a random moment of the hub's life: 3 to 15 s after its start (it is up after about 8 s
-          // here), so some kills hit the start, most hit work in flight
-          long lifeMs = 3000 + random.nextInt(12_000);
+          // a random moment of the hub's life: from 3 s after its start to 8 s after it was
+          // ready, so some kills hit the start, the others work in flight
+          long lifeMs = 3000 + random.nextInt((int) Math.max(readyMs, 3000) + 5000);
           Thread.sleep(lifeMs);
           boolean up = Http.ready(port);
           long before = load.processedChanges();

@@ -272,6 +272,21 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void severalReplicasShareTheScheduleThroughTheClusteredJobStore() throws IOException {
+    Object replicas = at(kind("deployment.yaml", "Deployment"), "spec", "replicas");
+    int n = replicas == null ? 1 : ((Number) replicas).intValue();
+    if (n > 1) {
+      // without it each replica fires every schedule: two reconciliations at once, twice the work
+      assertThat(hubProperties().getProperty("hub.schedule.clustered"))
+          .as("%d replicas need hub.schedule.clustered=true", n)
+          .isEqualTo("true");
+    }
+    assertThat(hubProperties().getProperty("hub.instance.id"))
+        .as("each replica names itself (host name and port) unless told otherwise")
+        .isNull();
+  }
+
+  @Test
   void nonRootReadOnlyBoundedAndAtMostOneInstanceAwayAtATime() {
     Map<String, Object> c = container();
     assertThat(at(c, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
