@@ -15,6 +15,7 @@ import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckRepository;
 import org.apache.camel.spi.PackageScanResourceResolver;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Resource;
@@ -27,13 +28,14 @@ import org.apache.camel.util.StringHelper;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, where a
- * Blueprint {@code camelContext} refers to it): wires the hub's areas (the classes of {@code
- * camel.main.configuration-classes}, in their order, as Camel Main would), applies the {@code
- * camel.component.*} settings (Camel Main does that otherwise) and loads the route files from
- * {@code hub.routes.location}, the error handling of {@code _config/} first. The settings come from
- * the context's properties: under Karaf the Config Admin PID {@code at.telco.hub} over the bundle's
- * application.properties.
+ * The hub for a CamelContext that Camel Main does not run (the OSGi bundle under Karaf, whose
+ * activator {@code at.telco.hub.karaf.HubActivator} creates the context): applies what Camel Main
+ * takes from {@code camel.main.*}, {@code camel.route-controller.*}, {@code camel.health.*}, {@code
+ * camel.rest.*} and {@code camel.component.*}, wires the hub's areas (the classes of {@code
+ * camel.main.configuration-classes}, in their order, as Camel Main would), starts the HTTP servers
+ * and loads the route files from {@code hub.routes.location}, the error handling of {@code
+ * _config/} first. The settings come from the context's properties: under Karaf the Config Admin
+ * PID {@code at.telco.hub} over the bundle's application.properties.
  */
 public final class HubRoutes extends RouteBuilder {
 
@@ -53,13 +55,16 @@ public final class HubRoutes extends RouteBuilder {
         properties.addInitialProperty(key, HubSettings.defaults().getProperty(key));
       }
     }
+    applyContextSettings(context);
     // the areas Camel Main would wire, in the same order (camel.main.configuration-classes)
     for (String name : areas(context)) {
       Class<?> type = context.getClassResolver().resolveMandatoryClass(name);
       ((CamelConfiguration) context.getInjector().newInstance(type, false)).configure(context);
     }
     bindComponentSettings(context);
+    bindRestSettings(context);
     installHttpServers(context);
+    installHealthChecks(context);
     String location = context.resolvePropertyPlaceholders("{{hub.routes.location}}");
     PackageScanResourceResolver resolver = PluginHelper.getPackageScanResourceResolver(context);
     List<Resource> resources =
@@ -88,6 +93,101 @@ public final class HubRoutes extends RouteBuilder {
       }
     }
     return names;
+  }
+
+  /**
+   * What Camel Main takes from {@code camel.main.*} and {@code camel.route-controller.*} for the
+   * context itself: its name, MDC logging, stream caching, the graceful shutdown's timeout, and the
+   * supervising route controller (a route whose start fails is retried, the context starts).
+   */
+  static void applyContextSettings(CamelContext context) {
+    PropertiesComponent p = context.getPropertiesComponent();
+    if (!context.isStarted()) {
+      p.resolveProperty("camel.main.name")
+          .ifPresent(name -> context.getCamelContextExtension().setName(name));
+      p.resolveProperty("camel.main.use-mdc-logging")
+          .ifPresent(v -> context.setUseMDCLogging(Boolean.parseBoolean(v)));
+      p.resolveProperty("camel.main.stream-caching-enabled")
+          .ifPresent(v -> context.setStreamCaching(Boolean.parseBoolean(v)));
+      if (p.resolveProperty("camel.route-controller.enabled")
+          .map(Boolean::parseBoolean)
+          .orElse(false)) {
+        var supervising = context.getRouteController().supervising();
+        p.resolveProperty("camel.route-controller.back-off-delay")
+            .ifPresent(v -> supervising.setBackOffDelay(Long.parseLong(v)));
+        p.resolveProperty("camel.route-controller.back-off-max-attempts")
+            .ifPresent(v -> supervising.setBackOffMaxAttempts(Long.parseLong(v)));
+        p.resolveProperty("camel.route-controller.initial-delay")
+            .ifPresent(v -> supervising.setInitialDelay(Long.parseLong(v)));
+      }
+    }
+    p.resolveProperty("camel.main.shutdown-timeout")
+        .ifPresent(v -> context.getShutdownStrategy().setTimeout(Long.parseLong(v)));
+  }
+
+  /**
+   * {@code camel.rest.*} onto the context's REST configuration, as Camel Main does: the management
+   * API's component, context path ({@code /api/v1}) and OpenAPI document.
+   */
+  static void bindRestSettings(CamelContext context) {
+    Map<String, Object> options = new LinkedHashMap<>();
+    Properties all = context.getPropertiesComponent().loadProperties();
+    for (String key : all.stringPropertyNames()) {
+      if (key.startsWith("camel.rest.")) {
+        String option = key.substring("camel.rest.".length());
+        int bracket = option.indexOf('[');
+        String name =
+            bracket < 0
+                ? StringHelper.dashToCamelCase(option)
+                : StringHelper.dashToCamelCase(option.substring(0, bracket))
+                    + option.substring(bracket);
+        options.put(
+            name,
+            context.resolvePropertyPlaceholders(
+                context.getPropertiesComponent().resolveProperty(key).orElse("")));
+      }
+    }
+    if (!options.isEmpty()) {
+      PropertyBindingSupport.build()
+          .withCamelContext(context)
+          .withTarget(context.getRestConfiguration())
+          .withProperties(options)
+          .withIgnoreCase(true)
+          .withMandatory(true)
+          .bind();
+    }
+  }
+
+  /**
+   * The health checks Camel Main registers from {@code camel.health.*}: the context, the routes and
+   * the consumers (enabled unless switched off), the producers (off unless switched on).
+   */
+  static void installHealthChecks(CamelContext context) {
+    PropertiesComponent p = context.getPropertiesComponent();
+    HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+    if (registry == null
+        || !p.resolveProperty("camel.health.enabled").map(Boolean::parseBoolean).orElse(true)) {
+      return;
+    }
+    registry.setEnabled(true);
+    Object check = registry.resolveById("context");
+    if (check != null) {
+      registry.register(check);
+    }
+    for (String id : List.of("routes", "consumers", "producers")) {
+      boolean enabled =
+          p.resolveProperty("camel.health." + id + "-enabled")
+              .map(Boolean::parseBoolean)
+              .orElse(!id.equals("producers"));
+      HealthCheckRepository repository =
+          registry
+              .getRepository(id)
+              .orElseGet(() -> (HealthCheckRepository) registry.resolveById(id));
+      if (repository != null) {
+        repository.setEnabled(enabled);
+        registry.register(repository);
+      }
+    }
   }
 
   /** {@code camel.component.<name>.<option> = value} onto the component, as Camel Main does. */

