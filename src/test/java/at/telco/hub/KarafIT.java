@@ -434,19 +434,7 @@ class KarafIT {
     crm.contact(account + "-C1", account, true, "Petra", "Novák", "petra@example.at", null);
     crm.address(account + "-A1", account, "BILLING", "Hauptplatz", "4", "3910", "Zwettl");
     Api support = Api.as(businessPort, Api.SUPPORT);
-    JsonNode letter =
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  JsonNode items =
-                      support
-                          .get("/api/v1/dead-letters?target=billing&businessKey=" + account)
-                          .json()
-                          .path("items");
-                  return items.isEmpty() ? null : items.get(0);
-                },
-                l -> l != null);
+    JsonNode letter = support.awaitDeadLetter("billing", account);
     assertThat(letter.path("target").asText()).isEqualTo("billing");
     assertThat(letter.path("reason").asText())
         .contains("name is " + name.length() + " characters")

@@ -176,19 +176,7 @@ class DeclaredTargetsIT {
         longName);
     crm.contact(b + "-C1", b, true, "Petra", "Novák", "petra@example.at", null);
     Api support = Api.as(port, Api.SUPPORT);
-    JsonNode letter =
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  JsonNode items =
-                      support
-                          .get("/api/v1/dead-letters?target=selfcare&businessKey=" + b)
-                          .json()
-                          .path("items");
-                  return items.isEmpty() ? null : items.get(0);
-                },
-                l -> l != null);
+    JsonNode letter = support.awaitDeadLetter("selfcare", b);
     assertThat(letter.path("reason").asText()).containsIgnoringCase("too long");
     // ... and is replayed through the API with the name the portal can hold
     JsonNode full = support.get("/api/v1/dead-letters/" + letter.path("id").asText()).json();

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import org.awaitility.Awaitility;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /** A client of the management API of a test hub, signed in as one of the test users. */
@@ -109,6 +110,21 @@ public final class Api {
 
   public Answer delete(String path) {
     return send("DELETE", path, null);
+  }
+
+  /** The newest dead letter of this target and business key, once there is one (at most 60 s). */
+  public JsonNode awaitDeadLetter(String target, String businessKey) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              JsonNode items =
+                  get("/api/v1/dead-letters?target=" + target + "&businessKey=" + q(businessKey))
+                      .json()
+                      .path("items");
+              return items.isEmpty() ? null : items.get(0);
+            },
+            l -> l != null);
   }
 
   public static String q(String value) {
