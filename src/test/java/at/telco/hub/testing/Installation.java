@@ -40,14 +40,10 @@ public final class Installation implements AutoCloseable {
    * test servers, every topic and consumer group under {@code prefix}.
    */
   public static Installation unpack(TestServers servers, String prefix) throws Exception {
-    Path archive = Path.of(System.getProperty("hub.distribution"));
-    Path root = Files.createTempDirectory(servers.directory(), "dist-");
-    Process tar =
-        new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", root.toString())
-            .inheritIO()
-            .start();
-    assertThat(tar.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(tar.exitValue()).isZero();
+    Path root =
+        untar(
+            Path.of(System.getProperty("hub.distribution")),
+            Files.createTempDirectory(servers.directory(), "dist-"));
     Path home;
     try (Stream<Path> s = Files.list(root)) {
       home = s.findFirst().orElseThrow();
@@ -57,6 +53,20 @@ public final class Installation implements AutoCloseable {
     Installation installation = new Installation(root, home, p);
     installation.writeConfiguration();
     return installation;
+  }
+
+  /**
+   * Unpacks a {@code .tar.gz} into {@code into} (with {@code tar}, as operations would); {@code
+   * into}.
+   */
+  public static Path untar(Path archive, Path into) throws Exception {
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", into.toString())
+            .inheritIO()
+            .start();
+    assertThat(tar.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(tar.exitValue()).isZero();
+    return into;
   }
 
   public Path home() {
