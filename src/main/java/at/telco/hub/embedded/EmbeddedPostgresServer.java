@@ -43,6 +43,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             .setServerConfig("max_connections", "300")
             .setServerConfig("shared_buffers", "128MB")
             .setServerConfig("max_prepared_transactions", "0")
+            // statement counts per database and role (pg_stat_statements ships with the embedded
+            // binaries): what the benchmark reports per change, and what an operator asks first
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("pg_stat_statements.max", "10000")
             .setPGStartupWait(Duration.ofSeconds(60))
             .start();
     LOG.info("PostgreSQL listening on 127.0.0.1:{}, data in {}", port, dataDirectory);

@@ -540,6 +540,24 @@ class HubBench {
       System.out.printf(
           "%s %s: only %d of %d applied before the timeout%n", engine, name, applied, changes);
     }
+    double[] work = lastUsage.databaseWork(before);
+    System.out.printf(
+        "%s %s: per change %.1f statements, %.1f index scans, %.1f rows written; PostgreSQL %.2f"
+            + " CPU-s per 10,000 changes%n",
+        engine,
+        name,
+        work[0] / applied,
+        work[1] / applied,
+        work[2] / applied,
+        work[3] * 10_000 / applied);
+    if (name.startsWith("saturation: changes")) {
+      databaseWork
+          .computeIfAbsent(engine, k -> new ArrayList<>())
+          .add(
+              new double[] {
+                work[0] / applied, work[1] / applied, work[2] / applied, work[3] * 10_000 / applied
+              });
+    }
     if (!engine.startsWith("baseline")) {
       long lastOnKafka =
           onKafka(tag, start).values().stream().mapToLong(Long::longValue).max().orElse(start);
@@ -799,6 +817,26 @@ class HubBench {
 
   /** The CPU figures of the last drain, from its backlog's commit to its last change applied. */
   Usage lastUsage;
+
+  /**
+   * engine -> per measured saturation drain: statements, index scans and rows written per change,
+   * PostgreSQL CPU-s per 10,000 changes ({@link Usage#databaseWork}).
+   */
+  final Map<String, List<double[]>> databaseWork = new LinkedHashMap<>();
+
+  /** The median of one figure of {@link #databaseWork} over the given engines' drains. */
+  double medianDatabaseWork(List<String> engines, int figure) {
+    double[] x =
+        engines.stream()
+            .flatMap(e -> databaseWork.getOrDefault(e, List.of()).stream())
+            .mapToDouble(w -> w[figure])
+            .sorted()
+            .toArray();
+    if (x.length == 0) {
+      return Double.NaN;
+    }
+    return x.length % 2 == 1 ? x[x.length / 2] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+  }
 
   /** Per engine: the warm-up drains it needed (see SATURATION_WARMUP_ROUNDS). */
   final Map<String, Integer> warmupDrains = new LinkedHashMap<>();
@@ -1107,6 +1145,8 @@ class HubBench {
       HubDatabase.migrate(hub, SystemDatabases.HUB_ROLE, null);
     }
     installProbes(s);
+    // statement counts: the view of the preloaded pg_stat_statements (EmbeddedPostgresServer)
+    s.execute("hub", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     Properties props = s.hubProperties();
     // the product's own pace, not the tests' (which sample, check and purge many times as often)
     for (String key : TestServers.testPace().keySet()) {
@@ -1362,6 +1402,25 @@ class HubBench {
     doc.put("p99_ms_at_reference_rate", p99);
     doc.put("reference_rate", REFERENCE_RATE);
     doc.put("seconds", seconds);
+    // the database work per change: counts that do not drift with the machine's noise
+    String[] figures = {
+      "db_statements_per_change",
+      "index_scans_per_change",
+      "rows_written_per_change",
+      "pg_cpu_s_per_10k"
+    };
+    StringBuilder work = new StringBuilder();
+    Map<String, String> workSummary = new LinkedHashMap<>();
+    for (int i = 0; i < figures.length; i++) {
+      double hubFigure = medianDatabaseWork(List.of("hub"), i);
+      double baseFigure = medianDatabaseWork(List.of("baseline", "baseline-again"), i);
+      doc.put(figures[i], hubFigure);
+      doc.put("baseline_" + figures[i], baseFigure);
+      work.append(String.format(" %s=%.1f", figures[i], hubFigure));
+      workSummary.put(
+          figures[i] + ", median of the measured drains: hub / baseline",
+          String.format("%.2f / %.2f", hubFigure, baseFigure));
+    }
     Path out = Path.of("target", "bench", "hub-bench.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, Json.write(doc));
@@ -1384,10 +1443,11 @@ class HubBench {
               + 2 * SATURATION_ROUNDS,
           String.format("%.0f", baseSat));
     }
+    summary.putAll(workSummary);
     summary.put("bench seconds", String.format("%.0f", seconds));
     summary.put("json", out.toAbsolutePath());
     summary.forEach((k, v) -> System.out.println(k + ": " + v));
     System.out.printf(
-        "RESULT throughput_ratio=%.2f p99_ms=%.1f heap_mb=%d%n", ratio, p99, hubPeakMb);
+        "RESULT throughput_ratio=%.2f p99_ms=%.1f heap_mb=%d%s%n", ratio, p99, hubPeakMb, work);
   }
 }

@@ -25,7 +25,8 @@ record Usage(
     long[] engineThreads,
     long[] selfThreads,
     Map<String, long[]> tables,
-    Map<String, Double> exchanges) {
+    Map<String, Double> exchanges,
+    Map<String, Long> statements) {
 
   /**
    * The flow's routes: the source route's exchanges are its polls, a target route's its batches.
@@ -56,7 +57,59 @@ record Usage(
         enginePid < 0 ? new long[2] : compilerAndGcTicks(enginePid),
         compilerAndGcTicks(ProcessHandle.current().pid()),
         tables(s),
-        exchanges);
+        exchanges,
+        statements(s));
+  }
+
+  /** The role the bench itself uses (its load, its probes, these counters): not the engine's. */
+  static final String BENCH_ROLE = "postgres";
+
+  /**
+   * database:role -> statements executed ({@code pg_stat_statements}, which the embedded PostgreSQL
+   * preloads; the extension is created in the hub database). Empty where it is not there.
+   */
+  static Map<String, Long> statements(TestServers s) {
+    Map<String, Long> m = new HashMap<>();
+    try (Connection c = s.owner("hub").getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT d.datname || ':' || r.rolname, sum(p.calls) FROM pg_stat_statements p"
+                    + " JOIN pg_database d ON d.oid = p.dbid JOIN pg_roles r ON r.oid = p.userid"
+                    + " GROUP BY 1")) {
+      while (rs.next()) {
+        m.put(rs.getString(1), rs.getLong(2));
+      }
+    } catch (SQLException e) {
+      // no pg_stat_statements: no statement counts
+    }
+    return m;
+  }
+
+  /**
+   * The database work of the engine since {@code before}: statements executed by any role but the
+   * bench's own (NaN without pg_stat_statements), index scans and rows written in all tables (the
+   * bench's own load included, the same for every engine), and PostgreSQL's CPU seconds (what
+   * neither JVM used).
+   */
+  double[] databaseWork(Usage before) {
+    double statementCount = 0;
+    for (Map.Entry<String, Long> e : statements.entrySet()) {
+      if (!e.getKey().endsWith(":" + BENCH_ROLE)) {
+        statementCount += e.getValue() - before.statements.getOrDefault(e.getKey(), 0L);
+      }
+    }
+    long indexScans = 0;
+    long rowsWritten = 0;
+    for (Map.Entry<String, long[]> e : tables.entrySet()) {
+      long[] b = before.tables.getOrDefault(e.getKey(), new long[4]);
+      indexScans += e.getValue()[2] - b[2];
+      rowsWritten += e.getValue()[3] - b[3];
+    }
+    double rest = (machine - before.machine) - (engine - before.engine) - (self - before.self);
+    return new double[] {
+      statements.isEmpty() ? Double.NaN : statementCount, indexScans, rowsWritten, rest / 100.0
+    };
   }
 
   /** Busy and idle clock ticks of the whole machine. */
