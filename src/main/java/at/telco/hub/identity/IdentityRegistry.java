@@ -5,9 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -17,10 +20,36 @@ import javax.sql.DataSource;
  * The enterprise customer id of every CRM account (hub.customer_identity): assigned the first time
  * the hub sees the account, before any target is written, and never changed; each system's own key
  * is recorded against it. It lives in the hub's database, so a rebuilt customerdb keeps its ids.
+ *
+ * <p>The account -> customer id mapping never changes once made (no path deletes or re-assigns it),
+ * so the recently used ones are kept in memory ({@link #CACHED} at most): a change of a known
+ * account costs the hub database nothing to identify. What does change ({@code billing_cust_no},
+ * {@code erased_at}) is always read from the database.
  */
 public final class IdentityRegistry {
 
+  /** Account -> customer id mappings kept in memory, the least recently used dropped first. */
+  static final int CACHED = 100_000;
+
+  /** What a writer needs to know of a customer, read under its lock of the customer. */
+  public record Identity(boolean erased, Long billingCustNo) {}
+
+  /** The identities of a batch's customers, read once and shared by a sink's steps. */
+  public record Identities(Map<UUID, Identity> byCustomer) {
+
+    public Identity of(UUID customerId) {
+      return byCustomer.get(customerId);
+    }
+  }
+
   private final DataSource hub;
+  private final Map<String, UUID> known =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, UUID> eldest) {
+          return size() > CACHED;
+        }
+      };
 
   public IdentityRegistry(DataSource hub) {
     this.hub = hub;
@@ -31,7 +60,24 @@ public final class IdentityRegistry {
     if (crmAccountIds.isEmpty()) {
       return Map.of();
     }
-    String[] ids = crmAccountIds.stream().distinct().sorted().toArray(String[]::new);
+    Map<String, UUID> result = new HashMap<>();
+    synchronized (known) {
+      for (String account : crmAccountIds) {
+        UUID id = known.get(account);
+        if (id != null) {
+          result.put(account, id);
+        }
+      }
+    }
+    String[] ids =
+        crmAccountIds.stream()
+            .filter(a -> !result.containsKey(a))
+            .distinct()
+            .sorted()
+            .toArray(String[]::new);
+    if (ids.length == 0) {
+      return result;
+    }
     try (Connection c = hub.getConnection()) {
       c.setAutoCommit(true);
       try (PreparedStatement insert =
@@ -42,7 +88,7 @@ public final class IdentityRegistry {
         insert.setArray(1, c.createArrayOf("varchar", ids));
         insert.executeUpdate();
       }
-      Map<String, UUID> result = new HashMap<>();
+      Map<String, UUID> found = new HashMap<>();
       try (PreparedStatement select =
           c.prepareStatement(
               "SELECT crm_account_id, customer_id FROM hub.customer_identity"
@@ -50,10 +96,14 @@ public final class IdentityRegistry {
         select.setArray(1, c.createArrayOf("varchar", ids));
         try (ResultSet rs = select.executeQuery()) {
           while (rs.next()) {
-            result.put(rs.getString(1), rs.getObject(2, UUID.class));
+            found.put(rs.getString(1), rs.getObject(2, UUID.class));
           }
         }
       }
+      synchronized (known) {
+        known.putAll(found);
+      }
+      result.putAll(found);
       return result;
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
@@ -133,23 +183,52 @@ public final class IdentityRegistry {
     }
   }
 
-  /** Records billing's customer numbers (billing generates them on insert). */
-  public void recordBillingCustNos(Map<UUID, Long> custNos) {
-    if (custNos.isEmpty()) {
-      return;
+  /**
+   * Whether each of these customers is erased and billing's customer number, in one read: a writer
+   * asks while it holds its lock of the customers (see {@link #erased}).
+   */
+  public Identities identities(Collection<UUID> customerIds) {
+    if (customerIds.isEmpty()) {
+      return new Identities(Map.of());
     }
     try (Connection c = hub.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "UPDATE hub.customer_identity SET billing_cust_no = ?, updated_at = now()"
-                    + " WHERE customer_id = ? AND billing_cust_no IS DISTINCT FROM ?")) {
-      for (Map.Entry<UUID, Long> e : custNos.entrySet()) {
-        ps.setLong(1, e.getValue());
-        ps.setObject(2, e.getKey());
-        ps.setLong(3, e.getValue());
-        ps.addBatch();
+                "SELECT customer_id, erased_at IS NOT NULL, billing_cust_no"
+                    + " FROM hub.customer_identity WHERE customer_id = ANY(?::uuid[])")) {
+      ps.setArray(1, c.createArrayOf("uuid", customerIds.toArray()));
+      Map<UUID, Identity> result = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          boolean erased = rs.getBoolean(2);
+          long custNo = rs.getLong(3);
+          Long number = rs.wasNull() ? null : custNo;
+          result.put(rs.getObject(1, UUID.class), new Identity(erased, number));
+        }
       }
-      ps.executeBatch();
+      return new Identities(result);
+    } catch (SQLException e) {
+      throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  /** Records billing's customer numbers (billing generates them on insert), in one statement. */
+  public void recordBillingCustNos(Map<UUID, Long> custNos) {
+    if (custNos.isEmpty()) {
+      return;
+    }
+    List<UUID> ids = new ArrayList<>(custNos.keySet());
+    List<Long> numbers = new ArrayList<>();
+    ids.forEach(id -> numbers.add(custNos.get(id)));
+    try (Connection c = hub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.customer_identity i SET billing_cust_no = u.n, updated_at = now()"
+                    + " FROM unnest(?::uuid[], ?::bigint[]) AS u(id, n)"
+                    + " WHERE i.customer_id = u.id AND i.billing_cust_no IS DISTINCT FROM u.n")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(2, c.createArrayOf("bigint", numbers.toArray()));
+      ps.executeUpdate();
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }

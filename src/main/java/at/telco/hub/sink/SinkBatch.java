@@ -3,6 +3,7 @@ package at.telco.hub.sink;
 import at.telco.hub.canonical.CanonicalEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,6 +126,7 @@ public final class SinkBatch {
   private final SinkDeclaration sink;
   private final List<TargetChange> received;
   private final Map<String, Write> writes = new LinkedHashMap<>();
+  private final Map<Class<?>, Object> shared = new HashMap<>();
 
   SinkBatch(SinkDeclaration sink, List<TargetChange> received) {
     this.sink = sink;
@@ -176,5 +178,18 @@ public final class SinkBatch {
 
   public Write get(String key) {
     return writes.get(key);
+  }
+
+  /**
+   * Keeps what a step read for this batch for the steps after it (e.g. the customers' identities,
+   * read once under the writer's lock), one value per type.
+   */
+  public <T> void share(Class<T> type, T value) {
+    shared.put(type, value);
+  }
+
+  /** What an earlier step shared of this type, or null. */
+  public <T> T shared(Class<T> type) {
+    return type.cast(shared.get(type));
   }
 }

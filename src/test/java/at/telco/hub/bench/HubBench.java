@@ -1416,7 +1416,7 @@ class HubBench {
       double baseFigure = medianDatabaseWork(List.of("baseline", "baseline-again"), i);
       doc.put(figures[i], hubFigure);
       doc.put("baseline_" + figures[i], baseFigure);
-      work.append(String.format(" %s=%.1f", figures[i], hubFigure));
+      work.append(String.format(" %s=%.2f", figures[i], hubFigure));
       workSummary.put(
           figures[i] + ", median of the measured drains: hub / baseline",
           String.format("%.2f / %.2f", hubFigure, baseFigure));

@@ -3,6 +3,8 @@ package at.telco.hub.sink.billing;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.failure.TargetRejectedException;
 import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.identity.IdentityRegistry.Identities;
+import at.telco.hub.identity.IdentityRegistry.Identity;
 import at.telco.hub.sink.ApplyOutcome;
 import at.telco.hub.sink.SinkBatch;
 import at.telco.hub.sink.SinkBatch.Write;
@@ -58,9 +60,12 @@ public final class BillingSteps {
         if (ids.isEmpty()) {
           return;
         }
-        Set<UUID> erased = registry.erased(ids);
+        // read once under the lock: whether erased, and billing's number (for billingCustNo)
+        Identities identities = registry.identities(ids);
+        batch.share(Identities.class, identities);
         for (Write w : candidates) {
-          if (customerId(w) == null || !erased.contains(customerId(w))) {
+          Identity identity = customerId(w) == null ? null : identities.of(customerId(w));
+          if (identity == null || !identity.erased()) {
             continue;
           }
           if (w.event().isDelete() && w.event().isResync() && BillingErasure.reapply(c, w.key())) {
@@ -139,13 +144,17 @@ public final class BillingSteps {
 
   /**
    * {@code billingCustNo}: billing's generated customer number of each written customer is recorded
-   * in the identity registry and written back to customerdb.
+   * in the identity registry (where the registry, read by {@code billingErasure} under the lock,
+   * does not have it yet) and written back to customerdb - always: the registry recorded first and
+   * then a crash would otherwise leave customerdb without it.
    */
   public static SinkStep custNo(IdentityRegistry registry, BillingCustNos customerdb) {
     return new SinkStep() {
       @Override
       public void afterCommit(SinkBatch batch) {
+        Identities identities = batch.shared(Identities.class);
         Map<UUID, Long> custNos = new HashMap<>();
+        Map<UUID, Long> unrecorded = new HashMap<>();
         for (Write w : batch.applied()) {
           String custNo = w.returned().get("cust_no");
           if (custNo == null && w.current() != null) {
@@ -153,10 +162,15 @@ public final class BillingSteps {
           }
           UUID id = customerId(w);
           if (custNo != null && id != null) {
-            custNos.put(id, Long.parseLong(custNo));
+            Long number = Long.parseLong(custNo);
+            custNos.put(id, number);
+            Identity identity = identities == null ? null : identities.of(id);
+            if (identity == null || !number.equals(identity.billingCustNo())) {
+              unrecorded.put(id, number);
+            }
           }
         }
-        registry.recordBillingCustNos(custNos);
+        registry.recordBillingCustNos(unrecorded);
         customerdb.write(custNos);
       }
     };

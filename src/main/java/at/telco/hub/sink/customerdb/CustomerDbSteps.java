@@ -1,6 +1,8 @@
 package at.telco.hub.sink.customerdb;
 
 import at.telco.hub.identity.IdentityRegistry;
+import at.telco.hub.identity.IdentityRegistry.Identities;
+import at.telco.hub.identity.IdentityRegistry.Identity;
 import at.telco.hub.sink.ApplyOutcome;
 import at.telco.hub.sink.SinkBatch;
 import at.telco.hub.sink.SinkBatch.Action;
@@ -44,9 +46,13 @@ public final class CustomerDbSteps {
         if (writes.isEmpty()) {
           return;
         }
-        Set<UUID> erased = registry.erased(ids(writes));
+        // read once under the lock for every judged key: whether erased, and billing's number
+        // (for customerdbBillingCustNo)
+        Identities identities = registry.identities(ids(batch.all()));
+        batch.share(Identities.class, identities);
         for (Write w : writes) {
-          if (!erased.contains(id(w))) {
+          Identity identity = identities.of(id(w));
+          if (identity == null || !identity.erased()) {
             continue;
           }
           if (w.current() != null && w.event().isDelete() && w.event().isResync()) {
@@ -73,10 +79,14 @@ public final class CustomerDbSteps {
         if (all.isEmpty()) {
           return;
         }
-        Map<UUID, Long> known = registry.billingCustNos(ids(all));
+        Identities identities = batch.shared(Identities.class);
+        if (identities == null) {
+          identities = registry.identities(ids(all));
+        }
         Map<UUID, Long> unchanged = new HashMap<>();
         for (Write w : all) {
-          Long custNo = known.get(id(w));
+          Identity identity = identities.of(id(w));
+          Long custNo = identity == null ? null : identity.billingCustNo();
           if (custNo == null) {
             continue;
           }
