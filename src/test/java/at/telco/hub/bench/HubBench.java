@@ -542,7 +542,7 @@ class HubBench {
     }
     double[] work = lastUsage.databaseWork(before);
     System.out.printf(
-        "%s %s: per change %.1f statements, %.1f index scans, %.1f rows written; PostgreSQL %.2f"
+        "%s %s: per change %.2f statements, %.1f index scans, %.1f rows written; PostgreSQL %.2f"
             + " CPU-s per 10,000 changes%n",
         engine,
         name,
