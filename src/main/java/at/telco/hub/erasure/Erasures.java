@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +59,14 @@ public final class Erasures {
   static final String HUB = "hub";
   static final String QUEUES = "artemis";
   static final String KAFKA = "kafka";
+  static final String KAFKA_OPEN = "kafkaOpen";
 
   private final DataSource hub;
   private final DataSource customerdb;
   private final DataSource billing;
   private final ErasureQueues queues;
   private final Consumer<String> tombstone;
+  private final Supplier<String> kafkaNotHonoured;
   private final Clock clock;
   private final int batchSize;
 
@@ -73,6 +76,7 @@ public final class Erasures {
       DataSource billing,
       ErasureQueues queues,
       Consumer<String> tombstone,
+      Supplier<String> kafkaNotHonoured,
       Clock clock,
       int batchSize) {
     this.hub = hub;
@@ -80,6 +84,7 @@ public final class Erasures {
     this.billing = billing;
     this.queues = queues;
     this.tombstone = tombstone;
+    this.kafkaNotHonoured = kafkaNotHonoured;
     this.clock = clock;
     this.batchSize = batchSize;
   }
@@ -210,9 +215,22 @@ public final class Erasures {
               if (!steps.has(HUB)) {
                 steps.set(HUB, purgeHub(c, r.customerId(), r.crmAccountId(), billingAccounts));
               }
+              String kafkaOpen = null;
               if (!steps.has(KAFKA)) {
-                tombstone.accept(r.crmAccountId());
-                steps.set(KAFKA, step("tombstone", 1));
+                // a tombstone erases only on a compacted topic: checked each time, whoever
+                // created or changed the topic; until then the Kafka part stays open
+                kafkaOpen = kafkaNotHonoured.get();
+                if (kafkaOpen == null) {
+                  tombstone.accept(r.crmAccountId());
+                  steps.set(KAFKA, step("tombstone", 1));
+                  steps.remove(KAFKA_OPEN);
+                } else {
+                  if (!steps.has(KAFKA_OPEN)) {
+                    LOG.warn("erasure {}: Kafka part stays open: {}", r.id(), kafkaOpen);
+                    steps.set(KAFKA_OPEN, step("open", 0));
+                  }
+                  ((ObjectNode) steps.get(KAFKA_OPEN)).put("reason", kafkaOpen);
+                }
               }
               String status = "PENDING";
               if (!steps.has(BILLING)) {
@@ -227,7 +245,7 @@ public final class Erasures {
                   steps.set(BILLING, outcome);
                 }
               }
-              boolean done = steps.has(BILLING);
+              boolean done = steps.has(BILLING) && steps.has(KAFKA);
               if (done) {
                 status = "DONE";
                 AuditTrail.record(
@@ -246,12 +264,13 @@ public final class Erasures {
               try (PreparedStatement ps =
                   c.prepareStatement(
                       "UPDATE hub.erasure_request SET steps = ?::jsonb, status = ?, attempts ="
-                          + " attempts + 1, last_error = NULL, completed_at = CASE WHEN ? THEN"
+                          + " attempts + 1, last_error = ?, completed_at = CASE WHEN ? THEN"
                           + " clock_timestamp() END WHERE id = ?")) {
                 ps.setString(1, Json.write(steps));
                 ps.setString(2, status);
-                ps.setBoolean(3, done);
-                ps.setObject(4, id);
+                ps.setString(3, kafkaOpen == null ? null : "kafka part open: " + kafkaOpen);
+                ps.setBoolean(4, done);
+                ps.setObject(5, id);
                 ps.executeUpdate();
               }
               return Decision.commit(done);
@@ -562,6 +581,10 @@ public final class Erasures {
       JsonNode step = steps.path(system);
       if (step.isMissingNode()) {
         s.put("reached", false);
+        if (system.equals(KAFKA) && steps.has(KAFKA_OPEN)) {
+          s.put("open", Json.text(steps.path(KAFKA_OPEN), "reason"));
+          s.put("openSince", Json.text(steps.path(KAFKA_OPEN), "at"));
+        }
         continue;
       }
       s.put("reached", true);

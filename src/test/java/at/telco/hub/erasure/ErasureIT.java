@@ -7,9 +7,11 @@ import at.telco.hub.testing.Api;
 import at.telco.hub.testing.BillingFixture;
 import at.telco.hub.testing.CapturedLogs;
 import at.telco.hub.testing.Crm;
+import at.telco.hub.testing.Http;
 import at.telco.hub.testing.HubInstance;
 import at.telco.hub.testing.KafkaTopic;
 import at.telco.hub.testing.Queues;
+import at.telco.hub.testing.Scrape;
 import at.telco.hub.testing.SharedHub;
 import at.telco.hub.testing.TestNetwork;
 import at.telco.hub.testing.TestServers;
@@ -70,6 +72,7 @@ class ErasureIT {
   private static BillingFixture fx;
   private static Api viewer;
   private static CapturedLogs logs;
+  private static int management;
 
   @BeforeAll
   static void start() {
@@ -77,6 +80,7 @@ class ErasureIT {
     fx = new BillingFixture();
     HubInstance hub = SharedHub.get();
     viewer = Api.as(Api.port(hub), Api.VIEWER);
+    management = hub.managementPort();
     // every line logged from here on, the hub's own loggers at DEBUG (stricter than production)
     logs = CapturedLogs.install();
   }
@@ -396,6 +400,105 @@ class ErasureIT {
         .hasSize(1);
     for (String v : p.values()) {
       assertThat(logs.text()).as("the hub's log").doesNotContain(v);
+    }
+  }
+
+  @Test
+  void aCustomerTopicThatIsNotCompactedKeepsTheErasuresKafkaPartOpenAndTheHubNotReady()
+      throws Exception {
+    String a = "ACC-E01-0003";
+    fx.crm.person(a, "Offen", "Kafkateil", "ACTIVE");
+    await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                Crm.row(
+                        fx.customerdb,
+                        "SELECT 1 FROM customerdb.customer WHERE crm_account_id = ?",
+                        a)
+                    != null);
+    String ready = "http://127.0.0.1:" + management + "/observe/health/ready";
+    assertThat(Http.get(ready).status()).isEqualTo(200);
+    try {
+      // someone (a topic created by hand, a broker default) makes the topic delete old segments
+      // instead of compacting them: a tombstone would remove nothing
+      cleanupPolicy("delete");
+      await()
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                Http.Response r = Http.get(ready);
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.body())
+                    .contains("erasure-kafka")
+                    .contains("erasure cannot be honoured on Kafka")
+                    .contains("cleanup.policy=delete");
+              });
+      erase(a);
+      await()
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                Map<String, Object> r =
+                    Crm.row(
+                        fx.hub,
+                        "SELECT status, last_error, steps::text AS steps FROM hub.erasure_request"
+                            + " WHERE crm_account_id = ?",
+                        a);
+                assertThat(r).isNotNull();
+                // every other system reached, the Kafka part open with its reason
+                assertThat((String) r.get("steps")).contains("\"customerdb\"", "\"billing\"");
+                assertThat(r.get("status")).isEqualTo("PENDING");
+                assertThat((String) r.get("last_error"))
+                    .contains("kafka part open")
+                    .contains("not compacted");
+              });
+      JsonNode report = viewer.get("/api/v1/erasures/" + a).json();
+      System.out.println("DPO report with the Kafka part open: " + report);
+      assertThat(report.path("status").asText()).isEqualTo("PENDING");
+      JsonNode kafka = null;
+      for (JsonNode s : report.path("systems")) {
+        if (s.path("system").asText().equals("kafka")) {
+          kafka = s;
+        }
+      }
+      assertThat(kafka.path("reached").asBoolean()).isFalse();
+      assertThat(kafka.path("open").asText()).contains("cleanup.policy=delete");
+      assertThat(
+              Crm.rows(
+                  fx.hub,
+                  "SELECT 1 FROM hub.audit_entry WHERE action = 'erasure'"
+                      + " AND job_id = (SELECT id FROM hub.erasure_request WHERE crm_account_id = ?)",
+                  a))
+          .as("no evidence of a completed erasure")
+          .isEmpty();
+      await()
+          .atMost(WITHIN)
+          .until(() -> Scrape.of(management).value("hub_erasure_kafka_honoured") == 0.0);
+    } finally {
+      cleanupPolicy("compact");
+    }
+    // compacted again: the erasure completes, the hub is ready
+    await().atMost(WITHIN).until(() -> "DONE".equals(erasureStatus(a)));
+    await().atMost(WITHIN).until(() -> Http.get(ready).status() == 200);
+    assertThat(Scrape.of(management).value("hub_erasure_kafka_honoured")).isEqualTo(1.0);
+  }
+
+  private static void cleanupPolicy(String policy) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap());
+    try (Admin admin = Admin.create(p)) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, CUSTOMER_TOPIC),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("cleanup.policy", policy), AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
