@@ -469,6 +469,40 @@ public final class Erasures {
   private ObjectNode purgeHub(
       Connection c, UUID customerId, String crmAccountId, List<String> billingAccounts)
       throws SQLException {
+    Purged p = purgeHubStores(c, customerId, crmAccountId, billingAccounts);
+    ObjectNode step = step("purged", p.deadLetters());
+    step.put("deadLetters", p.deadLetters());
+    step.put("dataQualityIssues", p.dataQualityIssues());
+    step.put("provisioningCommands", p.provisioningCommands());
+    step.put("replayJobs", p.replayJobs());
+    return step;
+  }
+
+  /** What {@link #purgeHubStores} removed. */
+  public record Purged(
+      int deadLetters, int dataQualityIssues, int provisioningCommands, int replayJobs) {}
+
+  /**
+   * Removes a customer from the hub database's own stores, in {@code c}'s transaction: its dead
+   * letters (bodies, headers, history), its data-quality records, the MSISDN of the provisioning
+   * commands of its billing accounts, and the filters of bulk replays that named one of its keys.
+   * Also used after a restore ({@code backup.Recovery}), which brings these back.
+   */
+  public static Purged purgeHubStores(
+      Connection c, UUID customerId, String crmAccountId, List<String> billingAccounts)
+      throws SQLException {
+    List<String> msisdns = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT msisdn FROM hub.provisioning_command WHERE ba_no = ANY(?::varchar[])"
+                + " AND msisdn <> ''")) {
+      ps.setArray(1, c.createArrayOf("varchar", billingAccounts.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          msisdns.add(rs.getString(1));
+        }
+      }
+    }
     int deadLetters;
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -486,10 +520,31 @@ public final class Erasures {
       ps.setString(1, crmAccountId);
       issues = ps.executeUpdate();
     }
-    ObjectNode step = step("purged", deadLetters);
-    step.put("deadLetters", deadLetters);
-    step.put("dataQualityIssues", issues);
-    return step;
+    // the provisioning commands of its billing accounts stay (barring history of the account),
+    // without the phone number
+    int commands;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.provisioning_command SET msisdn = '' WHERE ba_no = ANY(?::varchar[])"
+                + " AND msisdn <> ''")) {
+      ps.setArray(1, c.createArrayOf("varchar", billingAccounts.toArray()));
+      commands = ps.executeUpdate();
+    }
+    // a bulk replay by one of its business keys keeps its counts, not the key
+    List<String> keys = new ArrayList<>();
+    keys.add(crmAccountId);
+    keys.add(customerId.toString());
+    keys.addAll(billingAccounts);
+    keys.addAll(msisdns);
+    int jobs;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.replay_job SET filter = jsonb_set(filter, '{businessKey}',"
+                + " '\"(erased)\"'::jsonb) WHERE filter->>'businessKey' = ANY(?::text[])")) {
+      ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+      jobs = ps.executeUpdate();
+    }
+    return new Purged(deadLetters, issues, commands, jobs);
   }
 
   // ---- the report
