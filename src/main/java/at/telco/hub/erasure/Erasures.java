@@ -660,10 +660,12 @@ public final class Erasures {
           QUEUES, "the customer's messages removed from the dead-letter and parking queues",
           HUB,
               "the customer's dead letters (bodies, headers, history) and data-quality records"
-                  + " deleted from the hub database",
+                  + " deleted from the hub database, the service numbers of its provisioning"
+                  + " commands and the bulk-replay filters naming its keys cleared",
           KAFKA,
               "tombstone on the compacted canonical customer topic: compaction removes every"
-                  + " earlier event of the customer",
+                  + " earlier event of the customer (recorded only while the topic is compacted"
+                  + " with a bounded compaction lag)",
           BILLING,
               "customer anonymised (name, address, e-bill email, VAT id), status CLOSED;"
                   + " invoices kept");
