@@ -8,6 +8,7 @@ import at.telco.hub.consistency.Reconciler;
 import at.telco.hub.consistency.ReconciliationStore;
 import at.telco.hub.consistency.Resync;
 import at.telco.hub.consistency.SchemaDrift;
+import at.telco.hub.observe.KeyHash;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -191,12 +192,16 @@ public final class ConsistencyApi {
           String actor = actor(ex);
           String reason = "resync:" + actor;
           Instant from = since;
+          // what the job record and the append-only audit trail keep: the keys as keyed hashes
+          // (observe.KeyHash, as in the logs), never in clear - a key may be an erased person's
           String what =
               target
                   + ": "
                   + (all
                       ? "all"
-                      : since != null ? "changed since " + since : keys.size() + " key(s) " + keys);
+                      : since != null
+                          ? "changed since " + since
+                          : keys.size() + " key(s) " + hashed(keys));
           Set<String> targets = Set.of(target);
           if (resync.billingTargets().contains(target)) {
             if (since != null) {
@@ -234,6 +239,16 @@ public final class ConsistencyApi {
                               : resync.customers(keys, targets, reason))
                       .toJson());
         });
+  }
+
+  /** Business keys as the keyed hashes support finds in the logs ({@code key#<hash>}). */
+  private List<String> hashed(List<String> keys) {
+    KeyHash hash = context.getRegistry().lookupByNameAndType("keyHash", KeyHash.class);
+    List<String> out = new ArrayList<>();
+    for (String k : keys) {
+      out.add(hash == null ? "key#?" : "key#" + hash.hash(k));
+    }
+    return out;
   }
 
   public void rebuildCustomerDb(Exchange ex) {

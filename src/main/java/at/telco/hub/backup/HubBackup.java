@@ -83,7 +83,10 @@ public final class HubBackup {
         }
       }
     }
-    Files.createDirectories(to.resolve("hubdb"));
+    // the backup holds personal data (dead letters) and the audit trail: the owner's only, 0700
+    // directories and 0600 files, whatever the umask
+    ownerOnlyDirectory(to);
+    ownerOnlyDirectory(to.resolve("hubdb"));
     ObjectNode manifest = Json.object();
     manifest.put("format", FORMAT);
     manifest.put("createdAt", Instant.now().toString());
@@ -104,7 +107,7 @@ public final class HubBackup {
               for (String table : tables) {
                 Path file = to.resolve("hubdb").resolve(table + ".copy");
                 MessageDigest sha = sha256();
-                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
+                try (OutputStream out = new DigestOutputStream(ownerOnlyFile(file), sha)) {
                   copy.copyOut("COPY hub." + table + " TO STDOUT (FORMAT binary)", out);
                 }
                 rows.put(table, count(c, table));
@@ -118,14 +121,18 @@ public final class HubBackup {
     List<String> dirs = new ArrayList<>();
     for (Map.Entry<String, Path> d : directories.entrySet()) {
       if (d.getValue() != null && Files.isDirectory(d.getValue())) {
-        copyTree(d.getValue(), to.resolve(d.getKey()), files, to, steps);
+        copyTree(d.getValue(), to.resolve(d.getKey()), files, to, steps, null);
         dirs.add(d.getKey());
       }
     }
     manifest.set("directories", Json.MAPPER.valueToTree(dirs));
-    Files.writeString(
-        to.resolve(MANIFEST),
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+    try (OutputStream out = ownerOnlyFile(to.resolve(MANIFEST))) {
+      out.write(
+          Json.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(manifest)
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
     steps.end();
     return new Result(to, version, rows, dirs);
   }
@@ -163,6 +170,16 @@ public final class HubBackup {
       String top = f.getKey().substring(0, Math.max(f.getKey().indexOf('/'), 0));
       steps.total += top.equals("hubdb") || directories.get(top) != null ? 2 : 1;
     }
+    Set<String> listed = listed(from, manifest);
+    List<String> unlisted = unlisted(from, listed);
+    if (!unlisted.isEmpty()) {
+      throw new IllegalStateException(
+          "backup "
+              + from
+              + " holds files its manifest does not list, refused (a backup is restored only as it"
+              + " was written; remove them or take another backup): "
+              + unlisted);
+    }
     verify(from, manifest, steps);
     String version = Json.text(manifest, "schemaVersion");
     try (Connection c = hub.getConnection();
@@ -196,7 +213,7 @@ public final class HubBackup {
         continue;
       }
       deleteTree(target);
-      copyTree(from.resolve(d.asText()), target, null, null, steps);
+      copyTree(from.resolve(d.asText()), target, null, from, steps, listed);
       dirs.add(d.asText());
     }
     steps.end();
@@ -374,18 +391,95 @@ public final class HubBackup {
   }
 
   /**
-   * Copies a tree; with {@code files}, records each file's SHA-256 relative to {@code root}; a step
-   * for each file.
+   * The files a backup's manifest lists, as paths relative to the backup (checked to stay in it).
    */
-  private static void copyTree(Path source, Path target, ObjectNode files, Path root, Steps steps)
+  static Set<String> listed(Path from, JsonNode manifest) {
+    Set<String> listed = new java.util.TreeSet<>();
+    Path root = from.toAbsolutePath().normalize();
+    for (Map.Entry<String, JsonNode> f : manifest.path("files").properties()) {
+      Path p = root.resolve(f.getKey()).normalize();
+      if (!p.startsWith(root) || p.equals(root)) {
+        throw new IllegalStateException(
+            "backup manifest names a file outside the backup, refused: " + f.getKey());
+      }
+      listed.add(root.relativize(p).toString().replace('\\', '/'));
+    }
+    return listed;
+  }
+
+  /**
+   * Files (and links, and anything else that is not a directory) in a backup that its manifest does
+   * not list; the manifest itself excepted.
+   */
+  static List<String> unlisted(Path from, Set<String> listed) throws IOException {
+    List<String> unlisted = new ArrayList<>();
+    Path root = from.toAbsolutePath().normalize();
+    try (var walk = Files.walk(root)) {
+      walk.filter(p -> !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .forEach(
+              p -> {
+                String rel = root.relativize(p).toString().replace('\\', '/');
+                boolean regular = Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!(regular && (rel.equals(MANIFEST) || listed.contains(rel)))) {
+                  unlisted.add(rel);
+                }
+              });
+    }
+    return unlisted;
+  }
+
+  private static final boolean POSIX =
+      java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  /** A directory (created if missing) that only its owner may read: 0700. */
+  static void ownerOnlyDirectory(Path dir) throws IOException {
+    if (!POSIX) {
+      Files.createDirectories(dir);
+      return;
+    }
+    var perms = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    if (!Files.isDirectory(dir)) {
+      if (dir.getParent() != null) {
+        Files.createDirectories(dir.getParent());
+      }
+      Files.createDirectory(
+          dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms));
+    }
+    Files.setPosixFilePermissions(dir, perms); // the umask may have taken some away, or it existed
+  }
+
+  /** A new file (replacing one) that only its owner may read and write, 0600, open for writing. */
+  static OutputStream ownerOnlyFile(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    if (POSIX) {
+      var perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+      Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(perms));
+      Files.setPosixFilePermissions(file, perms);
+    }
+    return Files.newOutputStream(file);
+  }
+
+  /**
+   * Copies a tree; with {@code files}, records each file's SHA-256 relative to {@code root}; a step
+   * for each file. A backup is written owner-only; with {@code only} (a restore), only the files it
+   * lists (relative to {@code root}) are copied.
+   */
+  private static void copyTree(
+      Path source, Path target, ObjectNode files, Path root, Steps steps, Set<String> only)
       throws IOException {
+    Path base = root == null ? null : root.toAbsolutePath().normalize();
     Files.walkFileTree(
         source,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
-            Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+            Path d = target.resolve(source.relativize(dir).toString());
+            if (files != null) {
+              ownerOnlyDirectory(d);
+            } else {
+              Files.createDirectories(d);
+            }
             return FileVisitResult.CONTINUE;
           }
 
@@ -395,8 +489,21 @@ public final class HubBackup {
             if (file.getFileName().toString().endsWith(".lock")) {
               return FileVisitResult.CONTINUE; // a server's lock file belongs to its process
             }
+            if (only != null
+                && !only.contains(
+                    base.relativize(file.toAbsolutePath().normalize())
+                        .toString()
+                        .replace('\\', '/'))) {
+              return FileVisitResult.CONTINUE; // not the manifest's: never restored
+            }
             Path copy = target.resolve(source.relativize(file).toString());
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            if (files != null) {
+              try (OutputStream out = ownerOnlyFile(copy)) {
+                Files.copy(file, out);
+              }
+            } else {
+              Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
             if (files != null) {
               try (InputStream in = Files.newInputStream(copy)) {
                 MessageDigest sha = sha256();

@@ -119,7 +119,7 @@ public class ConsistencyConfiguration extends AreaConfiguration {
     reconciler.abandonStale();
 
     AuditTrail audit = bean("auditTrail", AuditTrail.class);
-    reconciler.auditWith(audit);
+    reconciler.auditWith(audit, bean("keyHash", at.telco.hub.observe.KeyHash.class));
     ConsistencyJobs jobs = new ConsistencyJobs(audit, clock);
     bind("consistencyJobs", jobs);
 

@@ -83,6 +83,7 @@ public final class Reconciler {
   private final Clock clock;
   private final Options options;
   private AuditTrail audit;
+  private at.telco.hub.observe.KeyHash keyHash;
 
   /**
    * @param comparisons how each pair is compared (every pair has one)
@@ -182,6 +183,15 @@ public final class Reconciler {
   /** Repairs are written to the audit trail (who asked, which record, what became of it). */
   public void auditWith(AuditTrail audit) {
     this.audit = audit;
+  }
+
+  /**
+   * As {@link #auditWith(AuditTrail)}, the record's key written as a keyed hash (the append-only
+   * trail must not keep business keys in clear: an erased person's key would stay for ever).
+   */
+  public void auditWith(AuditTrail audit, at.telco.hub.observe.KeyHash keyHash) {
+    this.audit = audit;
+    this.keyHash = keyHash;
   }
 
   /** Marks runs left RUNNING by an instance that died as FAILED (when no run holds the lock). */
@@ -632,7 +642,7 @@ public final class Reconciler {
 
   private void audit(String requestedBy, UUID run, Difference d, String outcome) {
     if (audit != null) {
-      // the key and the attribute names, never values
+      // the key (as a keyed hash) and the attribute names, never values
       audit.record(
           new AuditTrail.Entry(
               requestedBy,
@@ -642,7 +652,13 @@ public final class Reconciler {
               null,
               null,
               outcome,
-              d.pair().label() + " " + d.key() + " " + d.kind() + " " + d.attributes(),
+              d.pair().label()
+                  + " "
+                  + (keyHash == null ? d.key() : "key#" + keyHash.hash(d.key()))
+                  + " "
+                  + d.kind()
+                  + " "
+                  + d.attributes(),
               run));
     }
   }

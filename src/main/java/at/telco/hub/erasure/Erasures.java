@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +59,14 @@ public final class Erasures {
   static final String HUB = "hub";
   static final String QUEUES = "artemis";
   static final String KAFKA = "kafka";
+  static final String KAFKA_OPEN = "kafkaOpen";
 
   private final DataSource hub;
   private final DataSource customerdb;
   private final DataSource billing;
   private final ErasureQueues queues;
   private final Consumer<String> tombstone;
+  private final Supplier<String> kafkaNotHonoured;
   private final Clock clock;
   private final int batchSize;
 
@@ -73,6 +76,7 @@ public final class Erasures {
       DataSource billing,
       ErasureQueues queues,
       Consumer<String> tombstone,
+      Supplier<String> kafkaNotHonoured,
       Clock clock,
       int batchSize) {
     this.hub = hub;
@@ -80,6 +84,7 @@ public final class Erasures {
     this.billing = billing;
     this.queues = queues;
     this.tombstone = tombstone;
+    this.kafkaNotHonoured = kafkaNotHonoured;
     this.clock = clock;
     this.batchSize = batchSize;
   }
@@ -210,9 +215,22 @@ public final class Erasures {
               if (!steps.has(HUB)) {
                 steps.set(HUB, purgeHub(c, r.customerId(), r.crmAccountId(), billingAccounts));
               }
+              String kafkaOpen = null;
               if (!steps.has(KAFKA)) {
-                tombstone.accept(r.crmAccountId());
-                steps.set(KAFKA, step("tombstone", 1));
+                // a tombstone erases only on a compacted topic: checked each time, whoever
+                // created or changed the topic; until then the Kafka part stays open
+                kafkaOpen = kafkaNotHonoured.get();
+                if (kafkaOpen == null) {
+                  tombstone.accept(r.crmAccountId());
+                  steps.set(KAFKA, step("tombstone", 1));
+                  steps.remove(KAFKA_OPEN);
+                } else {
+                  if (!steps.has(KAFKA_OPEN)) {
+                    LOG.warn("erasure {}: Kafka part stays open: {}", r.id(), kafkaOpen);
+                    steps.set(KAFKA_OPEN, step("open", 0));
+                  }
+                  ((ObjectNode) steps.get(KAFKA_OPEN)).put("reason", kafkaOpen);
+                }
               }
               String status = "PENDING";
               if (!steps.has(BILLING)) {
@@ -227,7 +245,7 @@ public final class Erasures {
                   steps.set(BILLING, outcome);
                 }
               }
-              boolean done = steps.has(BILLING);
+              boolean done = steps.has(BILLING) && steps.has(KAFKA);
               if (done) {
                 status = "DONE";
                 AuditTrail.record(
@@ -246,12 +264,13 @@ public final class Erasures {
               try (PreparedStatement ps =
                   c.prepareStatement(
                       "UPDATE hub.erasure_request SET steps = ?::jsonb, status = ?, attempts ="
-                          + " attempts + 1, last_error = NULL, completed_at = CASE WHEN ? THEN"
+                          + " attempts + 1, last_error = ?, completed_at = CASE WHEN ? THEN"
                           + " clock_timestamp() END WHERE id = ?")) {
                 ps.setString(1, Json.write(steps));
                 ps.setString(2, status);
-                ps.setBoolean(3, done);
-                ps.setObject(4, id);
+                ps.setString(3, kafkaOpen == null ? null : "kafka part open: " + kafkaOpen);
+                ps.setBoolean(4, done);
+                ps.setObject(5, id);
                 ps.executeUpdate();
               }
               return Decision.commit(done);
@@ -450,6 +469,40 @@ public final class Erasures {
   private ObjectNode purgeHub(
       Connection c, UUID customerId, String crmAccountId, List<String> billingAccounts)
       throws SQLException {
+    Purged p = purgeHubStores(c, customerId, crmAccountId, billingAccounts);
+    ObjectNode step = step("purged", p.deadLetters());
+    step.put("deadLetters", p.deadLetters());
+    step.put("dataQualityIssues", p.dataQualityIssues());
+    step.put("provisioningCommands", p.provisioningCommands());
+    step.put("replayJobs", p.replayJobs());
+    return step;
+  }
+
+  /** What {@link #purgeHubStores} removed. */
+  public record Purged(
+      int deadLetters, int dataQualityIssues, int provisioningCommands, int replayJobs) {}
+
+  /**
+   * Removes a customer from the hub database's own stores, in {@code c}'s transaction: its dead
+   * letters (bodies, headers, history), its data-quality records, the MSISDN of the provisioning
+   * commands of its billing accounts, and the filters of bulk replays that named one of its keys.
+   * Also used after a restore ({@code backup.Recovery}), which brings these back.
+   */
+  public static Purged purgeHubStores(
+      Connection c, UUID customerId, String crmAccountId, List<String> billingAccounts)
+      throws SQLException {
+    List<String> msisdns = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT msisdn FROM hub.provisioning_command WHERE ba_no = ANY(?::varchar[])"
+                + " AND msisdn <> ''")) {
+      ps.setArray(1, c.createArrayOf("varchar", billingAccounts.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          msisdns.add(rs.getString(1));
+        }
+      }
+    }
     int deadLetters;
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -467,10 +520,31 @@ public final class Erasures {
       ps.setString(1, crmAccountId);
       issues = ps.executeUpdate();
     }
-    ObjectNode step = step("purged", deadLetters);
-    step.put("deadLetters", deadLetters);
-    step.put("dataQualityIssues", issues);
-    return step;
+    // the provisioning commands of its billing accounts stay (barring history of the account),
+    // without the phone number
+    int commands;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.provisioning_command SET msisdn = '' WHERE ba_no = ANY(?::varchar[])"
+                + " AND msisdn <> ''")) {
+      ps.setArray(1, c.createArrayOf("varchar", billingAccounts.toArray()));
+      commands = ps.executeUpdate();
+    }
+    // a bulk replay by one of its business keys keeps its counts, not the key
+    List<String> keys = new ArrayList<>();
+    keys.add(crmAccountId);
+    keys.add(customerId.toString());
+    keys.addAll(billingAccounts);
+    keys.addAll(msisdns);
+    int jobs;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.replay_job SET filter = jsonb_set(filter, '{businessKey}',"
+                + " '\"(erased)\"'::jsonb) WHERE filter->>'businessKey' = ANY(?::text[])")) {
+      ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+      jobs = ps.executeUpdate();
+    }
+    return new Purged(deadLetters, issues, commands, jobs);
   }
 
   // ---- the report
@@ -562,6 +636,10 @@ public final class Erasures {
       JsonNode step = steps.path(system);
       if (step.isMissingNode()) {
         s.put("reached", false);
+        if (system.equals(KAFKA) && steps.has(KAFKA_OPEN)) {
+          s.put("open", Json.text(steps.path(KAFKA_OPEN), "reason"));
+          s.put("openSince", Json.text(steps.path(KAFKA_OPEN), "at"));
+        }
         continue;
       }
       s.put("reached", true);
@@ -582,10 +660,12 @@ public final class Erasures {
           QUEUES, "the customer's messages removed from the dead-letter and parking queues",
           HUB,
               "the customer's dead letters (bodies, headers, history) and data-quality records"
-                  + " deleted from the hub database",
+                  + " deleted from the hub database, the service numbers of its provisioning"
+                  + " commands and the bulk-replay filters naming its keys cleared",
           KAFKA,
               "tombstone on the compacted canonical customer topic: compaction removes every"
-                  + " earlier event of the customer",
+                  + " earlier event of the customer (recorded only while the topic is compacted"
+                  + " with a bounded compaction lag)",
           BILLING,
               "customer anonymised (name, address, e-bill email, VAT id), status CLOSED;"
                   + " invoices kept");

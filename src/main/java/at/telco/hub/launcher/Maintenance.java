@@ -132,6 +132,7 @@ final class Maintenance {
               "taken back from the systems: %d customer ids, %d billing customer numbers, %d billing"
                   + " accounts; a repairing reconciliation runs at the next start%n",
               rec.identities(), rec.custNos(), rec.billingAccounts());
+      erasures(rec, context);
       return 0;
     }
     HubBackup.Result r;
@@ -158,7 +159,22 @@ final class Maintenance {
             rec.identities(),
             rec.custNos(),
             rec.billingAccounts());
+    erasures(rec, context);
     return 0;
+  }
+
+  /** What re-deriving the erasures did: reported, never silently applied. */
+  private static void erasures(Recovery.Result rec, CliContext context) {
+    context
+        .out()
+        .printf(
+            "erasures derived again from customerdb and billing: %d erased customer(s) kept"
+                + " erased; %d erasure request(s) the backup did not have (worked off again at the"
+                + " next start: queues, hub stores, Kafka tombstone); %d restored dead letter(s) of"
+                + " erased customers purged%n",
+            rec.erasures().erased(),
+            rec.erasures().requestsAdded(),
+            rec.erasures().deadLettersPurged());
   }
 
   private static Recovery.Result recover(

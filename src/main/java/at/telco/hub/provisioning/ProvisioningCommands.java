@@ -90,10 +90,24 @@ public final class ProvisioningCommands {
                   rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
         }
       }
-      return barrings;
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
+    // an erasure blanks the phone number of the customer's commands (the command stays as the
+    // account's barring history); the network's number is still the detached service's
+    if (barrings.stream().anyMatch(b -> b.msisdn() == null || b.msisdn().isEmpty())) {
+      Map<String, String> numbers = new HashMap<>();
+      for (DunningPolicy.Service s : services(baNo)) {
+        numbers.put(s.serviceId(), s.msisdn());
+      }
+      barrings.replaceAll(
+          b ->
+              b.msisdn() == null || b.msisdn().isEmpty()
+                  ? new DunningPolicy.HubBarring(
+                      b.commandId(), b.serviceId(), numbers.get(b.serviceId()))
+                  : b);
+    }
+    return barrings;
   }
 
   /**

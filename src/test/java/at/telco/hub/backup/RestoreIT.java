@@ -3,12 +3,14 @@ package at.telco.hub.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.testing.Api;
 import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.EmbeddedHub;
 import at.telco.hub.testing.Http;
 import at.telco.hub.testing.Queues;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +43,9 @@ class RestoreIT {
     DataSource crm = e.db("crm");
     DataSource customerdb = e.db("customerdb");
     DataSource hub = e.db("hub");
+    DataSource billing = e.db("billing");
     Path backup = e.dir.resolve("backup");
+    StringBuilder oldDeadLetter = new StringBuilder();
 
     // 1. running, with a dead letter: a name billing cannot take
     Process first = e.start("first.log", SETTINGS);
@@ -60,6 +64,43 @@ class RestoreIT {
                           "SELECT count(*) AS n FROM hub.dead_letter WHERE target = 'billing'"
                               + " AND crm_account_id = 'ACC-BK-DQ'")
                       == 1);
+      // a customer in billing, and a later change of it billing cannot take (a city of more than
+      // 40 characters): a dead letter with the person's data, which the backup will hold
+      insertAccount(crm, ERASED, "Erika Vergessen");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  count(
+                          billing,
+                          "SELECT count(*) AS n FROM billing.customer WHERE crm_account_id = '"
+                              + ERASED
+                              + "'")
+                      == 1);
+      try (var c = crm.getConnection();
+          var s = c.createStatement()) {
+        s.executeUpdate(
+            "UPDATE crm.address SET city = 'Vergessenstadt an der sehr langen Donau Oberland'"
+                + " WHERE address_id = '"
+                + ERASED
+                + "-A1'");
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Crm.row(
+                          hub,
+                          "SELECT id FROM hub.dead_letter WHERE target = 'billing'"
+                              + " AND crm_account_id = ?",
+                          ERASED)
+                      != null);
+      oldDeadLetter.append(
+          Crm.row(
+                  hub,
+                  "SELECT id FROM hub.dead_letter WHERE target = 'billing' AND crm_account_id = ?",
+                  ERASED)
+              .get("id"));
     } finally {
       EmbeddedHub.stop(first);
     }
@@ -95,8 +136,51 @@ class RestoreIT {
                   + " WHERE crm_account_id LIKE 'ACC-BK-NEW-%'")) {
         idsBefore.put((String) r.get("crm_account_id"), r.get("customer_id"));
       }
+      // the person of the dead letter is erased (the CRM's erasure job) after the backup
+      try (var c = crm.getConnection()) {
+        c.setAutoCommit(false);
+        try (var s = c.createStatement()) {
+          s.executeUpdate(
+              "UPDATE crm.account SET gdpr_erasure_requested = true WHERE account_id = '"
+                  + ERASED
+                  + "'");
+          s.executeUpdate("DELETE FROM crm.account WHERE account_id = '" + ERASED + "'");
+        }
+        c.commit();
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  "DONE"
+                      .equals(
+                          Crm.row(
+                                  hub,
+                                  "SELECT status FROM hub.erasure_request WHERE crm_account_id = ?",
+                                  ERASED)
+                              .get("status")));
+      assertAnonymised(billing, customerdb);
     } finally {
       EmbeddedHub.stop(second);
+    }
+    // the backup's files and directories are the owner's only
+    assertThat(Files.getPosixFilePermissions(backup))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(backup.resolve("manifest.json")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (var walk = Files.walk(backup)) {
+      walk.forEach(
+          f -> {
+            try {
+              assertThat(Files.getPosixFilePermissions(f))
+                  .as(f.toString())
+                  .isEqualTo(
+                      PosixFilePermissions.fromString(
+                          Files.isDirectory(f) ? "rwx------" : "rw-------"));
+            } catch (java.io.IOException x) {
+              throw new java.io.UncheckedIOException(x);
+            }
+          });
     }
 
     // 4. restored: the hub's state goes back to the backup; the systems stay as they are
@@ -104,12 +188,54 @@ class RestoreIT {
         .as(e.log("restore.log"))
         .isZero();
     assertThat(e.log("restore.log")).contains("taken back from the systems: 5 customer ids");
+    // the erasure since the backup is derived again from the systems, and reported
+    assertThat(e.log("restore.log"))
+        .contains("erasures derived again from customerdb and billing: 1 erased customer(s)")
+        .contains("1 erasure request(s) the backup did not have")
+        .contains("1 restored dead letter(s) of erased customers purged");
 
     // 5. started again
     long requestsBefore;
-    Process third = e.start("third.log", SETTINGS);
+    String[] withUsers = java.util.Arrays.copyOf(SETTINGS, SETTINGS.length + 1);
+    withUsers[SETTINGS.length] = "hub.auth.users=" + Api.configuredUsers();
+    Process third = e.start("third.log", withUsers);
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Http.ready(e.mgmt));
+      // the erased person stays erased: marked in the registry, the restored dead letter gone
+      // from the index and its queue, the erasure worked off again
+      assertThat(
+              Crm.row(
+                      hub,
+                      "SELECT erased_at IS NOT NULL AS erased FROM hub.customer_identity"
+                          + " WHERE crm_account_id = ?",
+                      ERASED)
+                  .get("erased"))
+          .isEqualTo(true);
+      assertThat(
+              count(
+                  hub,
+                  "SELECT count(*) AS n FROM hub.dead_letter WHERE crm_account_id = '"
+                      + ERASED
+                      + "'"))
+          .isZero();
+      // support replays the old dead letter (its id from before the erasure): there is nothing
+      // to replay any more, and billing stays anonymised
+      Api.Answer replay =
+          Api.as(e.http, Api.SUPPORT)
+              .post("/api/v1/dead-letters/" + oldDeadLetter + "/replay", "{}");
+      assertThat(replay.status()).as(replay.body()).isEqualTo(404);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  "DONE"
+                      .equals(
+                          Crm.row(
+                                  hub,
+                                  "SELECT status FROM hub.erasure_request WHERE crm_account_id = ?",
+                                  ERASED)
+                              .get("status")));
+      assertAnonymised(billing, customerdb);
       // the ids assigned after the backup are the registry's again, not new ones
       assertIdsAre(hub, idsBefore);
       // the dead letter of the backup is back: indexed, and its message in its queue
@@ -127,6 +253,9 @@ class RestoreIT {
                   e.dataDir.resolve(
                       at.telco.hub.embedded.EmbeddedInfrastructure.ARTEMIS_PASSWORD_FILE)))) {
         assertThat(Queues.browse(cf, "DLQ.billing", null)).isNotEmpty();
+        assertThat(Queues.browse(cf, "DLQ.billing", "hubCrmAccountId = '" + ERASED + "'"))
+            .as("the erased person's restored dead letter")
+            .isEmpty();
       }
       // the repairing reconciliation the restore asked for ran
       awaitRestoreReconciliations(hub, 1);
@@ -148,7 +277,11 @@ class RestoreIT {
                                       + " WHERE crm_account_id = 'ACC-BK-NEW-03'")
                               .get("segment")));
       // nothing lost: every CRM account is in customerdb under the registry's id
-      assertThat(count(customerdb, "SELECT count(*) AS n FROM customerdb.customer"))
+      // (the erased customer stays in customerdb as ERASED)
+      assertThat(
+              count(
+                  customerdb,
+                  "SELECT count(*) AS n FROM customerdb.customer WHERE status <> 'ERASED'"))
           .isEqualTo(count(crm, "SELECT count(*) AS n FROM crm.account"));
       assertThat(
               count(
@@ -187,6 +320,29 @@ class RestoreIT {
     } finally {
       EmbeddedHub.stop(fifth);
     }
+  }
+
+  static final String ERASED = "ACC-BK-ER";
+
+  /** The erased customer: billing anonymised, customerdb ERASED. */
+  static void assertAnonymised(DataSource billing, DataSource customerdb) {
+    assertThat(
+            Crm.row(
+                billing,
+                "SELECT anonymized, name_line1, city, status FROM billing.customer"
+                    + " WHERE crm_account_id = ?",
+                ERASED))
+        .containsEntry("anonymized", true)
+        .containsEntry("name_line1", "ANONYMISED")
+        .containsEntry("city", "ANONYMISED")
+        .containsEntry("status", "CLOSED");
+    assertThat(
+            Crm.row(
+                    customerdb,
+                    "SELECT status FROM customerdb.customer WHERE crm_account_id = ?",
+                    ERASED)
+                .get("status"))
+        .isEqualTo("ERASED");
   }
 
   /** The customer ids the hub's registry holds for these CRM accounts are exactly these. */

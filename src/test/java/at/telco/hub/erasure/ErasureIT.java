@@ -7,9 +7,11 @@ import at.telco.hub.testing.Api;
 import at.telco.hub.testing.BillingFixture;
 import at.telco.hub.testing.CapturedLogs;
 import at.telco.hub.testing.Crm;
+import at.telco.hub.testing.Http;
 import at.telco.hub.testing.HubInstance;
 import at.telco.hub.testing.KafkaTopic;
 import at.telco.hub.testing.Queues;
+import at.telco.hub.testing.Scrape;
 import at.telco.hub.testing.SharedHub;
 import at.telco.hub.testing.TestNetwork;
 import at.telco.hub.testing.TestServers;
@@ -70,6 +72,8 @@ class ErasureIT {
   private static BillingFixture fx;
   private static Api viewer;
   private static CapturedLogs logs;
+  private static int management;
+  private static int apiPort;
 
   @BeforeAll
   static void start() {
@@ -77,6 +81,8 @@ class ErasureIT {
     fx = new BillingFixture();
     HubInstance hub = SharedHub.get();
     viewer = Api.as(Api.port(hub), Api.VIEWER);
+    management = hub.managementPort();
+    apiPort = Api.port(hub);
     // every line logged from here on, the hub's own loggers at DEBUG (stricter than production)
     logs = CapturedLogs.install();
   }
@@ -97,7 +103,8 @@ class ErasureIT {
       String phoneE164,
       String street,
       String city,
-      String iban) {
+      String iban,
+      String msisdn) {
 
     static Canary make(String account) {
       Random r = new Random();
@@ -114,7 +121,17 @@ class ErasureIT {
           "+43699" + digits,
           "Kanariengasse" + tag,
           "Kanarienstadt" + tag,
-          "AT61" + String.format("%016d", Math.abs(r.nextLong()) % 10_000_000_000_000_000L));
+          "AT61" + String.format("%016d", Math.abs(r.nextLong()) % 10_000_000_000_000_000L),
+          "+43676" + String.format("%07d", r.nextInt(10_000_000)));
+    }
+
+    /**
+     * The person's service number as any store could hold it (E.164 without its plus, so also a
+     * "43676..." form). FLOWS.md keeps it where it is the network's: the detached {@code
+     * customerdb.service} row and the network's own topics.
+     */
+    String serviceNumber() {
+      return msisdn.substring(1);
     }
 
     /** What must be found nowhere: each value, also as the CRM's national phone format. */
@@ -185,9 +202,8 @@ class ErasureIT {
             + "'");
     await().atMost(WITHIN).until(() -> fx.billingAccount(ba) != null);
     fx.billing.invoice(ba, 2499);
-    fx.billing.dunning(ba, 2);
-    // the network: a service of the billing account
-    String msisdn = "+43676" + String.format("%07d", new Random().nextInt(10_000_000));
+    // the network: a service of the billing account (the canary service number)
+    String msisdn = p.msisdn();
     String serviceId = "SRV-" + a.substring(4);
     new KafkaTopic(servers, "network.inventory.events")
         .publish(
@@ -202,6 +218,18 @@ class ErasureIT {
                 "ACTIVE",
                 ""));
     await().atMost(WITHIN).until(() -> fx.service(serviceId) != null);
+    // dunning to barring: a provisioning command for the service number (hub.provisioning_command)
+    fx.billing.dunning(ba, 3);
+    await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                !Crm.rows(
+                        fx.hub,
+                        "SELECT 1 FROM hub.provisioning_command WHERE ba_no = ? AND msisdn = ?",
+                        ba,
+                        msisdn)
+                    .isEmpty());
     await().atMost(WITHIN).until(() -> !fx.notes(a).isEmpty());
     if (settle) {
       fx.billing.payment(ba, 2499);
@@ -239,6 +267,36 @@ class ErasureIT {
                     "SELECT customer_id FROM hub.customer_identity WHERE crm_account_id = ?",
                     p.account())
                 .get("customer_id");
+
+    // support looks for the person by business key before the erasure: a bulk replay by the
+    // service number, and a resync of the CRM account into billing
+    Api support = Api.as(apiPort, Api.SUPPORT);
+    Api.Answer bulk =
+        support.post("/api/v1/dead-letters/replay", "{\"businessKey\": \"" + p.msisdn() + "\"}");
+    assertThat(bulk.status()).as(bulk.body()).isEqualTo(202);
+    assertThat(
+            Crm.rows(
+                fx.hub,
+                "SELECT 1 FROM hub.replay_job WHERE filter->>'businessKey' = ?",
+                p.msisdn()))
+        .as("the bulk replay's filter before the erasure")
+        .isNotEmpty();
+    Api.Answer resync =
+        Api.as(apiPort, Api.OPERATOR)
+            .post(
+                "/api/v1/resync", "{\"target\": \"billing\", \"keys\": [\"" + p.account() + "\"]}");
+    assertThat(resync.status()).as(resync.body()).isEqualTo(202);
+    String resyncJob = resync.json().path("id").asText();
+    await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                !Crm.rows(
+                        fx.hub,
+                        "SELECT 1 FROM hub.audit_entry WHERE action = 'resync' AND outcome = 'done'"
+                            + " AND job_id = ?::uuid",
+                        resyncJob)
+                    .isEmpty());
 
     // faster compaction than production's day, so the test sees it
     compactionLag(1000L);
@@ -294,6 +352,33 @@ class ErasureIT {
               fillEveryPartition(); // segments roll and are compacted
               assertThat(found(p.values())).as("stores holding a canary").isEmpty();
             });
+    // the service number: only where it is the network's (FLOWS.md: the detached customerdb
+    // service row, the network's own topics); not in the hub's tables (dead letters, provisioning
+    // commands, the bulk replay's filter), queues or log. canonical.service.v1 still holds it
+    // (with the customer's id): issue 20 item 6(a), open - see docs/security.md, Not covered
+    assertThat(found(List.of(p.serviceNumber())))
+        .as("stores holding the canary service number")
+        .isSubsetOf(
+            "customerdb.service",
+            "topic network.inventory.events",
+            "topic network.provisioning.commands",
+            "topic canonical.service.v1");
+    assertThat(
+            Crm.row(
+                    fx.customerdb,
+                    "SELECT customer_id FROM customerdb.service WHERE msisdn = ?",
+                    p.msisdn())
+                .get("customer_id"))
+        .as("the service row is detached")
+        .isNull();
+    // the resync's key is in the audit trail only as a keyed hash
+    List<Map<String, Object>> resyncAudit =
+        Crm.rows(
+            fx.hub,
+            "SELECT detail FROM hub.audit_entry WHERE action = 'resync' AND job_id = ?::uuid",
+            resyncJob);
+    assertThat(resyncAudit).isNotEmpty();
+    assertThat(resyncAudit.toString()).contains("key#").doesNotContain(p.account());
     assertThat(new KafkaTopic(servers, CUSTOMER_TOPIC).values(p.account()))
         .as("what a consumer reads of the customer's key")
         .allMatch(v -> v == null);
@@ -330,6 +415,7 @@ class ErasureIT {
     for (String v : p.values()) {
       assertThat(logs.text()).as("the hub's log").doesNotContain(v);
     }
+    assertThat(logs.text()).as("the hub's log").doesNotContain(p.serviceNumber());
   }
 
   @Test
@@ -396,6 +482,105 @@ class ErasureIT {
         .hasSize(1);
     for (String v : p.values()) {
       assertThat(logs.text()).as("the hub's log").doesNotContain(v);
+    }
+  }
+
+  @Test
+  void aCustomerTopicThatIsNotCompactedKeepsTheErasuresKafkaPartOpenAndTheHubNotReady()
+      throws Exception {
+    String a = "ACC-E01-0003";
+    fx.crm.person(a, "Offen", "Kafkateil", "ACTIVE");
+    await()
+        .atMost(WITHIN)
+        .until(
+            () ->
+                Crm.row(
+                        fx.customerdb,
+                        "SELECT 1 FROM customerdb.customer WHERE crm_account_id = ?",
+                        a)
+                    != null);
+    String ready = "http://127.0.0.1:" + management + "/observe/health/ready";
+    assertThat(Http.get(ready).status()).isEqualTo(200);
+    try {
+      // someone (a topic created by hand, a broker default) makes the topic delete old segments
+      // instead of compacting them: a tombstone would remove nothing
+      cleanupPolicy("delete");
+      await()
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                Http.Response r = Http.get(ready);
+                assertThat(r.status()).isEqualTo(503);
+                assertThat(r.body())
+                    .contains("erasure-kafka")
+                    .contains("erasure cannot be honoured on Kafka")
+                    .contains("cleanup.policy=delete");
+              });
+      erase(a);
+      await()
+          .atMost(WITHIN)
+          .untilAsserted(
+              () -> {
+                Map<String, Object> r =
+                    Crm.row(
+                        fx.hub,
+                        "SELECT status, last_error, steps::text AS steps FROM hub.erasure_request"
+                            + " WHERE crm_account_id = ?",
+                        a);
+                assertThat(r).isNotNull();
+                // every other system reached, the Kafka part open with its reason
+                assertThat((String) r.get("steps")).contains("\"customerdb\"", "\"billing\"");
+                assertThat(r.get("status")).isEqualTo("PENDING");
+                assertThat((String) r.get("last_error"))
+                    .contains("kafka part open")
+                    .contains("not compacted");
+              });
+      JsonNode report = viewer.get("/api/v1/erasures/" + a).json();
+      System.out.println("DPO report with the Kafka part open: " + report);
+      assertThat(report.path("status").asText()).isEqualTo("PENDING");
+      JsonNode kafka = null;
+      for (JsonNode s : report.path("systems")) {
+        if (s.path("system").asText().equals("kafka")) {
+          kafka = s;
+        }
+      }
+      assertThat(kafka.path("reached").asBoolean()).isFalse();
+      assertThat(kafka.path("open").asText()).contains("cleanup.policy=delete");
+      assertThat(
+              Crm.rows(
+                  fx.hub,
+                  "SELECT 1 FROM hub.audit_entry WHERE action = 'erasure'"
+                      + " AND job_id = (SELECT id FROM hub.erasure_request WHERE crm_account_id = ?)",
+                  a))
+          .as("no evidence of a completed erasure")
+          .isEmpty();
+      await()
+          .atMost(WITHIN)
+          .until(() -> Scrape.of(management).value("hub_erasure_kafka_honoured") == 0.0);
+    } finally {
+      cleanupPolicy("compact");
+    }
+    // compacted again: the erasure completes, the hub is ready
+    await().atMost(WITHIN).until(() -> "DONE".equals(erasureStatus(a)));
+    await().atMost(WITHIN).until(() -> Http.get(ready).status() == 200);
+    assertThat(Scrape.of(management).value("hub_erasure_kafka_honoured")).isEqualTo(1.0);
+  }
+
+  private static void cleanupPolicy(String policy) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap());
+    try (Admin admin = Admin.create(p)) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, CUSTOMER_TOPIC),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("cleanup.policy", policy), AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -23,7 +23,7 @@ public final class EmbeddedHub {
   final int controller = TestServers.freePort();
   public final int artemis = TestServers.freePort();
   public final int mgmt = TestServers.freePort();
-  final int http = TestServers.freePort();
+  public final int http = TestServers.freePort();
 
   public EmbeddedHub(String name) throws IOException {
     this.dir = Files.createTempDirectory("hub-" + name + "-");

@@ -23,7 +23,10 @@ public final class BillingCustNos {
   private static final String SET =
       "UPDATE customerdb.customer c SET billing_cust_no = u.n, updated_at = now()"
           + " FROM unnest(?::uuid[], ?::bigint[]) AS u(id, n)"
-          + " WHERE c.customer_id = u.id AND c.billing_cust_no IS DISTINCT FROM u.n";
+          + " WHERE c.customer_id = u.id AND c.billing_cust_no IS DISTINCT FROM u.n"
+          // an erased customer is never written again (its number stays null), whatever the
+          // registry says (e.g. numbers taken back from billing after a restore)
+          + " AND c.status <> 'ERASED'";
 
   private final DataSource customerdb;
   private final IdentityRegistry registry;
