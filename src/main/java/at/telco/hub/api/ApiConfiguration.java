@@ -15,6 +15,8 @@ import at.telco.hub.deadletter.DeadLetterSearch;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
 import at.telco.hub.erasure.Erasures;
 import at.telco.hub.observe.KeyHash;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.apache.camel.Processor;
@@ -54,6 +56,15 @@ public class ApiConfiguration extends AreaConfiguration {
     ApiSecurity security = bind("apiSecurity", new ApiSecurity(context, users));
     OidcTokens.fromSettings(settings).ifPresent(security::acceptJwts);
     security.limitRates(RateLimits.fromSettings(settings));
+    security.throttleSignIns(SignInThrottle.fromSettings(settings, Clock.systemUTC()));
+    security.allowOrigins(settings.optional(HubSettings.API_ALLOWED_ORIGINS).orElse(null));
+    MeterRegistry meters =
+        context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+    if (meters != null) {
+      FunctionCounter.builder("hub.auth.password.checks", users, ApiUsers::passwordChecks)
+          .description("bcrypt checks of a password (sign-ins and password changes)")
+          .register(meters);
+    }
     AuditTrail audit = bean("auditTrail", AuditTrail.class);
     security.auditWith(audit, bean("keyHash", KeyHash.class));
     if (settings.get(HubSettings.CAMEL_SERVER_ENABLED)) {
@@ -102,7 +113,8 @@ public class ApiConfiguration extends AreaConfiguration {
           public PlatformHttpConsumer createConsumer(
               PlatformHttpEndpoint endpoint, Processor processor) {
             security.installOnce(port);
-            return super.createConsumer(endpoint, processor);
+            // the caller goes to the route out of band, as exchange properties
+            return super.createConsumer(endpoint, security.attaching(processor));
           }
         };
     engine.setCamelContext(context);

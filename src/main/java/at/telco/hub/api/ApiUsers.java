@@ -25,7 +25,16 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -48,6 +57,9 @@ public final class ApiUsers {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final Duration VERIFIED_FOR = Duration.ofSeconds(60);
 
+  /** The lowest bcrypt cost accepted for a configured user. */
+  static final int MIN_COST = 10;
+
   private final DataSource hub;
   private final Clock clock;
   private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
@@ -58,6 +70,9 @@ public final class ApiUsers {
   // do not each pay for bcrypt
   private final Map<String, Instant> verified = new ConcurrentHashMap<>();
   private final String dummyHash;
+  // bcrypt runs here, not on the shared worker pool: a few threads, a short queue, refused beyond
+  private final ThreadPoolExecutor passwordChecks;
+  private final AtomicLong checked = new AtomicLong();
 
   public ApiUsers(DataSource hub, Settings settings, Clock clock) {
     this.hub = hub;
@@ -65,6 +80,51 @@ public final class ApiUsers {
     this.configured = configuredUsers(settings);
     this.sessionTtl = Duration.ofMinutes(settings.get(HubSettings.AUTH_SESSION_MINUTES));
     this.dummyHash = bcrypt.encode("not a password of anybody");
+    int threads = Math.max(1, settings.get(HubSettings.AUTH_PASSWORD_CHECK_THREADS));
+    AtomicInteger n = new AtomicInteger();
+    this.passwordChecks =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(
+                Math.max(1, settings.get(HubSettings.AUTH_PASSWORD_CHECK_QUEUE))),
+            r -> {
+              Thread t = new Thread(r, "hub-password-check-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    this.passwordChecks.allowCoreThreadTimeOut(true);
+  }
+
+  /** How many bcrypt checks of a password the hub ran (metric hub.auth.password.checks). */
+  public long passwordChecks() {
+    return checked.get();
+  }
+
+  /**
+   * One bcrypt check on the hub's own bounded pool; {@link RejectedExecutionException} when the
+   * pool and its queue are full (the gate answers 503 with Retry-After).
+   */
+  private boolean matches(String password, String hash) {
+    Future<Boolean> f =
+        passwordChecks.submit(
+            () -> {
+              checked.incrementAndGet();
+              return bcrypt.matches(password, hash);
+            });
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new IllegalStateException("interrupted while checking a password", e);
+    } catch (ExecutionException | TimeoutException e) {
+      f.cancel(true);
+      throw new IllegalStateException("a password check failed: " + e, e);
+    }
   }
 
   /**
@@ -120,6 +180,18 @@ public final class ApiUsers {
       throw new IllegalStateException(
           "user " + name + ": the password must be given as a bcrypt hash (hash-password)");
     }
+    int cost = Integer.parseInt(hash.substring(hash.lastIndexOf('$') - 2, hash.lastIndexOf('$')));
+    if (cost < MIN_COST) {
+      // the user's name, never the hash
+      throw new IllegalStateException(
+          "user "
+              + name
+              + ": the bcrypt hash has cost "
+              + cost
+              + ", at least "
+              + MIN_COST
+              + " is required (make a new one with hash-password)");
+    }
     return new User(name, hash, Role.parse(role), true);
   }
 
@@ -174,7 +246,7 @@ public final class ApiUsers {
     if (user.isPresent() && until != null && until.isAfter(clock.instant())) {
       return Optional.of(new ApiPrincipal(name, user.get().role()));
     }
-    boolean ok = bcrypt.matches(password, user.map(User::hash).orElse(dummyHash));
+    boolean ok = matches(password, user.map(User::hash).orElse(dummyHash));
     if (!ok || user.isEmpty()) {
       return Optional.empty();
     }
@@ -317,7 +389,7 @@ public final class ApiUsers {
       throw ApiException.conflict(
           "user " + name + " is configured (hub.auth.users): change it there");
     }
-    if (current == null || !bcrypt.matches(current, u.hash())) {
+    if (current == null || !matches(current, u.hash())) {
       throw ApiException.badRequest("the current password is not right");
     }
     put(name, password, u.role());

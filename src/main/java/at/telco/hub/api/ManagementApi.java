@@ -59,8 +59,23 @@ public final class ManagementApi {
 
   // ---- session ---------------------------------------------------------------------------------
 
+  /**
+   * Opens a session for a caller who signed in with HTTP Basic or a JWT; a session token cannot
+   * open another (a stolen token would otherwise live for ever), so a session ends at its absolute
+   * lifetime.
+   */
   public void login(Exchange ex) {
-    respond(ex, 201, () -> users.openSession(ApiSecurity.principal(ex)));
+    respond(
+        ex,
+        201,
+        () -> {
+          if (ApiSecurity.credential(ex) == ApiSecurity.Credential.SESSION) {
+            throw new ApiException(
+                403,
+                "a session token cannot open another session: sign in with HTTP Basic or a JWT");
+          }
+          return users.openSession(ApiSecurity.principal(ex));
+        });
   }
 
   public void whoami(Exchange ex) {

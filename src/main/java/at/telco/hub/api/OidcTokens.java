@@ -12,12 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Bearer JWTs from the company's identity provider (OIDC), besides the users file: the signature
  * (RS256/ES256 and relatives, keys from a JWKS file or URL), the issuer, the audience and the
  * expiry are checked; the role comes from a configured claim whose values are mapped to hub roles
- * (the highest mapped one counts; a token without a mapped value is refused).
+ * (the highest mapped one counts; a token without a mapped value is refused). The caller is named
+ * {@code oidc:<alias>:<user claim>} ({@code sub} by default, validated), so no token names a local
+ * user such as {@code admin}.
  */
 public final class OidcTokens {
 
@@ -42,6 +44,13 @@ public final class OidcTokens {
   private final String roleClaim;
   private final String userClaim;
   private final Map<String, Role> roleMap;
+  private final String prefix;
+
+  /** The issuer's short name in its users' names. */
+  static final Pattern ALIAS = Pattern.compile("[a-z0-9-]{1,32}");
+
+  /** What the user claim may hold: no ':' (the name's separator), no spaces, no controls. */
+  static final Pattern CLAIM_VALUE = Pattern.compile("[A-Za-z0-9._@|+=-]{1,128}");
 
   OidcTokens(
       VerificationKeyResolver keys,
@@ -49,7 +58,13 @@ public final class OidcTokens {
       String audience,
       String roleClaim,
       String userClaim,
-      Map<String, Role> roleMap) {
+      Map<String, Role> roleMap,
+      String alias) {
+    if (!ALIAS.matcher(alias).matches()) {
+      throw new IllegalStateException(
+          "hub.auth.oidc.alias '" + alias + "' is not 1 to 32 of a-z 0-9 -");
+    }
+    this.prefix = "oidc:" + alias + ":";
     this.consumer =
         new JwtConsumerBuilder()
             .setRequireExpirationTime()
@@ -119,7 +134,8 @@ public final class OidcTokens {
             audience,
             settings.get(HubSettings.AUTH_OIDC_ROLE_CLAIM),
             settings.get(HubSettings.AUTH_OIDC_USER_CLAIM),
-            map));
+            map,
+            settings.get(HubSettings.AUTH_OIDC_ALIAS)));
   }
 
   /** {@code value=role,value=role}. */
@@ -156,27 +172,27 @@ public final class OidcTokens {
       LOG.info("bearer JWT refused: {}", reason(e));
       return Optional.empty();
     }
-    try {
-      Role role = null;
-      for (String value : values(claims.getClaimValue(roleClaim))) {
-        Role r = roleMap.get(value);
-        if (r != null && (role == null || r.includes(role))) {
-          role = r;
-        }
+    Role role = null;
+    for (String value : values(claims.getClaimValue(roleClaim))) {
+      Role r = roleMap.get(value);
+      if (r != null && (role == null || r.includes(role))) {
+        role = r;
       }
-      if (role == null) {
-        LOG.info("bearer JWT refused: no value of claim '{}' maps to a hub role", roleClaim);
-        return Optional.empty();
-      }
-      String user = claims.getClaimValueAsString(userClaim);
-      if (user == null || user.isBlank()) {
-        user = claims.getSubject();
-      }
-      return Optional.of(new ApiPrincipal(user, role));
-    } catch (MalformedClaimException e) {
-      LOG.info("bearer JWT refused: a malformed claim");
+    }
+    if (role == null) {
+      LOG.info("bearer JWT refused: no value of claim '{}' maps to a hub role", roleClaim);
       return Optional.empty();
     }
+    // never a local user's name: local names have no ':'
+    Object value = claims.getClaimValue(userClaim);
+    String user = value instanceof String v ? v : null;
+    if (user == null || !CLAIM_VALUE.matcher(user).matches()) {
+      LOG.info(
+          "bearer JWT refused: claim '{}' is missing or not 1 to 128 of A-Z a-z 0-9 . _ @ | + = -",
+          userClaim);
+      return Optional.empty();
+    }
+    return Optional.of(new ApiPrincipal(prefix + user, role));
   }
 
   private static String reason(InvalidJwtException e) {

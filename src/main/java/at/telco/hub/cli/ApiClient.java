@@ -85,6 +85,8 @@ final class ApiClient {
         HttpRequest.newBuilder(URI.create(url + path))
             .timeout(Duration.ofMinutes(2))
             .header("Authorization", authorization)
+            // the API refuses state-changing requests a cross-site form could send
+            .header("X-Requested-With", "hub-cli")
             .header("Accept", "application/json");
     if (body != null) {
       b.header("Content-Type", "application/json");

@@ -536,7 +536,11 @@ public final class HubSettings {
   public static final Setting<String> AUTH_USERS_FILE =
       text("hub.auth.users-file", null, null, "a file of `name = bcrypt-hash role` lines");
   public static final Setting<Integer> AUTH_SESSION_MINUTES =
-      number("hub.auth.session-minutes", "480", "how long a console session lasts");
+      number(
+          "hub.auth.session-minutes",
+          "480",
+          "absolute lifetime of a console session (never extended; a session token cannot open"
+              + " another session)");
   public static final Setting<String> ADMIN_PASSWORD =
       secret(
           "hub.admin.password",
@@ -559,8 +563,14 @@ public final class HubSettings {
   public static final Setting<String> AUTH_OIDC_USER_CLAIM =
       text(
           "hub.auth.oidc.user-claim",
-          "preferred_username",
-          "the claim naming the caller (else `sub`)");
+          "sub",
+          "the claim naming the caller, unique and immutable at the issuer; the hub's name for"
+              + " the caller is `oidc:<alias>:<value>`");
+  public static final Setting<String> AUTH_OIDC_ALIAS =
+      text(
+          "hub.auth.oidc.alias",
+          "idp",
+          "short name of the issuer in the names of its users (`a-z 0-9 -`, up to 32)");
   public static final Setting<String> AUTH_OIDC_ROLE_MAP =
       text(
           "hub.auth.oidc.role-map",
@@ -582,6 +592,51 @@ public final class HubSettings {
           null,
           null,
           "per-user limits, `name=replay/bulk` separated by `;` (e.g. `night-batch=6000/120`)");
+  public static final Setting<Integer> AUTH_THROTTLE_FREE_FAILURES =
+      number(
+          "hub.auth.throttle.free-failures",
+          "3",
+          "failed sign-ins of one user from one address before each further try must wait");
+  public static final Setting<Integer> AUTH_THROTTLE_ADDRESS_FREE_FAILURES =
+      number(
+          "hub.auth.throttle.address-free-failures",
+          "20",
+          "failed sign-ins from one address (any user, also bad bearer tokens) before each further"
+              + " try from it must wait");
+  public static final Setting<Integer> AUTH_THROTTLE_BASE_DELAY_SECONDS =
+      number(
+          "hub.auth.throttle.base-delay-seconds",
+          "1",
+          "the first wait after the free failures; it doubles with each further failure (429"
+              + " with Retry-After, no password check)");
+  public static final Setting<Integer> AUTH_THROTTLE_MAX_DELAY_SECONDS =
+      number(
+          "hub.auth.throttle.max-delay-seconds",
+          "300",
+          "the longest wait: back-off, never a lockout");
+  public static final Setting<Integer> AUTH_THROTTLE_FORGET_SECONDS =
+      number(
+          "hub.auth.throttle.forget-seconds",
+          "900",
+          "quiet time after which failures are forgotten and their burst is summed up in the"
+              + " audit trail");
+  public static final Setting<Integer> AUTH_PASSWORD_CHECK_THREADS =
+      number(
+          "hub.auth.password-check.threads",
+          "2",
+          "threads of the hub's own pool for bcrypt checks (not the shared worker pool)");
+  public static final Setting<Integer> AUTH_PASSWORD_CHECK_QUEUE =
+      number(
+          "hub.auth.password-check.queue",
+          "8",
+          "bcrypt checks waiting for a thread; beyond them sign-ins answer 503 with Retry-After");
+  public static final Setting<String> API_ALLOWED_ORIGINS =
+      text(
+          "hub.api.allowed-origins",
+          null,
+          "the API's own origin only",
+          "further origins (`https://host:port`, separated by `,`) that may send state-changing"
+              + " requests, e.g. the public address of a reverse proxy that rewrites Host");
   public static final Setting<String> SERVER_TLS_KEYSTORE =
       text(
           "hub.server.tls.keystore",

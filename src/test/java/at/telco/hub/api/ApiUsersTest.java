@@ -13,7 +13,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 class ApiUsersTest {
 
-  static final String HASH = new BCryptPasswordEncoder(4).encode("a-long-password");
+  static final String HASH = new BCryptPasswordEncoder(10).encode("a-long-password");
 
   static Settings settings(Map<String, String> values) {
     return new Settings(k -> Optional.ofNullable(values.get(k)));
@@ -47,6 +47,36 @@ class ApiUsersTest {
                 ApiUsers.configuredUsers(
                     settings(Map.of("hub.auth.users", "vic:" + HASH + ":superuser"))))
         .hasMessageContaining("unknown role");
+  }
+
+  /** A cheap hash is refused at start, naming the user and never the hash. */
+  @Test
+  void aBcryptHashBelowCostTenIsRefusedNamingTheUser() throws Exception {
+    String cheap = new BCryptPasswordEncoder(9).encode("a-long-password");
+    assertThatThrownBy(
+            () ->
+                ApiUsers.configuredUsers(
+                    settings(
+                        Map.of(
+                            "hub.auth.users",
+                            "vic:" + HASH + ":viewer;olga:" + cheap + ":operator"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("user olga")
+        .hasMessageContaining("cost 9")
+        .hasMessageContaining("at least 10")
+        .hasMessageNotContaining(cheap)
+        .hasMessageNotContaining(cheap.substring(7));
+    Path file = Files.createTempFile("users", ".properties");
+    Files.writeString(file, "carla = " + new BCryptPasswordEncoder(4).encode("x") + " support\n");
+    assertThatThrownBy(
+            () ->
+                ApiUsers.configuredUsers(settings(Map.of("hub.auth.users-file", file.toString()))))
+        .hasMessageContaining("user carla")
+        .hasMessageContaining("cost 4");
+    // cost 10 and above pass
+    assertThat(
+            ApiUsers.configuredUsers(settings(Map.of("hub.auth.users", "vic:" + HASH + ":viewer"))))
+        .containsOnlyKeys("vic");
   }
 
   @Test

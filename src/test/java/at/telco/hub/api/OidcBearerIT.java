@@ -39,7 +39,9 @@ class OidcBearerIT {
                     "jane.support", List.of("staff", "telco-hub-support"))));
     Api.Answer me = support.get("/api/v1/session");
     assertThat(me.status()).as(me.body()).isEqualTo(200);
-    assertThat(me.json().get("user").asText()).isEqualTo("jane.support");
+    assertThat(me.json().get("user").asText())
+        .isEqualTo(TestIdentityProvider.hubName("jane.support"))
+        .isEqualTo("oidc:it-idp:sub-jane.support");
     assertThat(me.json().get("role").asText()).isEqualTo("support");
     // support, not admin
     assertThat(support.get("/api/v1/users").status()).isEqualTo(403);
@@ -94,6 +96,72 @@ class OidcBearerIT {
             + "."
             + parts[2];
     assertThat(bearer(forged).get("/api/v1/users").status()).isEqualTo(401);
+  }
+
+  /**
+   * A token whose preferred_username (or subject) is {@code admin} is the identity provider's user,
+   * named by issuer and subject: it is not the local admin, has only its mapped role, and the audit
+   * names it as what it is.
+   */
+  @Test
+  void aTokenNamedAdminDoesNotActAsTheLocalAdmin() {
+    JwtClaims c = TestIdentityProvider.claims("someone", List.of("telco-hub-viewers"));
+    c.setClaim("preferred_username", "admin");
+    Api viewerNamedAdmin = bearer(idp.sign(c));
+    Api.Answer me = viewerNamedAdmin.get("/api/v1/session");
+    assertThat(me.status()).isEqualTo(200);
+    assertThat(me.json().get("user").asText()).isEqualTo("oidc:it-idp:sub-someone");
+    assertThat(me.json().get("role").asText()).isEqualTo("viewer");
+    assertThat(viewerNamedAdmin.get("/api/v1/users").status()).isEqualTo(403);
+    // the local admin's password cannot be changed through it
+    assertThat(
+            viewerNamedAdmin
+                .put(
+                    "/api/v1/session/password",
+                    "{\"currentPassword\":\""
+                        + Api.PASSWORD
+                        + "\",\"newPassword\":\"taken-over-password-1\"}")
+                .status())
+        .isEqualTo(404);
+    assertThat(Api.as(port, Api.ADMIN).get("/api/v1/session").status()).isEqualTo(200);
+    // subject admin: still the issuer's user, in the audit too
+    JwtClaims sub = TestIdentityProvider.claims("x", List.of("telco-hub-admins"));
+    sub.setSubject("admin");
+    sub.setClaim("preferred_username", "admin");
+    Api oidcAdmin = bearer(idp.sign(sub));
+    assertThat(oidcAdmin.get("/api/v1/session").json().get("user").asText())
+        .isEqualTo("oidc:it-idp:admin");
+    assertThat(oidcAdmin.get("/api/v1/audit/verify").status()).isEqualTo(200);
+    com.fasterxml.jackson.databind.JsonNode rows =
+        Api.as(port, Api.ADMIN)
+            .get("/api/v1/audit?action=audit-verify&limit=1&actor=" + Api.q("oidc:it-idp:admin"))
+            .json()
+            .get("items");
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).get("actor").asText()).isEqualTo("oidc:it-idp:admin");
+  }
+
+  /** The name claim is validated: anything outside its characters or length is refused. */
+  @Test
+  void aTokenWhoseSubjectIsNoValidNameIsRefused() {
+    for (String bad : List.of("a:b", "with space", "x".repeat(129), "new\nline", "../admin")) {
+      JwtClaims c = TestIdentityProvider.claims("x", List.of("telco-hub-viewers"));
+      c.setSubject(bad);
+      assertThat(bearer(idp.sign(c)).get("/api/v1/session").status()).as(bad).isEqualTo(401);
+    }
+  }
+
+  /** The algorithm allow-list: no unsigned token, no HMAC with the public key, no unknown key. */
+  @Test
+  void anUnsignedTokenAnHmacWithThePublicKeyAndAnUnknownKeyIdAreRefused() {
+    JwtClaims c = TestIdentityProvider.claims("mallory", List.of("telco-hub-admins"));
+    assertThat(bearer(idp.unsigned(c)).get("/api/v1/users").status()).isEqualTo(401);
+    for (String token : idp.hmacWithPublicKey(c)) {
+      assertThat(bearer(token).get("/api/v1/users").status()).isEqualTo(401);
+    }
+    assertThat(bearer(idp.signWithUnknownKeyId(c)).get("/api/v1/users").status()).isEqualTo(401);
+    // the same claims, properly signed, pass (the refusals are about the signature alone)
+    assertThat(bearer(idp.sign(c)).get("/api/v1/users").status()).isEqualTo(200);
   }
 
   @Test

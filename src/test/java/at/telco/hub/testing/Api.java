@@ -28,6 +28,12 @@ public final class Api {
   /** A support user with tight rate limits (hub.rate-limit.users of the test hubs). */
   public static final String HASTY = "hasty1";
 
+  /**
+   * A support user whose password a test guesses on purpose (the back-off of failed sign-ins slows
+   * it down, and only it: the counters are per user and address).
+   */
+  public static final String GUESSED = "guessed1";
+
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static String users;
@@ -74,6 +80,10 @@ public final class Api {
               + hash
               + ":operator;"
               + HASTY
+              + ":"
+              + hash
+              + ":support;"
+              + GUESSED
               + ":"
               + hash
               + ":support";
@@ -137,6 +147,8 @@ public final class Api {
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
+    // what the API asks of every request that may change something (not a simple cross-site one)
+    b.header("X-Requested-With", "hub-tests");
     HttpRequest.BodyPublisher body =
         json == null
             ? HttpRequest.BodyPublishers.noBody()

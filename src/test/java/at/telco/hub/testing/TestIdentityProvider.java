@@ -25,6 +25,14 @@ public final class TestIdentityProvider {
   public static final String ISSUER = "https://idp.example.test/realms/telco";
   public static final String AUDIENCE = "telco-integration-hub";
 
+  /** The issuer's short name in the hub's names of its users: {@code oidc:it-idp:<sub>}. */
+  public static final String ALIAS = "it-idp";
+
+  /** The hub's name for the caller of a token made from {@link #claims(String, List)}. */
+  public static String hubName(String user) {
+    return "oidc:" + ALIAS + ":sub-" + user;
+  }
+
   private static TestIdentityProvider instance;
 
   private final RsaJsonWebKey key;
@@ -59,6 +67,7 @@ public final class TestIdentityProvider {
     p.setProperty("hub.auth.oidc.audience", AUDIENCE);
     p.setProperty("hub.auth.oidc.jwks-file", jwks.toString());
     p.setProperty("hub.auth.oidc.role-claim", "groups");
+    p.setProperty("hub.auth.oidc.alias", ALIAS);
     p.setProperty(
         "hub.auth.oidc.role-map",
         "telco-hub-viewers=viewer,telco-hub-support=support,telco-hub-ops=operator,"
@@ -88,6 +97,56 @@ public final class TestIdentityProvider {
       RsaJsonWebKey other = RsaJwkGenerator.generateJwk(2048);
       other.setKeyId(key.getKeyId());
       return sign(claims, other);
+    } catch (JoseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Signed with the right key but naming a key id the issuer does not have. */
+  public String signWithUnknownKeyId(JwtClaims claims) {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setKey(key.getPrivateKey());
+    jws.setKeyIdHeaderValue("no-such-key");
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    return serialize(jws);
+  }
+
+  /** Not signed at all: {@code alg: none}. */
+  public String unsigned(JwtClaims claims) {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
+    jws.setKeyIdHeaderValue(key.getKeyId());
+    return serialize(jws);
+  }
+
+  /**
+   * HS256 with the issuer's public key as the HMAC secret (the key confusion attack), once with the
+   * key's DER bytes and once with its JWKS text.
+   */
+  public List<String> hmacWithPublicKey(JwtClaims claims) {
+    List<String> tokens = new java.util.ArrayList<>();
+    for (byte[] secret :
+        List.of(
+            key.getPublicKey().getEncoded(),
+            key.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
+                .getBytes(StandardCharsets.UTF_8))) {
+      JsonWebSignature jws = new JsonWebSignature();
+      jws.setPayload(claims.toJson());
+      jws.setKey(new org.jose4j.keys.HmacKey(secret));
+      jws.setDoKeyValidation(false);
+      jws.setKeyIdHeaderValue(key.getKeyId());
+      jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+      tokens.add(serialize(jws));
+    }
+    return tokens;
+  }
+
+  private static String serialize(JsonWebSignature jws) {
+    try {
+      return jws.getCompactSerialization();
     } catch (JoseException e) {
       throw new IllegalStateException(e);
     }

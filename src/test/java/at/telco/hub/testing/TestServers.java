@@ -140,6 +140,11 @@ public final class TestServers {
     p.setProperty("hub.rate-limit.replay-per-minute", "0");
     p.setProperty("hub.rate-limit.bulk-per-minute", "0");
     p.setProperty("hub.rate-limit.users", Api.HASTY + "=3/1");
+    // failed sign-ins: the suite sends wrong credentials from 127.0.0.1 on purpose, so the
+    // address ceiling is out of reach; the (user, address) back-off stays at its defaults and
+    // waits at most 4 s (guessed1 is the user a test guesses; the others are not slowed)
+    p.setProperty("hub.auth.throttle.address-free-failures", "1000000");
+    p.setProperty("hub.auth.throttle.max-delay-seconds", "4");
     return p;
   }
 
