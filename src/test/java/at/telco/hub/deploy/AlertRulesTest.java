@@ -56,7 +56,7 @@ class AlertRulesTest {
         }
       }
     }
-    assertThat(alerts).hasSize(11);
+    assertThat(alerts).hasSize(12);
     assertThat(firingInTests)
         .as("alerts tested firing")
         .containsExactlyInAnyOrderElementsOf(alerts);
