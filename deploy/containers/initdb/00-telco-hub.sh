@@ -9,6 +9,8 @@ psql=(psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER")
 "${psql[@]}" -c "CREATE ROLE hub_owner LOGIN PASSWORD '$(cat /run/secrets/hub-owner-password)'"
 "${psql[@]}" -c "CREATE ROLE hub_app LOGIN PASSWORD '$(cat /run/secrets/hub-app-password)'"
 "${psql[@]}" -c "CREATE ROLE hub_integration LOGIN PASSWORD '$(cat /run/secrets/hub-integration-password)'"
+# deletes sealed audit segments older than the retention, nothing else (telco-hub-audit-maintenance)
+"${psql[@]}" -c "CREATE ROLE hub_audit_maintenance LOGIN PASSWORD '$(cat /run/secrets/hub-audit-maintenance-password)'"
 for db in crm billing customerdb; do
   "${psql[@]}" -c "CREATE DATABASE $db"
   "${psql[@]}" -d "$db" -c "REVOKE CREATE ON SCHEMA public FROM PUBLIC"

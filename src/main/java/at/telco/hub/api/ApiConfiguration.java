@@ -43,16 +43,8 @@ public class ApiConfiguration extends AreaConfiguration {
             "apiUsers",
             new ApiUsers(
                 bean("hubDataSource", DataSource.class), settings, bean("hubClock", Clock.class)));
-    users
-        .bootstrapAdmin(settings.secret(HubSettings.ADMIN_PASSWORD))
-        .ifPresent(
-            password ->
-                System.out.println(
-                    "\n  The management API's user 'admin' was created with the password\n\n      "
-                        + password
-                        + "\n\n  It is shown this once. Sign in at /console/ and change it, or set"
-                        + " HUB_ADMIN_PASSWORD\n  before the first start. (hub database table"
-                        + " hub.api_user)\n"));
+    // a generated password goes to an owner-only file, never to standard output or the log
+    GeneratedAdminPassword.bootstrap(users, settings);
     ApiSecurity security = bind("apiSecurity", new ApiSecurity(context, users));
     OidcTokens.fromSettings(settings).ifPresent(security::acceptJwts);
     security.limitRates(RateLimits.fromSettings(settings));

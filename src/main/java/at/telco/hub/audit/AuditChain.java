@@ -5,6 +5,7 @@ import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -16,14 +17,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tamper evidence of the audit trail (migration V60): sealing closed segments, verifying every
- * chain and seal, and retention, which drops whole expired sealed segments through the separate
- * maintenance role (the hub's runtime role cannot delete audit entries).
+ * The tamper evidence of the audit trail (migrations V60, V62, V63): sealing the segments of past
+ * days, exporting their seals out of the database, verifying every chain and seal (and each
+ * writer's chain of segments), and retention, which drops whole sealed segments older than the
+ * retention the owner set through the separate maintenance role (the hub's runtime role cannot
+ * delete audit entries).
  */
 public final class AuditChain {
 
@@ -38,7 +42,11 @@ public final class AuditChain {
       String lastHash,
       boolean sealed,
       String seal,
-      String expectedSeal) {}
+      String expectedSeal,
+      Long prevSegment) {}
+
+  /** A segment dropped by retention, as recorded by the database (V62). */
+  private record Dropped(long id, String day, String writer, long lastSeq, String seal) {}
 
   private final DataSource hub;
   private final DataSource maintenance;
@@ -59,7 +67,8 @@ public final class AuditChain {
 
   /**
    * Seals the open segments of days before {@code before} (of one writer, or of all for null); each
-   * seal is logged, so it is also kept outside the database. Answers how many were sealed.
+   * seal is logged, so it is also kept outside the database. Answers how many were sealed. The
+   * database refuses a day after today (UTC): today's segments are still open.
    */
   public int seal(LocalDate before, String writer) {
     // as the owner role (migration V61): the runtime role may not update segments itself
@@ -95,6 +104,44 @@ public final class AuditChain {
   }
 
   /**
+   * Appends to {@code file} (created owner-only if missing) one line for every sealed segment the
+   * file does not list yet, and logs each: the seals kept outside the database, against which
+   * {@code audit verify --seals FILE} checks the trail ({@link ExportedSeals}). Answers how many
+   * were appended.
+   */
+  public int exportSeals(Path file) {
+    Set<Long> known = ExportedSeals.read(file).keySet();
+    List<String> lines = new ArrayList<>();
+    Transactions.run(
+        hub,
+        "hub database",
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment"
+                          + " WHERE sealed_at IS NOT NULL ORDER BY id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              if (!known.contains(rs.getLong(1))) {
+                lines.add(
+                    ExportedSeals.line(
+                        rs.getLong(1),
+                        rs.getDate(2).toString(),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5)));
+              }
+            }
+          }
+        });
+    ExportedSeals.append(file, lines);
+    for (String line : lines) {
+      LOG.info("audit seal exported: {}", line);
+    }
+    return lines.size();
+  }
+
+  /**
    * Checks every segment: each entry's hash against its content, the sequence without gaps, each
    * entry's link to the one before, the segment's last entry and its seal. Answers {@code ok}, the
    * counts and every problem found, each naming the segment, the sequence number(s) and the entry.
@@ -113,7 +160,8 @@ public final class AuditChain {
     try (PreparedStatement ps =
             c.prepareStatement(
                 "SELECT id, day, writer, last_seq, last_hash, sealed_at IS NOT NULL, seal,"
-                    + " hub.audit_segment_seal(s) FROM hub.audit_segment s ORDER BY id");
+                    + " hub.audit_segment_seal(s), prev_segment FROM hub.audit_segment s"
+                    + " ORDER BY id");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         Segment s =
@@ -125,8 +173,25 @@ public final class AuditChain {
                 rs.getString(5),
                 rs.getBoolean(6),
                 rs.getString(7),
-                rs.getString(8));
+                rs.getString(8),
+                rs.getObject(9, Long.class));
         segments.put(s.id(), s);
+      }
+    }
+    Map<Long, Dropped> dropped = new HashMap<>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment_dropped ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Dropped d =
+            new Dropped(
+                rs.getLong(1),
+                rs.getDate(2).toString(),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5));
+        dropped.put(d.id(), d);
       }
     }
     try (PreparedStatement ps =
@@ -163,9 +228,12 @@ public final class AuditChain {
             expected = 1;
             prevHash = null;
             prevId = null;
-            if (!segments.containsKey(segmentId)) {
+            Segment s = segments.get(segmentId);
+            if (s == null) {
               problems.add(
                   problem("segment-removed", segmentId, null, id, "its segment is missing"));
+            } else if (seq == 1) {
+              prevHash = startOf(s, segments, dropped, storedPrev, problems);
             }
           }
           if (!Objects.equals(hash, recomputed)) {
@@ -202,6 +270,12 @@ public final class AuditChain {
         }
       }
     }
+    // a segment without entries still names its predecessor, which must be there or dropped
+    for (Segment s : segments.values()) {
+      if (s.lastSeq() == 0 && s.prevSegment() != null) {
+        startOf(s, segments, dropped, null, problems);
+      }
+    }
     for (Segment s : segments.values()) {
       if (s.sealed()) {
         sealed++;
@@ -220,8 +294,89 @@ public final class AuditChain {
     report.put("segments", segments.size());
     report.put("sealedSegments", sealed);
     report.put("entries", entries);
+    report.put("droppedSegments", dropped.size());
     report.set("problems", problems);
+    // the seals, to compare with those exported out of the database (verify --seals FILE)
+    ArrayNode seals = report.putArray("seals");
+    segments.values().stream()
+        .filter(Segment::sealed)
+        .sorted(java.util.Comparator.comparingLong(Segment::id))
+        .forEach(s -> seal(seals, s.id(), s.day(), s.writer(), s.lastSeq(), s.seal(), false));
+    dropped.values().stream()
+        .sorted(java.util.Comparator.comparingLong(Dropped::id))
+        .forEach(d -> seal(seals, d.id(), d.day(), d.writer(), d.lastSeq(), d.seal(), true));
     return report;
+  }
+
+  private static void seal(
+      ArrayNode seals,
+      long id,
+      String day,
+      String writer,
+      long lastSeq,
+      String seal,
+      boolean dropped) {
+    ObjectNode n = seals.addObject();
+    n.put("segment", id);
+    n.put("day", day);
+    n.put("writer", writer);
+    n.put("entries", lastSeq);
+    n.put("seal", seal);
+    if (dropped) {
+      n.put("dropped", true);
+    }
+  }
+
+  /**
+   * The hash the first entry of segment {@code s} must continue: the seal of its writer's previous
+   * segment (V63), which is either still in the trail or recorded as dropped by retention; null for
+   * a segment that starts its writer's chain. A predecessor that is neither is reported, as is a
+   * first entry that does not continue its seal ({@code storedPrev}, null: not checked here).
+   */
+  private static String startOf(
+      Segment s,
+      Map<Long, Segment> segments,
+      Map<Long, Dropped> dropped,
+      String storedPrev,
+      ArrayNode problems) {
+    Long prev = s.prevSegment();
+    if (prev == null) {
+      return null;
+    }
+    String seal;
+    if (segments.containsKey(prev)) {
+      seal = segments.get(prev).seal();
+    } else if (dropped.containsKey(prev)) {
+      seal = dropped.get(prev).seal();
+    } else {
+      problems.add(
+          problem(
+              "segment-removed",
+              prev,
+              null,
+              null,
+              "segment "
+                  + prev
+                  + " of writer "
+                  + s.writer()
+                  + " (before segment "
+                  + s.id()
+                  + ") is missing: it is neither in the trail nor dropped by retention"));
+      return storedPrev;
+    }
+    if (storedPrev != null && !Objects.equals(storedPrev, seal)) {
+      problems.add(
+          problem(
+              "chain-broken",
+              s.id(),
+              1L,
+              null,
+              "the segment does not continue its writer's previous segment "
+                  + prev
+                  + " (its first entry is not chained to that segment's seal)"));
+      return storedPrev;
+    }
+    return seal;
   }
 
   private static void endOfSegment(
@@ -287,8 +442,10 @@ public final class AuditChain {
 
   /**
    * Retention: drops the sealed segments of days before {@code before} (of one writer, or of all
-   * for null), with their entries, as the maintenance role. Answers the dropped segments (id, day,
-   * writer, entries, seal), which the caller records in the audit trail.
+   * for null) that are also older than the retention the owner set in the database ({@code
+   * hub.audit_retention}, V62; none: nothing is dropped), with their entries, as the maintenance
+   * role. The database refuses any other deletion and records each drop with its seal. Answers the
+   * dropped segments (id, day, writer, entries, seal), which the caller records in the audit trail.
    */
   public ArrayNode dropExpired(LocalDate before, String writer) {
     if (maintenance == null) {
@@ -305,6 +462,7 @@ public final class AuditChain {
               c.prepareStatement(
                   "SELECT id, day, writer, last_seq, seal FROM hub.audit_segment"
                       + " WHERE sealed_at IS NOT NULL AND day < ?"
+                      + " AND day < hub.audit_retention_horizon()"
                       + (writer == null ? "" : " AND writer = ?")
                       + " ORDER BY id")) {
             ps.setDate(1, Date.valueOf(before));

@@ -1,9 +1,10 @@
 package at.telco.hub.audit;
 
+import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit trail's job: seals the segments of past days and, when a retention period is configured
- * and the maintenance role is available, drops the sealed segments older than it (each drop is
- * itself recorded in the audit trail, with the dropped segments' seals).
+ * The audit trail's job: seals the segments of past days, exports their seals out of the database
+ * (the log; and {@code hub.audit.seals-file}, when set) and, when the maintenance role is available
+ * to this process (the embedded default; in production the separate {@code audit-maintenance}
+ * command), drops the sealed segments older than the retention the owner set in the database (each
+ * drop is itself recorded in the audit trail, with the dropped segments' seals).
  */
 public final class AuditMaintenance extends ServiceSupport {
 
@@ -24,36 +27,46 @@ public final class AuditMaintenance extends ServiceSupport {
   private final CamelContext context;
   private final AuditChain chain;
   private final AuditTrail trail;
-  private final Period retention;
+  private final Path sealsFile;
   private final Duration interval;
   private ScheduledExecutorService executor;
 
   /**
-   * @param retention how long sealed segments are kept, or null to keep them for ever
+   * @param sealsFile where the seals are exported to besides the log, or null
    */
   public AuditMaintenance(
-      CamelContext context,
-      AuditChain chain,
-      AuditTrail trail,
-      Period retention,
-      Duration interval) {
+      CamelContext context, AuditChain chain, AuditTrail trail, Path sealsFile, Duration interval) {
     this.context = context;
     this.chain = chain;
     this.trail = trail;
-    this.retention = retention;
+    this.sealsFile = sealsFile;
     this.interval = interval;
   }
 
-  /** One round: seal, then retention. */
+  /** One round: seal, export the seals, then retention (when this process may). */
   public void runOnce() {
+    runOnce(chain, trail, sealsFile);
+  }
+
+  /**
+   * Seals the past days' segments, exports the seals to {@code sealsFile} (null: the log only),
+   * and, with the maintenance role, drops the sealed segments older than the database's retention.
+   * Answers the dropped segments.
+   */
+  public static ArrayNode runOnce(AuditChain chain, AuditTrail trail, Path sealsFile) {
     chain.sealClosed();
-    if (retention != null && chain.retentionAvailable()) {
-      LocalDate before = LocalDate.now(ZoneOffset.UTC).minus(retention);
-      ArrayNode dropped = chain.dropExpired(before, null);
-      if (!dropped.isEmpty()) {
-        recordDrop(trail, dropped, before);
-      }
+    if (sealsFile != null) {
+      chain.exportSeals(sealsFile);
     }
+    if (!chain.retentionAvailable()) {
+      return Json.MAPPER.createArrayNode();
+    }
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    ArrayNode dropped = chain.dropExpired(today, null);
+    if (!dropped.isEmpty()) {
+      recordDrop(trail, dropped, today);
+    }
+    return dropped;
   }
 
   /** Records a retention drop (segments, days, seals: no personal data). */
@@ -70,13 +83,13 @@ public final class AuditMaintenance extends ServiceSupport {
             "audit-segments",
             "dropped",
             dropped.size()
-                + " sealed segments before "
+                + " sealed segments older than the retention on "
                 + before
                 + " ("
                 + entries
                 + " entries): "
                 + dropped));
-    LOG.info("audit retention dropped {} sealed segments before {}", dropped.size(), before);
+    LOG.info("audit retention dropped {} sealed segments on {}", dropped.size(), before);
   }
 
   private void safeRun() {
@@ -89,10 +102,11 @@ public final class AuditMaintenance extends ServiceSupport {
 
   @Override
   protected void doStart() {
-    if (retention != null && !chain.retentionAvailable()) {
-      LOG.warn(
-          "hub.audit.retention is set but no maintenance role is configured"
-              + " (hub.audit.maintenance.username): audit segments are sealed, never dropped");
+    if (!chain.retentionAvailable()) {
+      LOG.info(
+          "no audit maintenance role in this process (hub.audit.maintenance.username): audit"
+              + " segments are sealed here; expired ones are dropped by the audit-maintenance"
+              + " command, if it runs");
     }
     executor =
         context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "audit-chain");

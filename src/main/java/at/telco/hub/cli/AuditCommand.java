@@ -1,7 +1,13 @@
 package at.telco.hub.cli;
 
+import at.telco.hub.audit.ExportedSeals;
+import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,15 +36,46 @@ final class AuditCommand extends ClientGroup {
 
   @Command(
       name = "verify",
-      description = "Checks every entry, chain and seal of the audit trail (role admin).")
-  int verify(@Mixin Connection c) throws IOException, InterruptedException {
+      description = {
+        "Checks every entry, chain and seal of the audit trail, and each writer's chain of"
+            + " segments (role admin).",
+        "With --seals: also against the seals exported out of the database when they were made"
+            + " (a file of hub.audit.seals-file or audit-maintenance --seals, or the hub's log):"
+            + " a segment rewritten and resealed, or one removed, is found there."
+      })
+  int verify(
+      @Option(
+              names = "--seals",
+              paramLabel = "FILE",
+              description =
+                  "The exported seals (one JSON line per sealed segment) or a log with the hub's"
+                      + " seal lines.")
+          Path seals,
+      @Mixin Connection c)
+      throws IOException, InterruptedException {
+    if (seals != null && !Files.isReadable(seals)) {
+      throw c.usage("--seals: cannot read " + seals);
+    }
     ApiClient api = open(c);
     ApiClient.Answer a = api.get("/api/v1/audit/verify");
     int code = api.print(a);
     if (code != HubCli.OK) {
       return code;
     }
-    JsonNode problems = a.json().path("problems");
+    ArrayNode problems = Json.MAPPER.createArrayNode();
+    problems.addAll((ArrayNode) a.json().path("problems"));
+    if (seals != null) {
+      Map<Long, ExportedSeals.Seal> exported = ExportedSeals.read(seals);
+      ArrayNode against = ExportedSeals.compare(exported, a.json().path("seals"));
+      problems.addAll(against);
+      api.err()
+          .println(
+              "audit: "
+                  + exported.size()
+                  + " exported seals compared, "
+                  + against.size()
+                  + " problems");
+    }
     for (JsonNode q : problems) {
       api.err()
           .println(

@@ -426,7 +426,17 @@ public final class HubSettings {
       duration(
           "hub.dead-letter.retention",
           "P30D",
-          "dead-letter bodies (and their queue messages) are purged this long after the last failure");
+          "the bodies of closed dead letters (and their queue messages) are purged this long after the last failure; open ones only with `hub.dead-letter.retention.discard-open`");
+  public static final Setting<Boolean> DEAD_LETTER_RETENTION_DISCARD_OPEN =
+      flag(
+          "hub.dead-letter.retention.discard-open",
+          "false",
+          "also discard open dead letters (nobody decided about them) at their retention; off: they wait for a person, counted in `hub_dead_letters_retention_due` (alert `TelcoHubDeadLettersAtRetention`)");
+  public static final Setting<Duration> DEAD_LETTER_RETENTION_WARNING =
+      duration(
+          "hub.dead-letter.retention.warning",
+          "P7D",
+          "how long before its retention an open dead letter is counted in `hub_dead_letters_retention_due`");
   public static final Setting<Integer> DEAD_LETTER_RETENTION_CHECK_MS =
       number("hub.dead-letter.retention-check-ms", "600000", "how often the retention runs");
 
@@ -545,7 +555,13 @@ public final class HubSettings {
       secret(
           "hub.admin.password",
           null,
-          "password of the `admin` the hub creates when there is none; empty: generated and printed once");
+          "password of the `admin` the hub creates when there is none; empty: generated into `hub.admin.generated-password-file` (never printed or logged)");
+  public static final Setting<String> ADMIN_GENERATED_PASSWORD_FILE =
+      text(
+          "hub.admin.generated-password-file",
+          null,
+          "`admin-password` in the embedded data directory, else in the working directory",
+          "where a generated `admin` password is written (mode 0600); the log says where, never what");
   public static final Setting<String> AUTH_OIDC_ISSUER =
       text("hub.auth.oidc.issuer", null, "off", "accept bearer JWTs of this OIDC issuer");
   public static final Setting<String> AUTH_OIDC_AUDIENCE =
@@ -656,7 +672,13 @@ public final class HubSettings {
           "hub.audit.retention",
           null,
           "kept for ever",
-          "ISO-8601 period (e.g. `P400D`) after which whole sealed audit segments are dropped");
+          "ISO-8601 period (e.g. `P400D`) after which whole sealed audit segments may be dropped; the `migrate` command (the owner) writes it into the owner-only table `hub.audit_retention`, which alone bounds what the maintenance role may delete");
+  public static final Setting<String> AUDIT_SEALS_FILE =
+      text(
+          "hub.audit.seals-file",
+          null,
+          "the log only",
+          "file the audit seals are appended to when made (one JSON line each, created 0600), for `audit verify --seals FILE`; keep it (or the log) outside the hub database");
   public static final Setting<Integer> AUDIT_MAINTENANCE_INTERVAL_MS =
       number(
           "hub.audit.maintenance-interval-ms",
@@ -666,14 +688,14 @@ public final class HubSettings {
       text(
           "hub.audit.maintenance.jdbc-url",
           null,
-          "embedded: the hub database",
-          "where the audit maintenance role connects; without it nothing is dropped");
+          "the hub database's URL",
+          "where the audit maintenance role connects, if not `hub.hubdb.jdbc-url`");
   public static final Setting<String> AUDIT_MAINTENANCE_USERNAME =
       text(
           "hub.audit.maintenance.username",
           null,
           "embedded: `hub_audit_maintenance`",
-          "the only role that may delete audit entries (whole sealed segments)");
+          "the only role that may delete audit entries (whole sealed segments older than the owner's retention); in production only the `audit-maintenance` command's; without it nothing is dropped");
   public static final Setting<String> AUDIT_MAINTENANCE_PASSWORD =
       secret("hub.audit.maintenance.password", null, "its password");
   public static final Setting<Integer> AUDIT_MAINTENANCE_POOL_SIZE =
@@ -684,7 +706,8 @@ public final class HubSettings {
           AUDIT_MAINTENANCE_JDBC_URL,
           AUDIT_MAINTENANCE_USERNAME,
           AUDIT_MAINTENANCE_PASSWORD,
-          AUDIT_MAINTENANCE_POOL_SIZE);
+          AUDIT_MAINTENANCE_POOL_SIZE,
+          HUBDB_JDBC_URL);
 
   // ---- Consistency: reconciliation, resync, schema drift, schedule
   public static final Setting<Boolean> RECONCILIATION_SCHEDULE_ENABLED =

@@ -38,6 +38,11 @@ public class DeadLetterConfiguration extends AreaConfiguration {
             settings.get(HubSettings.DEAD_LETTER_PURGE_BATCH_SIZE)));
     bean("hubObservations", Observations.class)
         .deadLetters(
-            hub, List.of(), settings.get(HubSettings.OBSERVE_DEAD_LETTERS_ATTENTION_ABOVE));
+            hub,
+            List.of(),
+            settings.get(HubSettings.OBSERVE_DEAD_LETTERS_ATTENTION_ABOVE),
+            settings
+                .get(HubSettings.DEAD_LETTER_RETENTION)
+                .minus(settings.get(HubSettings.DEAD_LETTER_RETENTION_WARNING)));
   }
 }

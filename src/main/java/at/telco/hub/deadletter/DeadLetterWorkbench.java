@@ -341,17 +341,28 @@ public final class DeadLetterWorkbench {
           "the edited body is not a canonical event", List.of("$: " + e.getMessage()));
     }
     List<String> problems = new ArrayList<>(schemas.problems(event));
+    JsonNode original;
     try {
-      JsonNode original = dl.body() == null ? null : Json.parse(dl.body());
-      if (original != null && original.isObject()) {
-        for (String field : IMMUTABLE) {
-          if (!Objects.equals(Json.text(original, field), Json.text(event.envelope(), field))) {
-            problems.add("$." + field + ": cannot be edited (it identifies the change)");
-          }
-        }
-      }
+      original = dl.body() == null ? null : Json.parse(dl.body());
     } catch (MalformedMessageException e) {
-      // the original was not JSON: nothing to keep
+      original = null;
+    }
+    if (original == null || !original.isObject()) {
+      // without a stored canonical event there is nothing to hold the identifying fields to: an
+      // edit could make the replay any change of anyone (issue 20)
+      throw Refused.invalid(
+          "the dead letter's stored body is not a canonical event, so an edited replay cannot be"
+              + " checked against it",
+          List.of(
+              "$: the fields that identify the change ("
+                  + String.join(", ", new java.util.TreeSet<>(IMMUTABLE))
+                  + ") cannot be checked: replay it unedited, resync it from the master, or"
+                  + " discard it"));
+    }
+    for (String field : IMMUTABLE) {
+      if (!Objects.equals(Json.text(original, field), Json.text(event.envelope(), field))) {
+        problems.add("$." + field + ": cannot be edited (it identifies the change)");
+      }
     }
     if (!problems.isEmpty()) {
       throw Refused.invalid("the edited body is not a valid canonical event", problems);

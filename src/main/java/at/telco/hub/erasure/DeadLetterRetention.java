@@ -17,11 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dead-letter bodies are personal data: after {@code hub.dead-letter.retention} (counted from a
- * dead letter's last failure) the body, the edited body and the headers are removed from
- * hub.dead_letter, its Artemis message is removed from its queue (through the queue purge), and a
- * dead letter still open is closed as DISCARDED by the retention. What stays is the metadata
- * (target, reason, keys, times, failure history) and the audit entry. The master still has the
- * record: a resync brings it again.
+ * dead letter's last failure) the body, the edited body and the headers of a closed dead letter
+ * (replayed, discarded, resolved) are removed from hub.dead_letter and its Artemis message from its
+ * queue (through the queue purge). What stays is the metadata (target, reason, keys, times, failure
+ * history) and the audit entry. The master still has the record: a resync brings it again.
+ *
+ * <p>A dead letter still open is a change nobody has decided about yet: it is not discarded by the
+ * clock unless {@code hub.dead-letter.retention.discard-open} says so explicitly. Before and after
+ * its retention it is counted in {@code hub_dead_letters_retention_due{target}}, and the alert
+ * {@code TelcoHubDeadLettersAtRetention} asks support to decide.
  */
 public final class DeadLetterRetention {
 
@@ -31,12 +35,19 @@ public final class DeadLetterRetention {
   private final Duration retention;
   private final int batchSize;
   private final Clock clock;
+  private final boolean discardOpen;
 
-  public DeadLetterRetention(DataSource hub, Duration retention, int batchSize, Clock clock) {
+  /**
+   * @param discardOpen whether open dead letters past the retention are discarded too (off by
+   *     default: they wait for a person, and an alert says so)
+   */
+  public DeadLetterRetention(
+      DataSource hub, Duration retention, int batchSize, Clock clock, boolean discardOpen) {
     this.hub = hub;
     this.retention = retention;
     this.batchSize = batchSize;
     this.clock = clock;
+    this.discardOpen = discardOpen;
   }
 
   /** Purges one batch of expired dead letters; returns how many. */
@@ -54,8 +65,11 @@ public final class DeadLetterRetention {
                             "SELECT id, target, message_id, status FROM hub.dead_letter"
                                 + " WHERE last_failed_at < ? AND (body IS NOT NULL OR"
                                 + " original_body IS NOT NULL OR headers IS NOT NULL OR status IN"
-                                + " ('QUEUED', 'REPLAYING', 'SUPERSEDED')) ORDER BY last_failed_at"
-                                + " LIMIT ? FOR UPDATE SKIP LOCKED");
+                                + " ('QUEUED', 'REPLAYING', 'SUPERSEDED'))"
+                                + (discardOpen
+                                    ? ""
+                                    : " AND status NOT IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')")
+                                + " ORDER BY last_failed_at LIMIT ? FOR UPDATE SKIP LOCKED");
                     PreparedStatement update =
                         c.prepareStatement(
                             "UPDATE hub.dead_letter SET body = NULL, original_body = NULL,"

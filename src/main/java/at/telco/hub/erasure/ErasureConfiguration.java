@@ -73,6 +73,7 @@ public class ErasureConfiguration extends AreaConfiguration {
             hub,
             settings.get(HubSettings.DEAD_LETTER_RETENTION),
             settings.get(HubSettings.DEAD_LETTER_PURGE_BATCH_SIZE),
-            clock));
+            clock,
+            settings.get(HubSettings.DEAD_LETTER_RETENTION_DISCARD_OPEN)));
   }
 }

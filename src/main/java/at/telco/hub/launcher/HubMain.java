@@ -36,6 +36,8 @@ import picocli.CommandLine.Unmatched;
  * java -jar telco-integration-hub.jar backup --to=DIR    [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar restore --from=DIR [--config=FILE] [--data-dir=DIR]
  * java -jar telco-integration-hub.jar recover            [--config=FILE] [--data-dir=DIR]
+ * java -jar telco-integration-hub.jar migrate            [--config=FILE] (as the owner role)
+ * java -jar telco-integration-hub.jar audit-maintenance [--seals=FILE] [--config=FILE]
  * java -jar telco-integration-hub.jar dlq COMMAND ...     (the dead-letter command line)
  * java -jar telco-integration-hub.jar consistency COMMAND ... (reconciliation, drift, resync)
  * java -jar telco-integration-hub.jar erasure COMMAND ...     (erasure requests, the DPO's report)
@@ -55,7 +57,8 @@ import picocli.CommandLine.Unmatched;
       "Starts the Telco Integration Hub (Camel Main); with no configuration the embedded default"
           + " (its own PostgreSQL, Kafka and Artemis in the data directory, sample data)."
           + " Arguments it does not know are passed on to Camel Main.",
-      "With a command: the hub's maintenance (backup, restore, recover: with the hub stopped), or"
+      "With a command: the hub's maintenance (backup, restore, recover: with the hub stopped;"
+          + " migrate, audit-maintenance: the owner's and the maintenance role's short jobs), or"
           + " a client of a running hub's management API (dlq, consistency, erasure, audit)."
     },
     exitCodeListHeading = "%nExit codes (each command's --help says what its codes mean):%n",
@@ -153,7 +156,9 @@ public final class HubMain implements Callable<Integer> {
         List.of(
             new CommandLine(new MaintenanceCommands.Backup(hub)),
             new CommandLine(new MaintenanceCommands.Restore(hub)),
-            new CommandLine(new MaintenanceCommands.Recover(hub)));
+            new CommandLine(new MaintenanceCommands.Recover(hub)),
+            new CommandLine(new MaintenanceCommands.Migrate(hub)),
+            new CommandLine(new MaintenanceCommands.AuditMaintenanceCommand(hub)));
     maintenance.forEach(cmd::addSubcommand);
     cmd.getSubcommands().values().forEach(sub -> sub.setUnmatchedArgumentsAllowed(false));
     HubCli.configure(cmd, hub.context);

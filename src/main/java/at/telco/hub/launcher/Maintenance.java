@@ -1,5 +1,8 @@
 package at.telco.hub.launcher;
 
+import at.telco.hub.audit.AuditChain;
+import at.telco.hub.audit.AuditMaintenance;
+import at.telco.hub.audit.AuditTrail;
 import at.telco.hub.backup.HubBackup;
 import at.telco.hub.backup.ProgressListener;
 import at.telco.hub.backup.Recovery;
@@ -11,6 +14,7 @@ import at.telco.hub.embedded.EmbeddedDatabaseOnly;
 import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.platform.DataSources;
 import at.telco.hub.platform.HubDatabase;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,7 +30,9 @@ import java.util.Map;
  * </pre>
  *
  * {@code recover} is the second half of {@code restore} alone, for a hub database restored by other
- * means (PostgreSQL's own backups).
+ * means (PostgreSQL's own backups). {@link #migrate} and {@link #auditMaintenance} are the two
+ * short-lived commands that hold the owner's and the audit maintenance role's secrets in
+ * production, so the long-running hub does not (docs/operations.md).
  *
  * <p>In the embedded default they cover the hub database, the Artemis journal and the Kafka data of
  * the data directory (its PostgreSQL is started alone for it); against external servers they cover
@@ -93,6 +99,82 @@ final class Maintenance {
         }
       }
     }
+  }
+
+  /**
+   * {@code migrate}: applies the hub database's migrations as the owner role and writes the audit
+   * retention into the owner's table; the only process that needs the owner's secret (the hub then
+   * runs with {@code hub.hubdb.migrate=false}). Runs while the hub runs, too: Flyway locks, and the
+   * migrations are written to be applied under a running older hub (a rolling update).
+   */
+  static int migrate(LaunchProperties props, CliContext context) throws Exception {
+    Settings settings = props.settings();
+    if (settings.get(HubSettings.EMBEDDED_ENABLED)) {
+      try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(settings)) {
+        HubDatabase.migrateAsOwner(
+            db.database(SystemDatabases.OWNER_ROLE, SystemDatabases.HUB_DATABASE),
+            SystemDatabases.HUB_ROLE,
+            settings);
+      }
+    } else {
+      if (settings.optional(HubSettings.HUBDB_MIGRATION_USERNAME).isEmpty()) {
+        throw new IllegalStateException(
+            "migrate runs as the hub database's owner role: set hub.hubdb.migration.username and"
+                + " its password (deploy/README.md, Database roles)");
+      }
+      try (HikariDataSource owner = HubDatabase.migrationDataSource(settings)) {
+        HubDatabase.migrateAsOwner(owner, settings.get(HubSettings.HUBDB_USERNAME), settings);
+      }
+    }
+    context.out().println("hub database migrated as its owner role");
+    return 0;
+  }
+
+  /**
+   * {@code audit-maintenance}: seals the audit segments of past days, appends their seals to {@code
+   * seals} (and the log), and drops the sealed segments older than the database's retention as the
+   * maintenance role; the only process that needs that role's secret in production.
+   */
+  static int auditMaintenance(Path seals, LaunchProperties props, CliContext context)
+      throws Exception {
+    Settings settings = props.settings();
+    Path file =
+        seals != null
+            ? seals
+            : settings.optional(HubSettings.AUDIT_SEALS_FILE).map(Path::of).orElse(null);
+    ArrayNode dropped;
+    if (settings.get(HubSettings.EMBEDDED_ENABLED)) {
+      try (EmbeddedDatabaseOnly db = EmbeddedDatabaseOnly.start(settings)) {
+        javax.sql.DataSource hub =
+            db.database(SystemDatabases.HUB_ROLE, SystemDatabases.HUB_DATABASE);
+        dropped =
+            AuditMaintenance.runOnce(
+                new AuditChain(
+                    hub,
+                    db.database(
+                        SystemDatabases.AUDIT_MAINTENANCE_ROLE, SystemDatabases.HUB_DATABASE)),
+                new AuditTrail(hub),
+                file);
+      }
+    } else {
+      if (settings.optional(HubSettings.AUDIT_MAINTENANCE_USERNAME).isEmpty()) {
+        throw new IllegalStateException(
+            "audit-maintenance drops expired segments as the maintenance role: set"
+                + " hub.audit.maintenance.username and its password (deploy/README.md)");
+      }
+      try (HikariDataSource hub = HubDatabase.pool(settings);
+          HikariDataSource maintenance =
+              DataSources.create(settings, HubSettings.AUDIT_MAINTENANCE, null)) {
+        dropped =
+            AuditMaintenance.runOnce(new AuditChain(hub, maintenance), new AuditTrail(hub), file);
+      }
+    }
+    context
+        .out()
+        .printf(
+            "audit segments of past days sealed%s; %d expired sealed segments dropped%n",
+            file == null ? " (seals in the log)" : ", seals exported to " + file, dropped.size());
+    return 0;
   }
 
   private static int backup(

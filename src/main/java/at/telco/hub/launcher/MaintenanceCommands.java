@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code backup}, {@code restore} and {@code recover}: the hub's own state, with the hub stopped
- * ({@link Maintenance}). --config and --data-dir may stand before or after the command.
+ * ({@link Maintenance}); {@code migrate} and {@code audit-maintenance}: the short-lived commands
+ * with the owner's and the maintenance role's secrets. --config and --data-dir may stand before or
+ * after the command.
  */
 final class MaintenanceCommands {
 
@@ -130,6 +132,70 @@ final class MaintenanceCommands {
     @Override
     Path location() {
       return null;
+    }
+  }
+
+  @Command(
+      name = "migrate",
+      description = {
+        "Applies the hub database's migrations as its owner role and writes the audit retention"
+            + " (hub.audit.retention) into the owner's table.",
+        "In production the only process with the owner's secret: run it before the hub (a"
+            + " Kubernetes init container, a systemd oneshot unit, a compose one-shot service),"
+            + " and run the hub with hub.hubdb.migrate=false and without that secret.",
+        "The result on standard output."
+      },
+      exitCodeListHeading = EXIT_HEADING,
+      exitCodeList = {"0:done", "1:failed", "2:usage, or refused (no owner role configured)"})
+  static final class Migrate implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Mixin LaunchOptions launch;
+
+    Migrate(HubMain hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return Maintenance.migrate(launch.properties(hub.launch), hub.context());
+    }
+  }
+
+  @Command(
+      name = "audit-maintenance",
+      description = {
+        "Seals the audit segments of past days, exports their seals, and drops the sealed"
+            + " segments older than the retention as the audit maintenance role.",
+        "In production the only process with the maintenance role's secret: run it daily (a"
+            + " Kubernetes CronJob, a systemd timer); the hub itself seals but drops nothing.",
+        "The result on standard output."
+      },
+      exitCodeListHeading = EXIT_HEADING,
+      exitCodeList = {"0:done", "1:failed", "2:usage, or refused (no maintenance role configured)"})
+  static final class AuditMaintenanceCommand implements Callable<Integer> {
+    private final HubMain hub;
+
+    @Mixin LaunchOptions launch;
+
+    @Option(
+        names = "--seals",
+        paramLabel = "FILE",
+        description =
+            "Append the seals to this file (default: hub.audit.seals-file; none: the log only),"
+                + " for audit verify --seals FILE.")
+    Path seals;
+
+    AuditMaintenanceCommand(HubMain hub) {
+      this.hub = hub;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return Maintenance.auditMaintenance(
+          seals == null ? null : seals.toAbsolutePath(),
+          launch.properties(hub.launch),
+          hub.context());
     }
   }
 }

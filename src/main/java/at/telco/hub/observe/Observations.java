@@ -67,6 +67,7 @@ public final class Observations extends ServiceSupport {
   static final String LAG = "hub.consumer.lag.records";
   static final String DEAD_LETTERS = "hub.dead.letters.queued";
   static final String DEAD_LETTER_AGE = "hub.dead.letters.oldest.age";
+  static final String DEAD_LETTERS_DUE = "hub.dead.letters.retention.due";
   static final String PARKED = "hub.parked.messages";
   static final String COMMANDS_PENDING = "hub.provisioning.commands.pending";
   static final String COMMANDS_OVERDUE = "hub.provisioning.commands.overdue";
@@ -213,6 +214,17 @@ public final class Observations extends ServiceSupport {
    * dead-letters}, which asks for attention when a target has more than {@code threshold} queued.
    */
   public void deadLetters(DataSource hub, Collection<String> targets, long threshold) {
+    deadLetters(hub, targets, threshold, null);
+  }
+
+  /**
+   * As {@link #deadLetters(DataSource, Collection, long)}, and the gauge {@code
+   * hub_dead_letters_retention_due{target}}: open dead letters whose last failure is older than
+   * {@code dueAfter} (the retention less its warning; null: none counted), which nobody has decided
+   * about as their retention comes (the alert TelcoHubDeadLettersAtRetention).
+   */
+  public void deadLetters(
+      DataSource hub, Collection<String> targets, long threshold, Duration dueAfter) {
     this.deadLetterThreshold = threshold;
     targets.forEach(this::deadLetterTarget);
     probe(
@@ -223,25 +235,37 @@ public final class Observations extends ServiceSupport {
             for (Object[] row :
                 query(
                     hub,
-                    "SELECT target, count(*), min(created_at) FROM hub.dead_letter"
+                    "SELECT target, count(*), min(created_at), count(*) FILTER (WHERE"
+                        + (dueAfter == null
+                            ? " false"
+                            : " last_failed_at < now() - interval '"
+                                + dueAfter.toSeconds()
+                                + " seconds'")
+                        + ") FROM hub.dead_letter"
                         + " WHERE status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED') GROUP BY target")) {
               sample.put(
                   (String) row[0],
-                  new long[] {((Number) row[1]).longValue(), (long) ageSeconds(row[2])});
+                  new long[] {
+                    ((Number) row[1]).longValue(),
+                    (long) ageSeconds(row[2]),
+                    ((Number) row[3]).longValue()
+                  });
             }
           } catch (Exception e) {
             gauges.setAll(DEAD_LETTERS, Double.NaN);
             gauges.setAll(DEAD_LETTER_AGE, Double.NaN);
+            gauges.setAll(DEAD_LETTERS_DUE, Double.NaN);
             deadLettersKnown = false;
             throw e;
           }
           deadLetterTargets.addAll(sample.keySet());
           Map<String, long[]> all = new TreeMap<>();
           for (String target : deadLetterTargets) {
-            long[] v = sample.getOrDefault(target, new long[] {0, 0});
+            long[] v = sample.getOrDefault(target, new long[] {0, 0, 0});
             all.put(target, v);
             deadLetterGauge(target).set(v[0]);
             deadLetterAgeGauge(target).set(v[1]);
+            deadLetterDueGauge(target).set(v[2]);
           }
           deadLetterSample = all;
           deadLettersKnown = true;
@@ -258,6 +282,16 @@ public final class Observations extends ServiceSupport {
     deadLetterTargets.add(target);
     deadLetterGauge(target);
     deadLetterAgeGauge(target);
+    deadLetterDueGauge(target);
+  }
+
+  private Gauges.Value deadLetterDueGauge(String target) {
+    return gauges.gauge(
+        DEAD_LETTERS_DUE,
+        "Open dead letters of a target at or near their retention that nobody has decided about",
+        null,
+        "target",
+        target);
   }
 
   private Gauges.Value deadLetterGauge(String target) {

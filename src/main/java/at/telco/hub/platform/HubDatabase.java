@@ -62,15 +62,46 @@ public final class HubDatabase {
               + " grant itself UPDATE and DELETE); see docs/security.md, Database roles",
           runtime);
       migrate(hub, runtime, null);
+      setAuditRetention(hub, settings);
       return;
     }
     try (HikariDataSource migration = migrationDataSource(settings)) {
-      migrate(migration, runtime, null);
+      migrateAsOwner(migration, runtime, settings);
     }
     LOG.info(
         "hub database migrated as its owner role {}; the hub runs as {}, which does not own it",
         owner,
         runtime);
+  }
+
+  /**
+   * Applies the migrations as {@code owner} (a data source of the owner role), granting {@code
+   * runtimeRole} what it needs, and writes the audit retention: the {@code migrate} command.
+   */
+  public static void migrateAsOwner(DataSource owner, String runtimeRole, Settings settings) {
+    migrate(owner, runtimeRole, null);
+    setAuditRetention(owner, settings);
+  }
+
+  /**
+   * Writes {@code hub.audit.retention} into the owner-only table {@code hub.audit_retention} (none:
+   * removes it, sealed audit segments are then kept for ever), as the owner: the maintenance role
+   * may delete only sealed segments older than it (V62), and can change it no more than the runtime
+   * role can.
+   */
+  static void setAuditRetention(DataSource owner, Settings settings) {
+    String keep = settings.optional(HubSettings.AUDIT_RETENTION).map(Object::toString).orElse(null);
+    try (java.sql.Connection c = owner.getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT hub.audit_set_retention(?::interval)")) {
+      ps.setString(1, keep);
+      ps.execute();
+    } catch (java.sql.SQLException e) {
+      throw at.telco.hub.jdbc.SqlFailures.translate("hub database", e);
+    }
+    LOG.info(
+        "audit retention: {}",
+        keep == null ? "none, sealed segments are kept for ever" : keep + " (hub.audit_retention)");
   }
 
   /**

@@ -102,8 +102,68 @@ class AuditTrailIT {
     return hub.bean("auditChain", AuditChain.class);
   }
 
+  static LocalDate today() {
+    return LocalDate.now(ZoneOffset.UTC);
+  }
+
   static LocalDate tomorrow() {
-    return LocalDate.now(ZoneOffset.UTC).plusDays(1);
+    return today().plusDays(1);
+  }
+
+  /**
+   * Moves a segment {@code days} into the past, behind the triggers' back (as a superuser in
+   * replica mode): the tests cannot wait for a day to end, and only past days are sealed.
+   */
+  static void backdate(long segment, int days) throws SQLException {
+    try (Connection c = asSuperuser.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET session_replication_role = replica");
+      s.execute("UPDATE hub.audit_segment SET day = day - " + days + " WHERE id = " + segment);
+    }
+  }
+
+  /** Sets the audit retention as the owner would (the migrate command); null: none. */
+  static void retention(String interval) throws SQLException {
+    try (Connection c = asSuperuser.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT hub.audit_set_retention(?::interval)")) {
+      ps.setString(1, interval);
+      ps.execute();
+    }
+  }
+
+  /** Deletes a segment and its entries as the owner could, with the triggers off. */
+  static void removeBehindTheTriggers(long segment) throws SQLException {
+    try (Connection c = asSuperuser.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET session_replication_role = replica");
+      s.execute("DELETE FROM hub.audit_entry WHERE segment_id = " + segment);
+      s.execute("DELETE FROM hub.audit_segment WHERE id = " + segment);
+    }
+  }
+
+  static String sealOf(long segment) throws SQLException {
+    try (Connection c = asHub.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT seal FROM hub.audit_segment WHERE id = ?")) {
+      ps.setLong(1, segment);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  static JsonNode problemsOf(JsonNode report, String kind) {
+    ArrayNode found = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    report
+        .get("problems")
+        .forEach(
+            p -> {
+              if (p.get("kind").asText().equals(kind)) {
+                found.add(p);
+              }
+            });
+    return found;
   }
 
   @Test
@@ -374,10 +434,18 @@ class AuditTrailIT {
         .isEqualTo("problems");
 
     // retention: the hub's role cannot drop segments; the maintenance role drops sealed ones
-    assertThat(chain().seal(tomorrow(), writer)).isEqualTo(1);
+    // older than the retention (today's segment is not sealed: it is moved 10 days back first)
+    backdate(segment, 10);
+    assertThat(chain().seal(today(), writer)).isEqualTo(1);
     assertThatThrownBy(() -> execute(asHub, "DELETE FROM hub.audit_segment WHERE id = " + segment))
         .hasMessageContaining("permission denied");
-    ArrayNode dropped = chain().dropExpired(tomorrow(), writer);
+    ArrayNode dropped;
+    retention("5 days");
+    try {
+      dropped = chain().dropExpired(today(), writer);
+    } finally {
+      retention(null);
+    }
     assertThat(dropped).hasSize(1);
     assertThat(dropped.get(0).get("segment").asLong()).isEqualTo(segment);
     assertThat(dropped.get(0).get("seal").asText()).hasSize(64);
@@ -391,7 +459,8 @@ class AuditTrailIT {
     String writer = "it-seal-" + UUID.randomUUID();
     List<Long> first = write(writer, 2);
     long sealedSegment = segmentOf(first.get(0));
-    assertThat(chain().seal(tomorrow(), writer)).isEqualTo(1);
+    backdate(sealedSegment, 1);
+    assertThat(chain().seal(today(), writer)).isEqualTo(1);
     try (Connection c = asHub.getConnection();
         Statement s = c.createStatement();
         ResultSet rs =
@@ -418,10 +487,218 @@ class AuditTrailIT {
                         + sealedSegment))
         .hasMessageContaining("is sealed");
     List<Long> all = write(writer, 1);
-    assertThat(segmentOf(all.get(all.size() - 1))).isNotEqualTo(sealedSegment);
+    long next = segmentOf(all.get(all.size() - 1));
+    assertThat(next).isNotEqualTo(sealedSegment);
+    // the writer's next segment continues the sealed one: its first entry is chained to the seal
+    try (Connection c = asHub.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT g.prev_segment, e.prev_hash FROM hub.audit_segment g"
+                    + " JOIN hub.audit_entry e ON e.segment_id = g.id AND e.seq = 1"
+                    + " WHERE g.id = "
+                    + next)) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(sealedSegment);
+      assertThat(rs.getString(2)).isEqualTo(sealOf(sealedSegment));
+    }
     JsonNode report = verifyByApi();
     assertThat(report.get("ok").asBoolean()).as(report.toString()).isTrue();
     assertThat(report.get("sealedSegments").asLong()).isGreaterThanOrEqualTo(1);
+  }
+
+  /**
+   * Only segments of past days are sealed, whoever asks: the runtime role through
+   * audit_seal_segments, and even the owner updating the row. Only segments older than the
+   * retention in the owner's table are deleted, and neither the runtime nor the maintenance role
+   * can change that retention.
+   */
+  @Test
+  void sealingTodayIsRefusedAndOnlySegmentsOlderThanTheRetentionAreDeleted() throws Exception {
+    String writer = "it-retention-" + UUID.randomUUID();
+    long segment = segmentOf(write(writer, 2).get(0));
+    assertThatThrownBy(() -> chain().seal(tomorrow(), writer))
+        .hasMessageContaining("sealed only for past days");
+    assertThatThrownBy(
+            () ->
+                execute(
+                    asHub,
+                    "SELECT * FROM hub.audit_seal_segments(current_date + 7, '" + writer + "')"))
+        .hasMessageContaining("sealed only for past days");
+    assertThatThrownBy(
+            () ->
+                execute(
+                    asSuperuser,
+                    "UPDATE hub.audit_segment g SET sealed_at = now(),"
+                        + " seal = hub.audit_segment_seal(g) WHERE id = "
+                        + segment))
+        .hasMessageContaining("still open");
+    assertThat(chain().seal(today(), writer)).isZero();
+
+    backdate(segment, 3);
+    assertThat(chain().seal(today(), writer)).isEqualTo(1);
+    // no retention in the owner's table: the maintenance role deletes nothing
+    retention(null);
+    assertThatThrownBy(
+            () ->
+                execute(asMaintenance, "DELETE FROM hub.audit_entry WHERE segment_id = " + segment))
+        .hasMessageContaining("append-only");
+    assertThat(chain().dropExpired(today(), writer)).isEmpty();
+    // and neither it nor the runtime role can set one
+    for (DataSource role : List.of(asMaintenance, asHub)) {
+      for (String sql :
+          List.of(
+              "SELECT hub.audit_set_retention('1 day')",
+              "INSERT INTO hub.audit_retention (keep) VALUES ('1 day')",
+              "UPDATE hub.audit_retention SET keep = '1 day'",
+              "DELETE FROM hub.audit_segment_dropped")) {
+        assertThatThrownBy(() -> execute(role, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(
+                SQLException.class, e -> assertThat(e.getSQLState()).as(sql).isEqualTo("42501"));
+      }
+    }
+    try {
+      // a retention of 5 days: the 3-day-old segment is too young
+      retention("5 days");
+      assertThatThrownBy(
+              () ->
+                  execute(
+                      asMaintenance, "DELETE FROM hub.audit_entry WHERE segment_id = " + segment))
+          .hasMessageContaining("append-only");
+      assertThatThrownBy(
+              () -> execute(asMaintenance, "DELETE FROM hub.audit_segment WHERE id = " + segment))
+          .hasMessageContaining("cannot be deleted");
+      assertThat(chain().dropExpired(today(), writer)).isEmpty();
+      // 2 days: it is older, and retention drops it, recorded with its seal
+      retention("2 days");
+      String seal = sealOf(segment);
+      ArrayNode dropped = chain().dropExpired(today(), writer);
+      assertThat(dropped).hasSize(1);
+      assertThat(dropped.get(0).get("segment").asLong()).isEqualTo(segment);
+      JsonNode report = verifyByApi();
+      assertThat(report.get("ok").asBoolean()).as(report.toString()).isTrue();
+      assertThat(report.get("seals").toString())
+          .contains("\"segment\":" + segment + ",")
+          .contains(seal);
+    } finally {
+      retention(null);
+    }
+  }
+
+  /**
+   * The attack the chain of segments is for: a sealed past segment deleted with all its entries (by
+   * the owner, with the triggers off). Its writer's next segment names it and starts from its seal,
+   * so verify reports it removed.
+   */
+  @Test
+  void aSegmentRemovedWithItsEntriesIsFoundByVerify() throws Exception {
+    String writer = "it-removed-segment-" + UUID.randomUUID();
+    long first = segmentOf(write(writer, 3).get(0));
+    backdate(first, 2);
+    assertThat(chain().seal(today(), writer)).isEqualTo(1);
+    List<Long> all = write(writer, 2);
+    long second = segmentOf(all.get(all.size() - 1));
+    assertThat(second).isNotEqualTo(first);
+    JsonNode before = verifyByApi();
+    assertThat(before.get("ok").asBoolean()).as(before.toString()).isTrue();
+
+    removeBehindTheTriggers(first);
+    try {
+      JsonNode report = verifyByApi();
+      assertThat(report.get("ok").asBoolean()).as(report.toString()).isFalse();
+      JsonNode removed = problemsOf(report, "segment-removed");
+      assertThat(removed).as(report.toString()).hasSize(1);
+      assertThat(removed.get(0).get("segment").asLong()).isEqualTo(first);
+      assertThat(removed.get(0).get("detail").asText())
+          .contains("before segment " + second)
+          .contains("neither in the trail nor dropped by retention");
+      Run cli = audit(Api.ADMIN, "verify");
+      assertThat(cli.code()).as(cli.err()).isEqualTo(HubCli.FAILED);
+      assertThat(cli.err()).contains("segment-removed segment " + first);
+    } finally {
+      // the writer's chain ends with the second segment: removing it too leaves no trace in the
+      // database (what the exported seals are for, see the next test), so the trail verifies again
+      removeBehindTheTriggers(second);
+    }
+    JsonNode after = verifyByApi();
+    assertThat(after.get("ok").asBoolean()).as(after.toString()).isTrue();
+  }
+
+  /**
+   * The owner can recompute an unkeyed chain and its seal, so the database alone verifies a
+   * rewritten segment as intact; the seals exported when it was sealed (a file, or the hub's log)
+   * do not match it, and neither does a segment removed with its writer's whole tail.
+   */
+  @Test
+  void verifyAgainstTheExportedSealsFindsARecomputedChainAndARemovedSegment() throws Exception {
+    String writer = "it-exported-" + UUID.randomUUID();
+    List<Long> ids = write(writer, 3);
+    long segment = segmentOf(ids.get(0));
+    backdate(segment, 1);
+    assertThat(chain().seal(today(), writer)).isEqualTo(1);
+    String seal = sealOf(segment);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("audit-seals");
+    java.nio.file.Path file = dir.resolve("seals.jsonl");
+    assertThat(chain().exportSeals(file)).isPositive();
+    assertThat(chain().exportSeals(file)).isZero();
+    assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(java.nio.file.Files.readString(file))
+        .containsOnlyOnce("{\"segment\":" + segment + ",")
+        .contains(seal);
+    // the hub's log line of the seal serves as well (here as a JSON log line)
+    java.nio.file.Path log = dir.resolve("hub.log");
+    java.nio.file.Files.writeString(
+        log,
+        "{\"level\":\"INFO\",\"message\":\"audit segment "
+            + segment
+            + " ("
+            + today().minusDays(1)
+            + " "
+            + writer
+            + ", 3 entries) sealed: "
+            + seal
+            + "\"}\n");
+    Run intact = audit(Api.ADMIN, "verify", "--seals", file.toString());
+    assertThat(intact.code()).as(intact.err()).isEqualTo(HubCli.OK);
+
+    // the owner rewrites the last entry and recomputes its hash, the segment's last hash and seal
+    try (Connection c = asSuperuser.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET session_replication_role = replica");
+      long last = ids.get(2);
+      s.execute("UPDATE hub.audit_entry SET detail = 'nothing happened' WHERE id = " + last);
+      s.execute(
+          "UPDATE hub.audit_entry e SET hash = hub.audit_entry_hash(e.prev_hash, e) WHERE id = "
+              + last);
+      s.execute(
+          "UPDATE hub.audit_segment SET last_hash = (SELECT hash FROM hub.audit_entry WHERE id = "
+              + last
+              + ") WHERE id = "
+              + segment);
+      s.execute(
+          "UPDATE hub.audit_segment g SET seal = hub.audit_segment_seal(g) WHERE id = " + segment);
+    }
+    assertThat(sealOf(segment)).isNotEqualTo(seal);
+    JsonNode inside = verifyByApi();
+    assertThat(inside.get("ok").asBoolean()).as("the database alone: " + inside).isTrue();
+    for (java.nio.file.Path exported : List.of(file, log)) {
+      Run cli = audit(Api.ADMIN, "verify", "--seals", exported.toString());
+      assertThat(cli.code()).as(cli.err()).isEqualTo(HubCli.FAILED);
+      assertThat(cli.err()).contains("seal-mismatch segment " + segment);
+    }
+
+    // the writer's only (so last) segment removed: nothing in the database points at it any more
+    removeBehindTheTriggers(segment);
+    assertThat(verifyByApi().get("ok").asBoolean()).isTrue();
+    Run removed = audit(Api.ADMIN, "verify", "--seals", file.toString());
+    assertThat(removed.code()).as(removed.err()).isEqualTo(HubCli.FAILED);
+    assertThat(removed.err())
+        .contains("segment-removed segment " + segment)
+        .contains("neither in the trail nor dropped by retention");
   }
 
   @Test

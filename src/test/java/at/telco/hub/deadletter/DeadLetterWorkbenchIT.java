@@ -310,6 +310,40 @@ class DeadLetterWorkbenchIT {
     assertThat(support.get("/api/v1/dead-letters/" + id + "/audit").json().get("items")).isEmpty();
   }
 
+  /**
+   * A dead letter whose stored body is not a canonical event (not JSON) gives an edit nothing to
+   * hold the identifying fields to: the edited replay is refused, not replayed as whatever change
+   * of whichever customer the edit says.
+   */
+  @Test
+  void anEditedReplayOfADeadLetterWhoseStoredBodyIsNotJsonIsRefused() throws Exception {
+    String account = "ACC-T20-N0001";
+    refuse(account);
+    person(account, "Sarah", "Bauer");
+    String id = deadLetterOf("billing", account).get("id").asText();
+    ObjectNode body = (ObjectNode) Json.parse(detail(support, id).get("body").asText());
+    body.put("subject", "ACC-T20-N9999");
+    try (java.sql.Connection c = hub.getConnection();
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("UPDATE hub.dead_letter SET body = ? WHERE id = ?::uuid")) {
+      ps.setString(1, "<customer account=\"" + account + "\"/>");
+      ps.setString(2, id);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    accept(account);
+    ObjectNode request = Json.object();
+    request.set("body", body);
+
+    Api.Answer a = support.post("/api/v1/dead-letters/" + id + "/replay", Json.write(request));
+    assertThat(a.status()).as(a.body()).isEqualTo(400);
+    assertThat(a.body()).contains("cannot be checked").doesNotContain("Bauer");
+    // nothing happened: still open, its stored body as it was, nothing written to billing
+    JsonNode after = detail(support, id);
+    assertThat(after.get("status").asText()).isEqualTo("QUEUED");
+    assertThat(after.get("body").asText()).isEqualTo("<customer account=\"" + account + "\"/>");
+    assertThat(billingCustomer("ACC-T20-N9999")).isNull();
+  }
+
   @Test
   void anEditedBodyIsReplayedAndTheChangeIsShown() {
     String account = "ACC-T20-E0001";

@@ -56,7 +56,7 @@ class AlertRulesTest {
         }
       }
     }
-    assertThat(alerts).hasSize(12);
+    assertThat(alerts).hasSize(13);
     assertThat(firingInTests)
         .as("alerts tested firing")
         .containsExactlyInAnyOrderElementsOf(alerts);

@@ -271,6 +271,154 @@ class KubernetesManifestsTest {
     }
   }
 
+  static Map<String, Object> named(String file, String kind, String name) {
+    return DeployFiles.yaml("kubernetes/" + file).stream()
+        .map(d -> (Map<String, Object>) d)
+        .filter(d -> kind.equals(d.get("kind")) && name.equals(at(d, "metadata", "name")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(file + " has no " + kind + " " + name));
+  }
+
+  static String envOf(Map<String, Object> container, String name) {
+    for (Object o : (List<Object>) container.get("env")) {
+      Map<String, Object> e = (Map<String, Object>) o;
+      if (name.equals(e.get("name"))) {
+        return (String) e.get("value");
+      }
+    }
+    return null;
+  }
+
+  static String mountOf(Map<String, Object> container, String volume) {
+    for (Object o : (List<Object>) container.get("volumeMounts")) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      if (volume.equals(m.get("name"))) {
+        return (String) m.get("mountPath");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The long-running hub holds neither the hub database owner's secret (the owner can switch the
+   * audit trail's triggers off and recompute its hashes) nor the audit maintenance role's (it
+   * deletes audit segments): Kubernetes migrates in an init container and maintains the audit trail
+   * in a CronJob, systemd in oneshot units before the hub and on a timer, compose in a one-shot
+   * service; the hub itself runs with hub.hubdb.migrate=false.
+   */
+  @Test
+  void theHubHoldsNeitherTheOwnersNorTheAuditMaintenanceSecret() throws IOException {
+    List<String> privileged =
+        List.of(
+            "hubdb-migration-password",
+            "audit-maintenance-password",
+            "hub-owner-password",
+            "MIGRATION",
+            "AUDIT_MAINTENANCE",
+            "owner-credentials");
+    // Kubernetes: the hub's container, its configuration and its Secret
+    String hubContainer = container().toString();
+    for (String p : privileged) {
+      assertThat(hubContainer).as(p).doesNotContain(p);
+    }
+    Properties hub = hubProperties();
+    assertThat(hub.getProperty("hub.hubdb.migrate")).isEqualTo("false");
+    assertThat(hub.stringPropertyNames())
+        .noneMatch(
+            k -> k.startsWith("hub.hubdb.migration.") || k.startsWith("hub.audit.maintenance."));
+    Map<String, Object> hubSecret =
+        (Map<String, Object>)
+            at(named("secret.yaml", "Secret", "telco-hub-credentials"), "stringData");
+    assertThat(hubSecret)
+        .doesNotContainKeys("hubdb-migration-password", "audit-maintenance-password");
+    assertThat(at(volume("credentials"), "secret", "secretName"))
+        .isEqualTo("telco-hub-credentials");
+    Map<String, Object> ownerSecret =
+        (Map<String, Object>)
+            at(named("secret.yaml", "Secret", "telco-hub-owner-credentials"), "stringData");
+    assertThat(ownerSecret)
+        .containsOnlyKeys("hubdb-migration-password", "audit-maintenance-password");
+    assertThat(ownerSecret.values()).as("no secret values in the repository").allMatch(""::equals);
+
+    // the init container migrates as the owner, with the owner's secret only
+    Map<String, Object> init =
+        (Map<String, Object>)
+            at(
+                kind("deployment.yaml", "Deployment"),
+                "spec",
+                "template",
+                "spec",
+                "initContainers",
+                "0");
+    assertThat(init.get("image")).isEqualTo(container().get("image"));
+    assertThat((List<Object>) init.get("args")).containsExactly("migrate");
+    assertThat(envOf(init, "HUB_HUBDB_MIGRATION_USERNAME")).isEqualTo("hub_owner");
+    assertThat(Path.of(envOf(init, "HUB_HUBDB_MIGRATION_PASSWORD_FILE")).getParent().toString())
+        .isEqualTo(mountOf(init, "owner-credentials"));
+    assertThat(mountOf(init, "credentials")).isNull();
+    assertThat(at(volume("owner-credentials"), "secret", "secretName"))
+        .isEqualTo("telco-hub-owner-credentials");
+    assertThat(at(volume("owner-credentials"), "secret", "items").toString())
+        .contains("hubdb-migration-password")
+        .doesNotContain("audit-maintenance-password");
+    assertThat(at(init, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+
+    // the CronJob maintains the audit trail as the maintenance role
+    Map<String, Object> cron = kind("cronjob-audit-maintenance.yaml", "CronJob");
+    Map<String, Object> job =
+        (Map<String, Object>)
+            at(cron, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0");
+    assertThat((List<Object>) job.get("args")).containsExactly("audit-maintenance");
+    assertThat(envOf(job, "HUB_AUDIT_MAINTENANCE_USERNAME")).isEqualTo("hub_audit_maintenance");
+    assertThat(Path.of(envOf(job, "HUB_AUDIT_MAINTENANCE_PASSWORD_FILE")).getParent().toString())
+        .isEqualTo(mountOf(job, "owner-credentials"));
+    assertThat(job.toString()).doesNotContain("MIGRATION");
+    assertThat(DeployFiles.read("kubernetes/kustomization.yaml"))
+        .contains("cronjob-audit-maintenance.yaml");
+
+    // systemd: the owner's secret is the oneshot migrate unit's, which runs before every start
+    String unit = DeployFiles.read("standalone/telco-hub.service");
+    for (String p :
+        List.of("hubdb-migration-password", "MIGRATION_PASSWORD", "AUDIT_MAINTENANCE")) {
+      assertThat(unit).as(p).doesNotContain(p);
+    }
+    assertThat(unit)
+        .contains("Requires=telco-hub-migrate.service")
+        .containsPattern("(?m)^After=.*telco-hub-migrate\\.service")
+        .contains("Environment=HUB_HUBDB_MIGRATE=false");
+    String migrate = DeployFiles.read("standalone/telco-hub-migrate.service");
+    assertThat(migrate)
+        .contains("Type=oneshot")
+        .contains("ExecStart=/opt/telco-hub/bin/telco-hub migrate")
+        .contains("LoadCredential=hubdb-migration-password:")
+        .contains("Environment=HUB_HUBDB_MIGRATION_PASSWORD_FILE=%d/hubdb-migration-password");
+    assertThat(DeployFiles.read("standalone/telco-hub-audit-maintenance.service"))
+        .contains("Type=oneshot")
+        .contains("ExecStart=/opt/telco-hub/bin/telco-hub audit-maintenance")
+        .contains("LoadCredential=audit-maintenance-password:");
+    assertThat(DeployFiles.read("standalone/telco-hub-audit-maintenance.timer"))
+        .contains("OnCalendar=");
+    Properties example = new Properties();
+    example.load(new StringReader(DeployFiles.read("standalone/hub.properties.example")));
+    assertThat(example.stringPropertyNames()).noneMatch(k -> k.startsWith("hub.hubdb.migration."));
+
+    // compose: a one-shot service migrates, the hub waits for it and has no owner secret
+    Map<String, Object> services =
+        (Map<String, Object>) at(DeployFiles.yaml("containers/compose.yaml").get(0), "services");
+    Map<String, Object> hubService = (Map<String, Object>) services.get("telco-hub");
+    assertThat((List<Object>) hubService.get("secrets"))
+        .doesNotContain("hub-owner-password", "hub-audit-maintenance-password");
+    assertThat(at(hubService, "depends_on", "telco-hub-migrate", "condition"))
+        .isEqualTo("service_completed_successfully");
+    Map<String, Object> migrateService = (Map<String, Object>) services.get("telco-hub-migrate");
+    assertThat((List<Object>) migrateService.get("command")).containsExactly("migrate");
+    assertThat((List<Object>) migrateService.get("secrets")).containsExactly("hub-owner-password");
+    Properties compose = new Properties();
+    compose.load(new StringReader(DeployFiles.read("containers/hub.properties")));
+    assertThat(compose.getProperty("hub.hubdb.migrate")).isEqualTo("false");
+    assertThat(compose.stringPropertyNames()).noneMatch(k -> k.startsWith("hub.hubdb.migration."));
+  }
+
   @Test
   void severalReplicasShareTheScheduleThroughTheClusteredJobStore() throws IOException {
     Object replicas = at(kind("deployment.yaml", "Deployment"), "spec", "replicas");

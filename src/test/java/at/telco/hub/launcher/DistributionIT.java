@@ -37,7 +37,9 @@ class DistributionIT {
               "routes/crm-customer.camel.yaml",
               "sinks/customerdb.yaml",
               "transformers/crm-to-canonical-customer.jslt",
-              "systemd/telco-hub.service")) {
+              "systemd/telco-hub.service",
+              "systemd/telco-hub-migrate.service",
+              "systemd/telco-hub-audit-maintenance.timer")) {
         assertThat(home.resolve(part)).as(part).exists();
       }
       assertThat(Files.isExecutable(home.resolve("bin/telco-hub"))).isTrue();
