@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Settings;
 import at.telco.hub.deploy.DeployFiles;
+import at.telco.hub.embedded.SystemDatabases;
 import at.telco.hub.observe.KeyHash;
+import at.telco.hub.platform.HubDatabase;
 import at.telco.hub.testing.Api;
 import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.Http;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -157,12 +161,7 @@ class KarafIT {
     Path etc = home.resolve("etc");
     Files.createDirectories(etc.resolve("secrets"));
     for (String s :
-        List.of(
-            "crm-password",
-            "billing-password",
-            "customerdb-password",
-            "hubdb-password",
-            "hubdb-migration-password")) {
+        List.of("crm-password", "billing-password", "customerdb-password", "hubdb-password")) {
       Files.writeString(etc.resolve("secrets").resolve(s), "");
     }
     Files.writeString(etc.resolve("secrets/artemis-password"), servers.artemisPassword());
@@ -173,6 +172,14 @@ class KarafIT {
     try (InputStream in = KarafIT.class.getResourceAsStream("/application.properties")) {
       known.load(in);
     }
+    // the hub under Karaf holds no owner secret: the migrations run before, as their own command
+    assertThat(shipped.stringPropertyNames()).noneMatch(k -> k.startsWith("hub.hubdb.migration."));
+    assertThat(shipped.getProperty(HubSettings.HUBDB_MIGRATE.key())).isEqualTo("false");
+    Properties test = servers.hubProperties();
+    HubDatabase.migrateAsOwner(
+        servers.as(SystemDatabases.OWNER_ROLE, "hub"),
+        test.getProperty(HubSettings.HUBDB_USERNAME.key()),
+        new Settings(k -> Optional.ofNullable(test.getProperty(k))));
     for (String key : shipped.stringPropertyNames()) {
       assertThat(known.containsKey(key) || HubSettings.isKnown(key))
           .as("a setting the hub knows: " + key)
@@ -181,10 +188,12 @@ class KarafIT {
     Properties p = new Properties();
     p.putAll(shipped);
     // every setting of the suite's hubs (addresses, users, the tests' pace), but the secrets stay
-    // the files under ${karaf.etc} that the shipped configuration names
-    Properties test = servers.hubProperties();
+    // the files under ${karaf.etc} that the shipped configuration names, and the owner's role and
+    // secret are not given to the hub
     for (String key : test.stringPropertyNames()) {
-      if (!(key.endsWith("-file") && shipped.containsKey(key))) {
+      if (!(key.endsWith("-file") && shipped.containsKey(key))
+          && !key.startsWith("hub.hubdb.migration.")
+          && !key.equals(HubSettings.HUBDB_MIGRATE.key())) {
         p.setProperty(key, test.getProperty(key));
       }
     }

@@ -186,28 +186,7 @@ class ConsoleIT {
   void anOperatorReconcilesFromTheConsoleAndReadsWhichRecordsDiffer() {
     String account = "ACC-CON-REC1";
     new Crm(TestServers.get()).person(account, "Rosa", "Konsole", "ACTIVE");
-    // the account, its contact and its address are three CRM changes: edit billing only once the
-    // last of them has reached it and billing's number has come back to customerdb, or a change
-    // still in flight writes 'Wien' over the edit before the run compares
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              Map<String, Object> b =
-                  Crm.row(
-                      TestServers.get().owner("billing"),
-                      "SELECT city FROM billing.customer WHERE crm_account_id = ?",
-                      account);
-              Map<String, Object> c =
-                  Crm.row(
-                      TestServers.get().owner("customerdb"),
-                      "SELECT billing_cust_no FROM customerdb.customer WHERE crm_account_id = ?",
-                      account);
-              return b != null
-                  && "Wien".equals(b.get("city"))
-                  && c != null
-                  && c.get("billing_cust_no") != null;
-            });
+    Crm.awaitPersonSynced(TestServers.get(), account);
     TestServers.get()
         .execute(
             "billing",

@@ -74,7 +74,8 @@ class ConsistencyApiIT {
   void anOperatorFindsRepairsAndLeavesATrail() {
     String a = "ACC-CA-0001";
     crm.person(a, "Clara", "Api", "ACTIVE");
-    await().atMost(Duration.ofSeconds(20)).until(() -> "Clara Api".equals(nameLine1(a)));
+    Crm.awaitPersonSynced(TestServers.get(), a);
+    assertThat(nameLine1(a)).isEqualTo("Clara Api");
     TestServers.get()
         .execute(
             "billing",
@@ -124,7 +125,7 @@ class ConsistencyApiIT {
   void aRepairingRunIsAuditedRecordByRecord() {
     String a = "ACC-CA-0002";
     crm.person(a, "Carl", "Api", "ACTIVE");
-    await().atMost(Duration.ofSeconds(20)).until(() -> "Carl Api".equals(nameLine1(a)));
+    Crm.awaitPersonSynced(TestServers.get(), a);
     TestServers.get()
         .execute(
             "billing",

@@ -63,6 +63,35 @@ public final class Crm {
     address(account + "-A1", account, "BILLING", "Lassallestraße", "9", "1020", "Wien");
   }
 
+  /**
+   * Waits until a {@link #person} has reached both targets in full: its address (the last of its
+   * three CRM changes) in billing and billing's number back in customerdb. A test that edits a
+   * target behind the hub's back starts from there, or a change still in flight writes over the
+   * edit.
+   */
+  public static void awaitPersonSynced(TestServers servers, String account) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Map<String, Object> b =
+                  row(
+                      servers.owner("billing"),
+                      "SELECT zip, city FROM billing.customer WHERE crm_account_id = ?",
+                      account);
+              Map<String, Object> c =
+                  row(
+                      servers.owner("customerdb"),
+                      "SELECT billing_cust_no FROM customerdb.customer WHERE crm_account_id = ?",
+                      account);
+              return b != null
+                  && "1020".equals(b.get("zip"))
+                  && "Wien".equals(b.get("city"))
+                  && c != null
+                  && c.get("billing_cust_no") != null;
+            });
+  }
+
   public void contact(
       String id,
       String account,
