@@ -94,7 +94,10 @@ public final class CanonicalEvent {
     return source;
   }
 
-  /** The master's key (CRM account, billing account, MSISDN): the Kafka key. */
+  /**
+   * The master's key (CRM account, billing account, MSISDN): the Kafka key, except for a service
+   * (keyed by its service id, ADR 0019).
+   */
   public String subject() {
     return subject;
   }

@@ -191,7 +191,10 @@ public final class HubSettings {
           "canonical.billing.v1",
           "canonical billing topic (billing accounts and bills)");
   public static final Setting<String> KAFKA_TOPIC_SERVICE =
-      text("hub.kafka.topic.service", "canonical.service.v1", "canonical service topic");
+      text(
+          "hub.kafka.topic.service",
+          "canonical.service.v1",
+          "canonical service topic (compacted, keyed by service id)");
   public static final Setting<String> KAFKA_TOPIC_SERVICE_RETENTION_MS =
       text(
           "hub.kafka.topic.service.retention-ms",
@@ -201,7 +204,8 @@ public final class HubSettings {
       text(
           "hub.kafka.topic.customer.max-compaction-lag-ms",
           "86400000",
-          "an erased customer's events are gone from the customer topic within this lag");
+          "an erased customer's events are gone from the customer and service topics within this"
+              + " lag");
   public static final Setting<String> KAFKA_TOPIC_CUSTOMER_DELETE_RETENTION_MS =
       text(
           "hub.kafka.topic.customer.delete-retention-ms",
@@ -211,7 +215,8 @@ public final class HubSettings {
       flag(
           "hub.kafka.topics.create",
           "true",
-          "create missing canonical topics at start (and set the customer topic's compaction)");
+          "create missing canonical topics at start (and set the customer and service topics'"
+              + " compaction)");
   public static final Setting<Integer> KAFKA_TOPICS_PARTITIONS =
       number("hub.kafka.topics.partitions", "6", "partitions of the topics the hub creates");
   public static final Setting<Integer> KAFKA_TOPICS_REPLICATION_FACTOR =

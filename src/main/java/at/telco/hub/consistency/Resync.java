@@ -324,6 +324,9 @@ public final class Resync {
           if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
             continue;
           }
+          if (r.value() == null) {
+            continue; // a tombstone of a key from before ADR 0019 (an erasure): nothing to replay
+          }
           result.read++;
           try {
             events.add(CanonicalEvent.parse(r.value()).asResync(reason));

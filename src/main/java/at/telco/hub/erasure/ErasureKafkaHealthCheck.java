@@ -5,16 +5,17 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness: the canonical customer topic answers the hub's requirement for erasure (compacted,
- * with a bounded compaction lag; {@link CustomerTopicCompaction}). DOWN with the reason in words
- * when it does not: an erasure's Kafka part cannot be honoured, so the erasures stay open (see
- * docs/security.md, "Right to erasure", for why this is a readiness check and not only a detail).
+ * Readiness: the canonical customer and service topics answer the hub's requirement for erasure
+ * (compacted, with a bounded compaction lag; {@link TopicCompaction}). DOWN with the reason in
+ * words when it does not: an erasure's Kafka part cannot be honoured, so the erasures stay open
+ * (see docs/security.md, "Right to erasure", for why this is a readiness check and not only a
+ * detail).
  */
 public final class ErasureKafkaHealthCheck extends AbstractHealthCheck {
 
-  private final CustomerTopicCompaction compaction;
+  private final TopicCompaction compaction;
 
-  public ErasureKafkaHealthCheck(CustomerTopicCompaction compaction) {
+  public ErasureKafkaHealthCheck(TopicCompaction compaction) {
     super("hub", "erasure-kafka");
     this.compaction = compaction;
   }
@@ -26,7 +27,7 @@ public final class ErasureKafkaHealthCheck extends AbstractHealthCheck {
 
   @Override
   protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-    CustomerTopicCompaction.Verdict v = compaction.recent();
+    TopicCompaction.Verdict v = compaction.recent();
     builder.detail("topic", compaction.topic());
     builder.detail("erasure.honoured", v.honoured());
     if (v.honoured()) {

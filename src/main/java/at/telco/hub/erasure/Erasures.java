@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the hub's own stores: the customer's messages on the dead-letter and parking queues
  *       (Artemis), its dead letters in hub.dead_letter, its data-quality records;
  *   <li>Kafka: a tombstone for the customer's key on the compacted canonical customer topic, so
- *       compaction removes every earlier event of the customer;
+ *       compaction removes every earlier event of the customer; on the compacted canonical service
+ *       topic each of the customer's services published again detached ({@link
+ *       ServiceTopicErasure}), so compaction removes the records linking the customer to them;
  *   <li>billing: the customer anonymised (invoices are billing's and stay), unless one of its
  *       billing accounts has an open balance: then the billing part is a recorded legal hold, and
  *       is completed once the balance is settled.
@@ -66,6 +69,7 @@ public final class Erasures {
   private final DataSource billing;
   private final ErasureQueues queues;
   private final Consumer<String> tombstone;
+  private final Function<UUID, ServiceTopicErasure.Outcome> services;
   private final Supplier<String> kafkaNotHonoured;
   private final Clock clock;
   private final int batchSize;
@@ -76,6 +80,7 @@ public final class Erasures {
       DataSource billing,
       ErasureQueues queues,
       Consumer<String> tombstone,
+      Function<UUID, ServiceTopicErasure.Outcome> services,
       Supplier<String> kafkaNotHonoured,
       Clock clock,
       int batchSize) {
@@ -84,6 +89,7 @@ public final class Erasures {
     this.billing = billing;
     this.queues = queues;
     this.tombstone = tombstone;
+    this.services = services;
     this.kafkaNotHonoured = kafkaNotHonoured;
     this.clock = clock;
     this.batchSize = batchSize;
@@ -222,7 +228,12 @@ public final class Erasures {
                 kafkaOpen = kafkaNotHonoured.get();
                 if (kafkaOpen == null) {
                   tombstone.accept(r.crmAccountId());
-                  steps.set(KAFKA, step("tombstone", 1));
+                  // the service topic: the person's services again, detached (ADR 0019)
+                  ServiceTopicErasure.Outcome detached = services.apply(r.customerId());
+                  ObjectNode kafka = step("tombstone", 1);
+                  kafka.put("servicesDetached", detached.services());
+                  kafka.put("legacyServiceKeysRemoved", detached.legacyKeys());
+                  steps.set(KAFKA, kafka);
                   steps.remove(KAFKA_OPEN);
                 } else {
                   if (!steps.has(KAFKA_OPEN)) {
@@ -663,9 +674,11 @@ public final class Erasures {
                   + " deleted from the hub database, the service numbers of its provisioning"
                   + " commands and the bulk-replay filters naming its keys cleared",
           KAFKA,
-              "tombstone on the compacted canonical customer topic: compaction removes every"
-                  + " earlier event of the customer (recorded only while the topic is compacted"
-                  + " with a bounded compaction lag)",
+              "tombstone on the compacted canonical customer topic, the customer's services"
+                  + " published detached on the compacted canonical service topic: compaction"
+                  + " removes every earlier event of the customer and every service record linking"
+                  + " the customer (recorded only while both topics are compacted with a bounded"
+                  + " compaction lag)",
           BILLING,
               "customer anonymised (name, address, e-bill email, VAT id), status CLOSED;"
                   + " invoices kept");

@@ -2,6 +2,7 @@ package at.telco.hub.mapping;
 
 import at.telco.hub.canonical.CanonicalEvent;
 import at.telco.hub.canonical.CanonicalSchemas;
+import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -92,12 +93,24 @@ public final class HubTransformers {
     message.getExchange().setProperty(UNMAPPED, unmapped);
   }
 
-  /** The Kafka key (the event's subject) and the headers support sees on the record. */
+  /**
+   * The Kafka key and the headers support sees on the record. The key is the event's subject, but
+   * for a service the service id (the subject stays its MSISDN): the service topic is compacted per
+   * service, a service keeps one key for its whole life whatever number it has (ADR 0019).
+   */
   private static void kafkaHeaders(Message message, CanonicalEvent event) {
-    message.setHeader("kafka.KEY", event.subject());
+    message.setHeader("kafka.KEY", kafkaKey(event));
     message.setHeader("ce_id", event.id());
     message.setHeader("ce_type", event.type());
     message.setHeader("correlationId", event.correlationId());
+  }
+
+  /** The Kafka key of a canonical event: the service id for a service, else the subject. */
+  public static String kafkaKey(CanonicalEvent event) {
+    if (CanonicalTypes.SERVICE_CHANGE.equals(event.type())) {
+      return event.data().path("id").asText();
+    }
+    return event.subject();
   }
 
   /**

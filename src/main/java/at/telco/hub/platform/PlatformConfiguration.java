@@ -2,6 +2,7 @@ package at.telco.hub.platform;
 
 import at.telco.hub.config.AreaConfiguration;
 import at.telco.hub.config.HubSettings;
+import at.telco.hub.config.Settings;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import java.util.Map;
@@ -97,15 +98,28 @@ public class PlatformConfiguration extends AreaConfiguration {
         settings
             .optional(HubSettings.KAFKA_TOPICS_MIN_INSYNC_REPLICAS)
             .orElse(replication >= 3 ? 2 : 1),
-        // the network keeps no state the hub can read: the canonical service topic is its
-        // history, kept for a rebuild of customerdb.service (Resync.replayServices)
-        Map.of(
-            service,
-            Map.of("retention.ms", settings.get(HubSettings.KAFKA_TOPIC_SERVICE_RETENTION_MS)),
-            customer,
-            customerTopicConfig()));
-    // also a customer topic created before it was compacted
+        Map.of(service, serviceTopicConfig(), customer, customerTopicConfig()));
+    // also a customer topic created before it was compacted; the service topic from before ADR
+    // 0019 is aligned by the erasure's wiring, after its services have their own keys
     KafkaTopics.align(admin, Map.of(customer, customerTopicConfig()));
+  }
+
+  /**
+   * The network keeps no state the hub can read: the canonical service topic is its history, kept
+   * for a rebuild of customerdb.service (Resync.replayServices), without time limit. It is keyed by
+   * service id and compacted (ADR 0019): the newest state of each service is all a rebuild needs,
+   * and an erasure publishes the person's services detached, so compaction removes the records that
+   * linked the person to them within the same lag as on the customer topic.
+   */
+  private Map<String, String> serviceTopicConfig() {
+    return serviceTopicConfig(settings);
+  }
+
+  /** The service topic's configuration (see above). */
+  public static Map<String, String> serviceTopicConfig(Settings settings) {
+    Map<String, String> config = new java.util.HashMap<>(customerTopicConfig(settings));
+    config.put("retention.ms", settings.get(HubSettings.KAFKA_TOPIC_SERVICE_RETENTION_MS));
+    return config;
   }
 
   /**
@@ -116,6 +130,10 @@ public class PlatformConfiguration extends AreaConfiguration {
    * retention.
    */
   private Map<String, String> customerTopicConfig() {
+    return customerTopicConfig(settings);
+  }
+
+  private static Map<String, String> customerTopicConfig(Settings settings) {
     String lag = settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER_MAX_COMPACTION_LAG_MS);
     return Map.of(
         "cleanup.policy",

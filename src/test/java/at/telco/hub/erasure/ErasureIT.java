@@ -48,6 +48,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,7 @@ class ErasureIT {
 
   private static final Duration WITHIN = Duration.ofSeconds(60);
   private static final String CUSTOMER_TOPIC = "canonical.customer.v1";
+  private static final String SERVICE_TOPIC = "canonical.service.v1";
 
   private static TestServers servers;
   private static BillingFixture fx;
@@ -90,7 +92,7 @@ class ErasureIT {
   @AfterAll
   static void stop() {
     logs.uninstall();
-    // the topic as the hub configures it (compaction within a day)
+    // the topics as the hub configures them (compaction within a day)
     compactionLag(86_400_000L);
   }
 
@@ -139,6 +141,11 @@ class ErasureIT {
       return List.of(
           given, family, email, phoneE164, "0699" + phoneE164.substring(6), street, city, iban);
     }
+  }
+
+  /** The canary's service id. */
+  private static String serviceId(Canary p) {
+    return "SRV-" + p.account().substring(4);
   }
 
   /** Creates the canary customer and drives it through every flow; returns its billing account. */
@@ -204,7 +211,7 @@ class ErasureIT {
     fx.billing.invoice(ba, 2499);
     // the network: a service of the billing account (the canary service number)
     String msisdn = p.msisdn();
-    String serviceId = "SRV-" + a.substring(4);
+    String serviceId = serviceId(p);
     new KafkaTopic(servers, "network.inventory.events")
         .publish(
             msisdn,
@@ -298,7 +305,7 @@ class ErasureIT {
                         resyncJob)
                     .isEmpty());
 
-    // faster compaction than production's day, so the test sees it
+    // faster compaction than production's day, so the test sees it (customer and service topic)
     compactionLag(1000L);
     erase(p.account());
     await().atMost(WITHIN).until(() -> "DONE".equals(erasureStatus(p.account())));
@@ -354,15 +361,63 @@ class ErasureIT {
             });
     // the service number: only where it is the network's (FLOWS.md: the detached customerdb
     // service row, the network's own topics); not in the hub's tables (dead letters, provisioning
-    // commands, the bulk replay's filter), queues or log. canonical.service.v1 still holds it
-    // (with the customer's id): issue 20 item 6(a), open - see docs/security.md, Not covered
-    assertThat(found(List.of(p.serviceNumber())))
+    // commands, the bulk replay's filter), queues or log
+    List<String> holding = new ArrayList<>(found(List.of(p.serviceNumber())));
+    // canonical.service.v1 is the history a rebuild of customerdb.service replays (ADR 0019): it
+    // keeps the service's newest state, detached like the customerdb row - and, once the broker
+    // has compacted it, nothing else: no record of the service links it to the customer any more
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              fillEveryPartition();
+              List<ConsumerRecord<String, String>> records = serviceRecords(p.serviceNumber());
+              assertThat(records).as("the service's records on " + SERVICE_TOPIC).hasSize(1);
+              ConsumerRecord<String, String> only = records.get(0);
+              assertThat(only.key()).as("keyed by service id").isEqualTo(serviceId(p));
+              JsonNode event = at.telco.hub.canonical.Json.parse(only.value());
+              assertThat(event.has("customerid")).as("detached: no customer id").isFalse();
+              assertThat(only.value()).doesNotContain(customerId.toString());
+              assertThat(event.path("data").path("relatedParty").findValues("id")).isEmpty();
+            });
+    assertThat(inTopics(List.of(customerId.toString())))
+        .as("topics naming the erased customer's id")
+        .doesNotContain("topic " + SERVICE_TOPIC);
+    holding.remove("topic " + SERVICE_TOPIC); // its one record: detached, asserted just above
+    assertThat(holding)
         .as("stores holding the canary service number")
         .isSubsetOf(
             "customerdb.service",
             "topic network.inventory.events",
-            "topic network.provisioning.commands",
-            "topic canonical.service.v1");
+            "topic network.provisioning.commands");
+
+    // a rebuild of customerdb.service from the (compacted) topic still finds every service, the
+    // erased customer's detached
+    DataSource customerdbDs = fx.customerdb;
+    List<Object> servicesBefore = new ArrayList<>();
+    Crm.rows(customerdbDs, "SELECT service_id FROM customerdb.service ORDER BY service_id")
+        .forEach(row -> servicesBefore.add(row.get("service_id")));
+    servers.execute(
+        "customerdb", "DELETE FROM customerdb.service WHERE service_id = '" + serviceId(p) + "'");
+    at.telco.hub.consistency.Resync.Result rebuilt =
+        SharedHub.get()
+            .bean("resync", at.telco.hub.consistency.Resync.class)
+            .replayServices("rebuild:ErasureIT");
+    assertThat(rebuilt.unmappable()).as("unreadable records replayed").isEmpty();
+    List<Object> servicesAfter = new ArrayList<>();
+    Crm.rows(customerdbDs, "SELECT service_id FROM customerdb.service ORDER BY service_id")
+        .forEach(row -> servicesAfter.add(row.get("service_id")));
+    assertThat(servicesAfter).as("every service after the rebuild").containsAll(servicesBefore);
+    assertThat(
+            Crm.row(
+                customerdbDs,
+                "SELECT customer_id, msisdn, ba_no FROM customerdb.service WHERE service_id = ?",
+                serviceId(p)))
+        .as("the erased customer's service, rebuilt from the topic")
+        .containsEntry("customer_id", null)
+        .containsEntry("msisdn", p.msisdn())
+        .containsEntry("ba_no", ba);
     assertThat(
             Crm.row(
                     fx.customerdb,
@@ -403,6 +458,11 @@ class ErasureIT {
     JsonNode r = report.json();
     assertThat(r.path("status").asText()).isEqualTo("DONE");
     assertThat(r.path("systems")).hasSize(5).allMatch(s -> s.path("reached").asBoolean());
+    JsonNode kafkaPart = r.path("systems").get(3);
+    assertThat(kafkaPart.path("system").asText()).isEqualTo("kafka");
+    assertThat(kafkaPart.path("servicesDetached").asInt())
+        .as("the service published detached on " + SERVICE_TOPIC)
+        .isEqualTo(1);
     assertThat(r.path("systems"))
         .allMatch(s -> s.hasNonNull("at") && !s.path("at").asText().isBlank());
     assertThat(viewer.get("/api/v1/erasures?status=DONE").json().path("items").toString())
@@ -730,7 +790,6 @@ class ErasureIT {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap());
     try (Admin admin = Admin.create(p)) {
-      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, CUSTOMER_TOPIC);
       List<AlterConfigOp> ops = new ArrayList<>();
       for (String key : List.of("max.compaction.lag.ms", "segment.ms", "delete.retention.ms")) {
         ops.add(
@@ -742,15 +801,24 @@ class ErasureIT {
                   new ConfigEntry("min.cleanable.dirty.ratio", "0.01"), AlterConfigOp.OpType.SET)
               : new AlterConfigOp(
                   new ConfigEntry("min.cleanable.dirty.ratio", ""), AlterConfigOp.OpType.DELETE));
-      admin.incrementalAlterConfigs(Map.of(topic, ops)).all().get(30, TimeUnit.SECONDS);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, CUSTOMER_TOPIC),
+                  ops,
+                  new ConfigResource(ConfigResource.Type.TOPIC, SERVICE_TOPIC),
+                  ops))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   /**
-   * A tombstone of a key no one has on every partition of the customer topic: the active segment is
-   * never compacted, a record after the segment time rolls it (production traffic does this).
+   * A tombstone of a key no one has on every partition of the customer and service topics: the
+   * active segment is never compacted, a record after the segment time rolls it (production traffic
+   * does this).
    */
   private static void fillEveryPartition() throws Exception {
     Properties p = new Properties();
@@ -758,12 +826,41 @@ class ErasureIT {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      int partitions = producer.partitionsFor(CUSTOMER_TOPIC).size();
-      for (int i = 0; i < partitions; i++) {
-        producer
-            .send(new ProducerRecord<>(CUSTOMER_TOPIC, i, "ACC-E01-FILLER", null))
-            .get(10, TimeUnit.SECONDS);
+      for (String topic : List.of(CUSTOMER_TOPIC, SERVICE_TOPIC)) {
+        int partitions = producer.partitionsFor(topic).size();
+        for (int i = 0; i < partitions; i++) {
+          producer
+              .send(new ProducerRecord<>(topic, i, "ACC-E01-FILLER", null))
+              .get(10, TimeUnit.SECONDS);
+        }
       }
     }
+  }
+
+  /** The records of the canonical service topic that contain {@code text} (key or value). */
+  private static List<ConsumerRecord<String, String>> serviceRecords(String text) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<ConsumerRecord<String, String>> found = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer
+          .partitionsFor(SERVICE_TOPIC)
+          .forEach(i -> partitions.add(new TopicPartition(SERVICE_TOPIC, i.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+          if ((r.key() != null && r.key().contains(text))
+              || (r.value() != null && r.value().contains(text))) {
+            found.add(r);
+          }
+        }
+      }
+    }
+    return found;
   }
 }

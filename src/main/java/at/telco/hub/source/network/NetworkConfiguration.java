@@ -34,7 +34,10 @@ public class NetworkConfiguration extends AreaConfiguration {
     bind(
         "networkInventory",
         new NetworkInventory(
-            bean("billingAccountIdentities", BillingAccountIdentities.class), parking, clock));
+            bean("billingAccountIdentities", BillingAccountIdentities.class),
+            bean("identityRegistry", IdentityRegistry.class)::erased,
+            parking,
+            clock));
     bind(
         "detachErasedCustomers",
         CustomerDbSteps.detachErasedCustomers(bean("identityRegistry", IdentityRegistry.class)));

@@ -15,10 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -34,11 +37,21 @@ public final class NetworkInventory {
   public static final String KIND = "hubKind";
 
   private final BillingAccountIdentities accounts;
+  private final Function<Collection<UUID>, Set<UUID>> erased;
   private final Parking parking;
   private final Clock clock;
 
-  public NetworkInventory(BillingAccountIdentities accounts, Parking parking, Clock clock) {
+  /**
+   * @param erased which of these customers are erased (the identity registry): their services are
+   *     published detached, without the customer (flow 5, ADR 0019)
+   */
+  public NetworkInventory(
+      BillingAccountIdentities accounts,
+      Function<Collection<UUID>, Set<UUID>> erased,
+      Parking parking,
+      Clock clock) {
     this.accounts = accounts;
+    this.erased = erased;
     this.parking = parking;
     this.clock = clock;
   }
@@ -101,6 +114,14 @@ public final class NetworkInventory {
       }
     }
     Map<String, BillingAccountIdentities.Account> known = accounts.find(baNos);
+    Set<UUID> customers = new HashSet<>();
+    known.values().stream()
+        .map(BillingAccountIdentities.Account::customerId)
+        .filter(java.util.Objects::nonNull)
+        .forEach(customers::add);
+    // an erased customer's services go on detached: the canonical service topic never links the
+    // erased person to a number again (the erasure detached the ones before, ADR 0019)
+    Set<UUID> gone = customers.isEmpty() ? Set.of() : erased.apply(customers);
     for (ObjectNode item : items) {
       if (!"event".equals(Json.text(item, "kind"))) {
         continue;
@@ -111,7 +132,9 @@ public final class NetworkInventory {
         item.put("kind", "park");
       } else {
         item.put("kind", "resolved");
-        item.put("customerId", account.customerId().toString());
+        if (!gone.contains(account.customerId())) {
+          item.put("customerId", account.customerId().toString());
+        }
       }
     }
   }

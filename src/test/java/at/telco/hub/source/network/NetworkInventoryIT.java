@@ -64,6 +64,11 @@ class NetworkInventoryIT {
         .containsEntry("imsi", "232011234567890")
         .containsEntry("product_code", "MOBILE_XL")
         .containsEntry("status", "ACTIVE");
+    // the canonical service topic is keyed by service id (ADR 0019): compacted per service
+    assertThat(services.values("SRV-T09-000001"))
+        .as("records keyed by the service id")
+        .isNotEmpty();
+    assertThat(services.values(msisdn)).as("records keyed by the MSISDN").isEmpty();
 
     inventory.publish(
         msisdn,

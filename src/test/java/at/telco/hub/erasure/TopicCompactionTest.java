@@ -8,7 +8,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.junit.jupiter.api.Test;
 
 /** When an erasure can be honoured on Kafka: the customer topic's configuration, judged. */
-class CustomerTopicCompactionTest {
+class TopicCompactionTest {
 
   static final long DAY = 86_400_000L;
 
@@ -21,15 +21,15 @@ class CustomerTopicCompactionTest {
 
   @Test
   void aCompactedTopicWithABoundedLagHonoursAnErasure() {
-    var v = CustomerTopicCompaction.judge("c", config("compact", "86400000"), DAY);
+    var v = TopicCompaction.judge("c", config("compact", "86400000"), DAY);
     assertThat(v.honoured()).isTrue();
-    assertThat(CustomerTopicCompaction.judge("c", config("compact,delete", "1000"), DAY).honoured())
+    assertThat(TopicCompaction.judge("c", config("compact,delete", "1000"), DAY).honoured())
         .isTrue();
   }
 
   @Test
   void aTopicThatOnlyDeletesDoesNot() {
-    var v = CustomerTopicCompaction.judge("c", config("delete", "86400000"), DAY);
+    var v = TopicCompaction.judge("c", config("delete", "86400000"), DAY);
     assertThat(v.honoured()).isFalse();
     assertThat(v.reason()).contains("not compacted", "cleanup.policy=delete");
   }
@@ -37,12 +37,12 @@ class CustomerTopicCompactionTest {
   @Test
   void anUnboundedOrTooLongCompactionLagDoesNot() {
     var unbounded =
-        CustomerTopicCompaction.judge("c", config("compact", Long.toString(Long.MAX_VALUE)), DAY);
+        TopicCompaction.judge("c", config("compact", Long.toString(Long.MAX_VALUE)), DAY);
     assertThat(unbounded.honoured()).isFalse();
     assertThat(unbounded.reason()).contains("max.compaction.lag.ms=unbounded");
-    var week = CustomerTopicCompaction.judge("c", config("compact", "604800000"), DAY);
+    var week = TopicCompaction.judge("c", config("compact", "604800000"), DAY);
     assertThat(week.honoured()).isFalse();
     assertThat(week.reason()).contains("604800000");
-    assertThat(CustomerTopicCompaction.judge("c", null, DAY).honoured()).isFalse();
+    assertThat(TopicCompaction.judge("c", null, DAY).honoured()).isFalse();
   }
 }

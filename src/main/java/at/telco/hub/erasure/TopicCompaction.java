@@ -15,15 +15,16 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Whether an erasure can be honoured on Kafka: the canonical customer topic is compacted ({@code
- * cleanup.policy} includes {@code compact}) with a bounded maximum compaction lag ({@code
- * max.compaction.lag.ms} at most the configured one), whoever created it. Only then does a
- * tombstone remove the customer's earlier events, so only then is the erasure's Kafka part recorded
- * as done. Read with the admin client's {@code DescribeConfigs} (under SASL with ACLs the hub's
- * user needs that operation on the topic); a failure to read counts as "not honoured", with the
- * reason.
+ * Whether an erasure can be honoured on Kafka: the canonical customer topic and the canonical
+ * service topic are compacted ({@code cleanup.policy} includes {@code compact}) with a bounded
+ * maximum compaction lag ({@code max.compaction.lag.ms} at most the configured one), whoever
+ * created them. Only then does a tombstone remove the customer's earlier events and a detached
+ * service record the records that linked the customer to the service (ADR 0013, 0019), so only then
+ * is the erasure's Kafka part recorded as done. Read with the admin client's {@code
+ * DescribeConfigs} (under SASL with ACLs the hub's user needs that operation on the topic); a
+ * failure to read counts as "not honoured", with the reason.
  */
-public final class CustomerTopicCompaction {
+public final class TopicCompaction {
 
   /** The last check: honoured, or why not. */
   public record Verdict(boolean honoured, String reason, long checkedAtMillis) {}
@@ -31,26 +32,43 @@ public final class CustomerTopicCompaction {
   private static final long FRESH_MS = 5_000;
 
   private final Admin admin;
-  private final String topic;
+  private final List<String> topics;
   private final long maxLagMs;
   private volatile Verdict last;
 
   /**
+   * @param topics the topics an erasure relies on (customer and service topic)
    * @param maxLagMs the largest {@code max.compaction.lag.ms} that still honours an erasure
    *     (hub.kafka.topic.customer.max-compaction-lag-ms)
    */
-  public CustomerTopicCompaction(Admin admin, String topic, long maxLagMs) {
+  public TopicCompaction(Admin admin, List<String> topics, long maxLagMs) {
     this.admin = admin;
-    this.topic = topic;
+    this.topics = List.copyOf(topics);
     this.maxLagMs = maxLagMs;
   }
 
+  /** The topics checked, comma-separated. */
   public String topic() {
-    return topic;
+    return String.join(", ", topics);
   }
 
-  /** Reads the topic's configuration now. */
+  /** Reads the topics' configuration now: honoured only when every topic honours an erasure. */
   public Verdict check() {
+    List<String> not = new java.util.ArrayList<>();
+    List<String> ok = new java.util.ArrayList<>();
+    for (String topic : topics) {
+      Verdict v = check(topic);
+      (v.honoured() ? ok : not).add(v.reason());
+    }
+    Verdict v =
+        not.isEmpty()
+            ? new Verdict(true, String.join("; ", ok), System.currentTimeMillis())
+            : new Verdict(false, String.join("; ", not), System.currentTimeMillis());
+    last = v;
+    return v;
+  }
+
+  private Verdict check(String topic) {
     Verdict v = new Verdict(false, null, System.currentTimeMillis());
     try {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -90,7 +108,6 @@ public final class CustomerTopicCompaction {
       Thread.currentThread().interrupt();
       v = new Verdict(false, "interrupted", System.currentTimeMillis());
     }
-    last = v;
     return v;
   }
 
@@ -139,8 +156,7 @@ public final class CustomerTopicCompaction {
               + topic
               + " is not compacted (cleanup.policy="
               + policies
-              + ", must include compact): a tombstone does not remove the customer's earlier"
-              + " events",
+              + ", must include compact): an erased customer's earlier records are not removed",
           now);
     }
     ConfigEntry lagEntry = config.get("max.compaction.lag.ms");
@@ -162,7 +178,7 @@ public final class CustomerTopicCompaction {
               + (lag == Long.MAX_VALUE ? "unbounded" : Long.toString(lag))
               + ", more than "
               + maxLagMs
-              + " (hub.kafka.topic.customer.max-compaction-lag-ms): an erased customer's events"
+              + " (hub.kafka.topic.customer.max-compaction-lag-ms): an erased customer's records"
               + " could stay for ever",
           now);
     }
