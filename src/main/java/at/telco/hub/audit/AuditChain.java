@@ -1,5 +1,6 @@
 package at.telco.hub.audit;
 
+import at.telco.hub.canonical.ExportedSeals;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.jdbc.SqlFailures;
 import at.telco.hub.jdbc.Transactions;

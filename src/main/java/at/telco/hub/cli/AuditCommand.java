@@ -1,6 +1,6 @@
 package at.telco.hub.cli;
 
-import at.telco.hub.audit.ExportedSeals;
+import at.telco.hub.canonical.ExportedSeals;
 import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,6 +1,5 @@
-package at.telco.hub.audit;
+package at.telco.hub.canonical;
 
-import at.telco.hub.canonical.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,7 +43,7 @@ public final class ExportedSeals {
   private ExportedSeals() {}
 
   /** The file's line for one seal. */
-  static String line(long segment, String day, String writer, long entries, String seal) {
+  public static String line(long segment, String day, String writer, long entries, String seal) {
     ObjectNode n = Json.object();
     n.put("segment", segment);
     n.put("day", day);
@@ -85,7 +84,7 @@ public final class ExportedSeals {
   }
 
   /** Appends lines to the file, created readable and writable by its owner only. */
-  static void append(Path file, List<String> lines) {
+  public static void append(Path file, List<String> lines) {
     if (lines.isEmpty()) {
       return;
     }
