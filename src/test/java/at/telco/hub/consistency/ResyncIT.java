@@ -46,7 +46,7 @@ class ResyncIT {
   }
 
   static void synced(String account) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> familyName(account) != null);
+    Crm.awaitPersonSynced(servers, account);
   }
 
   @Test

@@ -65,9 +65,9 @@ public final class Crm {
 
   /**
    * Waits until a {@link #person} has reached both targets in full: its address (the last of its
-   * three CRM changes) in billing and billing's number back in customerdb. A test that edits a
-   * target behind the hub's back starts from there, or a change still in flight writes over the
-   * edit.
+   * three CRM changes) in billing and in customerdb (the two sinks are independent consumers), and
+   * billing's number back in customerdb. A test that edits a target behind the hub's back starts
+   * from there, or a change still in flight writes over the edit.
    */
   public static void awaitPersonSynced(TestServers servers, String account) {
     org.awaitility.Awaitility.await()
@@ -84,11 +84,20 @@ public final class Crm {
                       servers.owner("customerdb"),
                       "SELECT billing_cust_no FROM customerdb.customer WHERE crm_account_id = ?",
                       account);
+              Map<String, Object> m =
+                  row(
+                      servers.owner("customerdb"),
+                      "SELECT m.city FROM customerdb.contact_medium m JOIN customerdb.customer c"
+                          + " USING (customer_id) WHERE c.crm_account_id = ? AND m.medium_type"
+                          + " = 'POSTAL'",
+                      account);
               return b != null
                   && "1020".equals(b.get("zip"))
                   && "Wien".equals(b.get("city"))
                   && c != null
-                  && c.get("billing_cust_no") != null;
+                  && c.get("billing_cust_no") != null
+                  && m != null
+                  && "Wien".equals(m.get("city"));
             });
   }
 
