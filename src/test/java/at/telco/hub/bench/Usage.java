@@ -102,8 +102,8 @@ record Usage(
     long indexScans = 0;
     long rowsWritten = 0;
     for (Map.Entry<String, long[]> e : tables.entrySet()) {
-      if (e.getKey().contains(":public.")) {
-        continue; // the bench's own probes
+      if (e.getKey().contains(":public.") || e.getKey().contains(INDEX)) {
+        continue; // the bench's own probes; an index's scans are its table's too
       }
       long[] b = before.tables.getOrDefault(e.getKey(), new long[4]);
       indexScans += e.getValue()[2] - b[2];
@@ -177,7 +177,13 @@ record Usage(
     return ticks;
   }
 
-  /** database.table -> {seq scans, rows read by them, index scans, rows written}. */
+  /** What separates a table from one of its indexes in the keys of {@link #tables}. */
+  static final String INDEX = " / ";
+
+  /**
+   * database.table -> {seq scans, rows read by them, index scans, rows written}, and database.table
+   * / index -> {0, 0, index scans, 0}.
+   */
   static Map<String, long[]> tables(TestServers s) {
     Map<String, long[]> m = new HashMap<>();
     for (String db : DATABASES) {
@@ -192,6 +198,17 @@ record Usage(
           m.put(
               db + ":" + rs.getString(1),
               new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
+        }
+        // and per index (key "db:schema.table / index"), to see which statement scans what
+        try (ResultSet ix =
+            st.executeQuery(
+                "SELECT schemaname || '.' || relname, indexrelname, idx_scan FROM"
+                    + " pg_stat_user_indexes")) {
+          while (ix.next()) {
+            m.put(
+                db + ":" + ix.getString(1) + INDEX + ix.getString(2),
+                new long[] {0, 0, ix.getLong(3), 0});
+          }
         }
       } catch (SQLException e) {
         // a database not there: nothing to count
@@ -254,14 +271,19 @@ record Usage(
         .filter(e -> e.getValue()[1] + e.getValue()[2] + e.getValue()[3] >= 1000)
         .sorted(Map.Entry.comparingByKey())
         .forEach(
-            e ->
+            e -> {
+              if (e.getKey().contains(INDEX)) {
+                System.out.printf(
+                    "  %-40s   of which %-33s index scans %8d%n",
+                    "",
+                    e.getKey().substring(e.getKey().indexOf(INDEX) + INDEX.length()),
+                    e.getValue()[2]);
+              } else {
                 System.out.printf(
                     "  %-40s seq scans %7d rows read by them %11d | index scans %8d | rows"
                         + " written %8d%n",
-                    e.getKey(),
-                    e.getValue()[0],
-                    e.getValue()[1],
-                    e.getValue()[2],
-                    e.getValue()[3]));
+                    e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3]);
+              }
+            });
   }
 }
