@@ -49,6 +49,9 @@ public final class SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
   private static final String SEP = "\u001f";
 
+  /** Where a row read by this transaction is ({@code ctid}), in {@link Write#current()}. */
+  static final String CTID = "$ctid";
+
   private final SinkDeclaration sink;
   private final DataSource dataSource;
   private final TargetStates states;
@@ -191,7 +194,8 @@ public final class SinkWriter {
     }
     SinkBatch batch = new SinkBatch(sink, changes);
     if (!judged.isEmpty()) {
-      Transactions.run(dataSource, this::translate, c -> write(c, batch, judged, known));
+      Map<String, String> marked = new HashMap<>(); // where the pending marks are
+      Transactions.run(dataSource, this::translate, c -> write(c, batch, judged, known, marked));
       List<Write> written = batch.applied();
       if (sink.versions().inHub() && !written.isEmpty()) {
         List<TargetStates.Applied> applied = new ArrayList<>();
@@ -204,7 +208,7 @@ public final class SinkWriter {
                       ? null
                       : Json.text(w.change().row(), sink.versions().record())));
         }
-        states.markApplied(sink.name(), applied);
+        states.markApplied(sink.name(), applied, marked);
       }
       Instant committed = clock.instant();
       for (Write w : written) {
@@ -229,7 +233,8 @@ public final class SinkWriter {
       Connection c,
       SinkBatch batch,
       Map<String, TargetChange> judged,
-      Map<String, TargetStates.State> known)
+      Map<String, TargetStates.State> known,
+      Map<String, String> marked)
       throws SQLException {
     Table main = sink.main();
     if (sink.lock()) {
@@ -277,10 +282,15 @@ public final class SinkWriter {
     }
     if (sink.versions().inHub() && !batch.applied().isEmpty()) {
       Map<String, String> pending = new LinkedHashMap<>();
+      Map<String, String> located = new HashMap<>();
       for (Write w : batch.applied()) {
         pending.put(w.key(), w.event().entityVersion());
+        TargetStates.State state = known.get(w.key());
+        if (state != null && state.ctid() != null) {
+          located.put(w.key(), state.ctid());
+        }
       }
-      states.markPending(sink.name(), pending);
+      marked.putAll(states.markPending(sink.name(), pending, located));
     }
     List<Write> writes = batch.toWrite();
     if (writes.isEmpty()) {
@@ -405,7 +415,11 @@ public final class SinkWriter {
     }
   }
 
-  /** The existing main rows: the declared reads, the versions, whether never to write them. */
+  /**
+   * The existing main rows: the declared reads, the versions, whether never to write them, and
+   * where the row is ({@link #CTID}): it is locked until the commit, so it is updated there without
+   * looking it up by its key again.
+   */
   private Map<String, Map<String, String>> current(Connection c, Set<String> keys)
       throws SQLException {
     Table main = sink.main();
@@ -414,6 +428,7 @@ public final class SinkWriter {
     select.add("t." + key + "::text");
     select.add(main.never() == null ? "false" : "(" + main.never() + ")");
     select.add(sink.versions().inHub() ? "NULL" : "t." + sink.versions().column() + "::text");
+    select.add("t.ctid::text");
     for (String column : main.reads()) {
       select.add("t." + column + "::text");
     }
@@ -435,8 +450,9 @@ public final class SinkWriter {
           Map<String, String> row = new HashMap<>();
           row.put("$never", rs.getBoolean(2) ? "t" : "f");
           row.put("$versions", rs.getString(3));
+          row.put(CTID, rs.getString(4));
           for (int i = 0; i < main.reads().size(); i++) {
-            row.put(main.reads().get(i), rs.getString(4 + i));
+            row.put(main.reads().get(i), rs.getString(5 + i));
           }
           rows.put(rs.getString(1), row);
         }
@@ -455,8 +471,29 @@ public final class SinkWriter {
     }
     List<Write> full = new ArrayList<>();
     List<Write> partial = new ArrayList<>();
+    Map<Set<String>, List<Write>> located = new LinkedHashMap<>();
     for (Write w : writes) {
-      (w.onlyColumns() == null && w.insertAllowed() ? full : partial).add(w);
+      String ctid = w.current() == null ? null : w.current().get(CTID);
+      if (ctid != null) {
+        // read and locked by this transaction: updated where it is
+        located
+            .computeIfAbsent(
+                w.onlyColumns() == null ? columnsOf(table) : w.onlyColumns(),
+                k -> new ArrayList<>())
+            .add(w);
+      } else {
+        (w.onlyColumns() == null && w.insertAllowed() ? full : partial).add(w);
+      }
+    }
+    for (Map.Entry<Set<String>, List<Write>> e : located.entrySet()) {
+      Set<String> updated = update(c, table, e.getValue(), e.getKey(), true);
+      // a row not updated where it was read is unchanged - or was moved by a step in this
+      // transaction: those go by their key (the statement's guard leaves unchanged ones alone)
+      for (Write w : e.getValue()) {
+        if (!updated.contains(w.key())) {
+          partial.add(w);
+        }
+      }
     }
     if (!full.isEmpty()) {
       upsert(c, table, full, columnsOf(table), true);
@@ -472,6 +509,12 @@ public final class SinkWriter {
     }
   }
 
+  private Set<String> upsert(
+      Connection c, Table table, List<Write> writes, Set<String> columns, boolean insert)
+      throws SQLException {
+    return insert ? insert(c, table, writes, columns) : update(c, table, writes, columns, false);
+  }
+
   private Set<String> columnsOf(Table table) {
     Set<String> columns = new LinkedHashSet<>(table.columns());
     columns.addAll(table.keep());
@@ -481,9 +524,8 @@ public final class SinkWriter {
     return columns;
   }
 
-  private void upsert(
-      Connection c, Table table, List<Write> writes, Set<String> columns, boolean insert)
-      throws SQLException {
+  /** The key and the other columns of a write to {@code table}, the key first. */
+  private static List<String> keyAndColumns(Table table, Set<String> columns) {
     String key = table.key().get(0);
     List<String> all = new ArrayList<>();
     all.add(key);
@@ -492,6 +534,19 @@ public final class SinkWriter {
         all.add(column);
       }
     }
+    return all;
+  }
+
+  /** A column's new value in an update: a {@code keep} column keeps what it has for a null. */
+  private static String newValue(Table table, String column, String value) {
+    return table.keep().contains(column) ? "COALESCE(" + value + ", t." + column + ")" : value;
+  }
+
+  /** Inserts the rows, or updates those that exist (an update only when something changed). */
+  private Set<String> insert(Connection c, Table table, List<Write> writes, Set<String> columns)
+      throws SQLException {
+    String key = table.key().get(0);
+    List<String> all = keyAndColumns(table, columns);
     List<String> cast = new ArrayList<>();
     List<String> unnest = new ArrayList<>();
     for (String column : all) {
@@ -502,20 +557,13 @@ public final class SinkWriter {
     List<String> olds = new ArrayList<>();
     List<String> news = new ArrayList<>();
     for (String column : all.subList(1, all.size())) {
-      String value =
-          table.keep().contains(column)
-              ? "COALESCE(EXCLUDED." + column + ", t." + column + ")"
-              : "EXCLUDED." + column;
+      String value = newValue(table, column, "EXCLUDED." + column);
       sets.add(column + " = " + value);
       olds.add("t." + column);
       news.add(value);
     }
     if (table.touch() != null) {
       sets.add(table.touch() + " = now()");
-    }
-    String returning = "t." + key + "::text";
-    for (String column : table.returning()) {
-      returning += ", t." + column + "::text";
     }
     String guard =
         (table.never() == null ? "" : "NOT (" + table.never() + ") AND ")
@@ -524,78 +572,121 @@ public final class SinkWriter {
             + ") IS DISTINCT FROM ("
             + String.join(", ", news)
             + ")";
-    String sql;
-    if (insert) {
-      sql =
-          "INSERT INTO "
-              + table.name()
-              + " AS t ("
-              + String.join(", ", all)
-              + (table.touch() == null ? "" : ", " + table.touch())
-              + ") SELECT "
-              + String.join(", ", cast)
-              + (table.touch() == null ? "" : ", now()")
-              + " FROM unnest("
-              + String.join(", ", unnest)
-              + ") AS u("
-              + String.join(", ", all)
-              + ") ON CONFLICT ("
-              + key
-              + ") DO "
-              + (sets.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", sets))
-              + (sets.isEmpty() ? "" : " WHERE " + guard)
-              + " RETURNING "
-              + returning;
-    } else {
-      List<String> updates = new ArrayList<>();
-      List<String> excluded = new ArrayList<>();
-      for (String column : all.subList(1, all.size())) {
-        String value =
-            table.keep().contains(column)
-                ? "COALESCE(u." + column + "::" + type(c, table, column) + ", t." + column + ")"
-                : "u." + column + "::" + type(c, table, column);
-        updates.add(column + " = " + value);
-        excluded.add(value);
-      }
-      if (table.touch() != null) {
-        updates.add(table.touch() + " = now()");
-      }
-      sql =
-          "UPDATE "
-              + table.name()
-              + " AS t SET "
-              + String.join(", ", updates)
-              + " FROM unnest("
-              + String.join(", ", unnest)
-              + ") AS u("
-              + String.join(", ", all)
-              + ") WHERE t."
-              + key
-              + " = u."
-              + key
-              + "::"
-              + type(c, table, key)
-              + (table.never() == null ? "" : " AND NOT (" + table.never() + ")")
-              + " AND ("
-              + String.join(", ", olds)
-              + ") IS DISTINCT FROM ("
-              + String.join(", ", excluded)
-              + ") RETURNING "
-              + returning;
+    String sql =
+        "INSERT INTO "
+            + table.name()
+            + " AS t ("
+            + String.join(", ", all)
+            + (table.touch() == null ? "" : ", " + table.touch())
+            + ") SELECT "
+            + String.join(", ", cast)
+            + (table.touch() == null ? "" : ", now()")
+            + " FROM unnest("
+            + String.join(", ", unnest)
+            + ") AS u("
+            + String.join(", ", all)
+            + ") ON CONFLICT ("
+            + key
+            + ") DO "
+            + (sets.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", sets))
+            + (sets.isEmpty() ? "" : " WHERE " + guard)
+            + " RETURNING "
+            + returning(table);
+    return execute(c, table, writes, all, false, sql);
+  }
+
+  /**
+   * Updates existing rows where something changed: found by their key, or ({@code located}) where
+   * this transaction read and locked them ({@link #CTID}), which costs no index look-up.
+   */
+  private Set<String> update(
+      Connection c, Table table, List<Write> writes, Set<String> columns, boolean located)
+      throws SQLException {
+    String key = table.key().get(0);
+    List<String> all = keyAndColumns(table, columns);
+    List<String> unnest = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      unnest.add("?::text[]");
     }
+    List<String> updates = new ArrayList<>();
+    List<String> olds = new ArrayList<>();
+    List<String> news = new ArrayList<>();
+    for (String column : all.subList(1, all.size())) {
+      String value = newValue(table, column, "u." + column + "::" + type(c, table, column));
+      updates.add(column + " = " + value);
+      olds.add("t." + column);
+      news.add(value);
+    }
+    if (table.touch() != null) {
+      updates.add(table.touch() + " = now()");
+    }
+    String where =
+        located
+            ? "t.ctid = ANY(?::tid[]) AND t.ctid = u.hub_ctid::tid AND t."
+                + key
+                + " = u."
+                + key
+                + "::"
+                + type(c, table, key)
+            : "t." + key + " = u." + key + "::" + type(c, table, key);
+    String sql =
+        "UPDATE "
+            + table.name()
+            + " AS t SET "
+            + String.join(", ", updates)
+            + " FROM unnest("
+            + String.join(", ", unnest)
+            + (located ? ", ?::text[]" : "")
+            + ") AS u("
+            + String.join(", ", all)
+            + (located ? ", hub_ctid" : "")
+            + ") WHERE "
+            + where
+            + (table.never() == null ? "" : " AND NOT (" + table.never() + ")")
+            + " AND ("
+            + String.join(", ", olds)
+            + ") IS DISTINCT FROM ("
+            + String.join(", ", news)
+            + ") RETURNING "
+            + returning(table);
+    return execute(c, table, writes, all, located, sql);
+  }
+
+  private static String returning(Table table) {
+    String returning = "t." + table.key().get(0) + "::text";
+    for (String column : table.returning()) {
+      returning += ", t." + column + "::text";
+    }
+    return returning;
+  }
+
+  /** Runs an insert or update of {@code writes}; returns the keys of the rows it wrote. */
+  private Set<String> execute(
+      Connection c, Table table, List<Write> writes, List<String> all, boolean located, String sql)
+      throws SQLException {
+    Set<String> written = new java.util.HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < all.size(); i++) {
-        String column = all.get(i);
+      int p = 1;
+      for (String column : all) {
         String[] values = new String[writes.size()];
         for (int j = 0; j < writes.size(); j++) {
           values[j] = writes.get(j).values().get(column);
         }
-        ps.setArray(i + 1, c.createArrayOf("text", values));
+        ps.setArray(p++, c.createArrayOf("text", values));
+      }
+      if (located) {
+        String[] ctids = new String[writes.size()];
+        for (int j = 0; j < writes.size(); j++) {
+          ctids[j] = writes.get(j).current().get(CTID);
+        }
+        ps.setArray(p++, c.createArrayOf("text", ctids)); // the unnest's column
+        ps.setArray(p, c.createArrayOf("text", ctids)); // the TID scan's list
       }
       Map<String, Write> byKey = new HashMap<>();
       writes.forEach(w -> byKey.put(w.key(), w));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          written.add(rs.getString(1));
           Write w = byKey.get(rs.getString(1));
           if (w != null && !table.returning().isEmpty()) {
             Map<String, String> returned = new HashMap<>();
@@ -607,11 +698,14 @@ public final class SinkWriter {
         }
       }
     }
+    return written;
   }
 
   /**
-   * The child rows of the written parents become the mapping's: the others are deleted, these
-   * inserted or updated (left alone when nothing changed).
+   * The child rows of the written parents become the mapping's: the others are deleted, new ones
+   * inserted, changed ones updated, unchanged ones left alone. One statement reads (and locks) the
+   * parents' children and judges each against the mapping's rows; the deletes and updates then go
+   * to where those rows are, without looking them up again.
    */
   private void replaceChildren(Connection c, Table child, List<Write> parents) throws SQLException {
     if (parents.isEmpty()) {
@@ -622,9 +716,8 @@ public final class SinkWriter {
     keys.addAll(child.key());
     List<String> all = new ArrayList<>(keys);
     all.addAll(child.columns());
-    List<String[]> rows = new ArrayList<>();
+    Map<String, String[]> wanted = new LinkedHashMap<>();
     List<String> parentKeys = new ArrayList<>();
-    List<String> keep = new ArrayList<>();
     for (Write parent : parents) {
       parentKeys.add(parent.key());
       for (JsonNode r : parent.change().row().path(child.row())) {
@@ -633,33 +726,175 @@ public final class SinkWriter {
         for (int i = 1; i < all.size(); i++) {
           values[i] = text(r.get(all.get(i)));
         }
-        rows.add(values);
         StringBuilder k = new StringBuilder(parent.key());
         for (int i = 1; i < keys.size(); i++) {
           k.append(SEP).append(values[i]);
         }
-        keep.add(k.toString());
+        if (wanted.put(k.toString(), values) != null) {
+          throw new SQLException(
+              sink.name() + ": the mapping gives two " + child.name() + " rows of one key",
+              "21000");
+        }
       }
     }
-    StringBuilder keyText = new StringBuilder("t." + child.parent() + "::text");
+    List<String[]> rows = new ArrayList<>(wanted.values());
+    // the existing children, each: where it is, its key, gone from the mapping, changed
+    StringBuilder keyText = new StringBuilder("cur." + child.parent() + "::text");
     for (String k : child.key()) {
-      keyText.append(" || chr(31) || t.").append(k).append("::text");
+      keyText.append(" || chr(31) || cur.").append(k).append("::text");
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "DELETE FROM "
-                + child.name()
-                + " t WHERE t."
-                + child.parent()
-                + " = ANY(?::"
-                + type(c, child, child.parent())
-                + "[]) AND ("
-                + keyText
-                + ") <> ALL(?::text[])")) {
+    List<String> typed = new ArrayList<>();
+    List<String> unnest = new ArrayList<>();
+    for (String column : all) {
+      typed.add("u." + column + "::" + type(c, child, column) + " AS " + column);
+      unnest.add("?::text[]");
+    }
+    List<String> joins = new ArrayList<>();
+    for (String k : keys) {
+      joins.add("cur." + k + " = u." + k);
+    }
+    List<String> olds = new ArrayList<>();
+    List<String> news = new ArrayList<>();
+    for (String column : child.columns()) {
+      olds.add("cur." + column);
+      news.add("u." + column);
+    }
+    String judge =
+        "WITH cur AS MATERIALIZED (SELECT t.ctid AS hub_ctid, t.* FROM "
+            + child.name()
+            + " t WHERE t."
+            + child.parent()
+            + " = ANY(?::"
+            + type(c, child, child.parent())
+            + "[]) FOR UPDATE), u AS (SELECT "
+            + String.join(", ", typed)
+            + " FROM unnest("
+            + String.join(", ", unnest)
+            + ") AS u("
+            + String.join(", ", all)
+            + ")) SELECT cur.hub_ctid::text, "
+            + keyText
+            + ", u."
+            + child.parent()
+            + " IS NULL, "
+            + (olds.isEmpty()
+                ? "false"
+                : "(" + String.join(", ", olds) + ") IS DISTINCT FROM (" + String.join(", ", news))
+            + (olds.isEmpty() ? "" : ")")
+            + " FROM cur LEFT JOIN u ON "
+            + String.join(" AND ", joins);
+    List<String> gone = new ArrayList<>();
+    Map<String, String> changed = new LinkedHashMap<>(); // key -> where
+    Set<String> existing = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(judge)) {
       ps.setArray(1, c.createArrayOf("text", parentKeys.toArray()));
-      ps.setArray(2, c.createArrayOf("text", keep.toArray()));
-      ps.executeUpdate();
+      setColumns(c, ps, 2, all, rows);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          existing.add(rs.getString(2));
+          if (rs.getBoolean(3)) {
+            gone.add(rs.getString(1));
+          } else if (rs.getBoolean(4)) {
+            changed.put(rs.getString(2), rs.getString(1));
+          }
+        }
+      }
     }
+    if (!gone.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement("DELETE FROM " + child.name() + " WHERE ctid = ANY(?::tid[])")) {
+        ps.setArray(1, c.createArrayOf("text", gone.toArray()));
+        ps.executeUpdate();
+      }
+    }
+    List<String[]> upserts = new ArrayList<>();
+    for (Map.Entry<String, String[]> e : wanted.entrySet()) {
+      if (!existing.contains(e.getKey())) {
+        upserts.add(e.getValue());
+      }
+    }
+    if (!changed.isEmpty() && !child.columns().isEmpty()) {
+      upserts.addAll(updateChildren(c, child, all, changed, wanted));
+    }
+    insertChildren(c, child, keys, all, upserts);
+  }
+
+  /** Binds each column's values of {@code rows} as a text array, from parameter {@code first}. */
+  private static void setColumns(
+      Connection c, PreparedStatement ps, int first, List<String> all, List<String[]> rows)
+      throws SQLException {
+    for (int i = 0; i < all.size(); i++) {
+      String[] values = new String[rows.size()];
+      for (int j = 0; j < rows.size(); j++) {
+        values[j] = rows.get(j)[i];
+      }
+      ps.setArray(first + i, c.createArrayOf("text", values));
+    }
+  }
+
+  /**
+   * Updates the changed children where they are (read and locked by this transaction); returns the
+   * rows it did not find there, for the keyed statement.
+   */
+  private List<String[]> updateChildren(
+      Connection c,
+      Table child,
+      List<String> all,
+      Map<String, String> changed,
+      Map<String, String[]> wanted)
+      throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    List<String> ctids = new ArrayList<>();
+    for (Map.Entry<String, String> e : changed.entrySet()) {
+      rows.add(wanted.get(e.getKey()));
+      ctids.add(e.getValue());
+    }
+    List<String> sets = new ArrayList<>();
+    List<String> unnest = new ArrayList<>();
+    for (String column : all) {
+      unnest.add("?::text[]");
+    }
+    for (String column : child.columns()) {
+      sets.add(column + " = u." + column + "::" + type(c, child, column));
+    }
+    if (child.touch() != null) {
+      sets.add(child.touch() + " = now()");
+    }
+    String sql =
+        "UPDATE "
+            + child.name()
+            + " AS t SET "
+            + String.join(", ", sets)
+            + " FROM unnest("
+            + String.join(", ", unnest)
+            + ", ?::text[]) AS u("
+            + String.join(", ", all)
+            + ", hub_ctid) WHERE t.ctid = ANY(?::tid[]) AND t.ctid = u.hub_ctid::tid"
+            + " RETURNING u.hub_ctid";
+    Set<String> updated = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      setColumns(c, ps, 1, all, rows);
+      ps.setArray(all.size() + 1, c.createArrayOf("text", ctids.toArray()));
+      ps.setArray(all.size() + 2, c.createArrayOf("text", ctids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          updated.add(rs.getString(1));
+        }
+      }
+    }
+    List<String[]> missed = new ArrayList<>();
+    for (int i = 0; i < ctids.size(); i++) {
+      if (!updated.contains(ctids.get(i))) {
+        missed.add(rows.get(i));
+      }
+    }
+    return missed;
+  }
+
+  /** Inserts children, or updates those that exist (when something changed). */
+  private void insertChildren(
+      Connection c, Table child, List<String> keys, List<String> all, List<String[]> rows)
+      throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
@@ -706,13 +941,7 @@ public final class SinkWriter {
                     + String.join(", ", news)
                     + ")");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < all.size(); i++) {
-        String[] values = new String[rows.size()];
-        for (int j = 0; j < rows.size(); j++) {
-          values[j] = rows.get(j)[i];
-        }
-        ps.setArray(i + 1, c.createArrayOf("text", values));
-      }
+      setColumns(c, ps, 1, all, rows);
       ps.executeUpdate();
     }
   }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +20,34 @@ import javax.sql.DataSource;
  */
 public final class TargetStates {
 
-  /** What the hub knows it applied (or may have applied) for one key. */
-  public record State(String applied, String pending, String appliedStatus) {}
+  /**
+   * What the hub knows it applied (or may have applied) for one key, and where its row was when
+   * read ({@code ctid}, to mark it without looking it up again).
+   */
+  public record State(String applied, String pending, String appliedStatus, String ctid) {
+    public State(String applied, String pending, String appliedStatus) {
+      this(applied, pending, appliedStatus, null);
+    }
+  }
 
   /** A version that landed in the target. */
   public record Applied(String key, String version, String status) {}
+
+  private static final String PENDING_SET = "pending_version = u.pending";
+  private static final String PENDING_INSERT =
+      "(target, entity_key, pending_version) SELECT ?, u.k, u.pending";
+  private static final String PENDING_CONFLICT = "pending_version = EXCLUDED.pending_version";
+  private static final String APPLIED_SET =
+      "applied_version = u.applied, applied_status = u.status, applied_at = now(),"
+          + " pending_version = CASE WHEN t.pending_version = u.applied THEN NULL"
+          + " ELSE t.pending_version END";
+  private static final String APPLIED_INSERT =
+      "(target, entity_key, applied_version, applied_status, applied_at)"
+          + " SELECT ?, u.k, u.applied, u.status, now()";
+  private static final String APPLIED_CONFLICT =
+      "applied_version = EXCLUDED.applied_version, applied_status = EXCLUDED.applied_status,"
+          + " applied_at = now(), pending_version = CASE WHEN t.pending_version"
+          + " = EXCLUDED.applied_version THEN NULL ELSE t.pending_version END";
 
   private final DataSource hub;
 
@@ -39,13 +63,15 @@ public final class TargetStates {
     try (Connection c = hub.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT entity_key, applied_version, pending_version, applied_status"
+                "SELECT entity_key, applied_version, pending_version, applied_status, ctid::text"
                     + " FROM hub.target_state WHERE target = ? AND entity_key = ANY(?::text[])")) {
       ps.setString(1, target);
       ps.setArray(2, c.createArrayOf("text", keys.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          states.put(rs.getString(1), new State(rs.getString(2), rs.getString(3), rs.getString(4)));
+          states.put(
+              rs.getString(1),
+              new State(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
         }
       }
       return states;
@@ -55,53 +81,132 @@ public final class TargetStates {
   }
 
   public void markPending(String target, Map<String, String> versions) {
+    markPending(target, versions, Map.of());
+  }
+
+  /**
+   * Marks these versions pending, in one statement for the rows found where {@code located} says
+   * they were read (no index look-up) and one for the others (new keys, or rows moved since);
+   * returns where each key's row is now.
+   */
+  public Map<String, String> markPending(
+      String target, Map<String, String> versions, Map<String, String> located) {
     if (versions.isEmpty()) {
-      return;
+      return Map.of();
     }
-    try (Connection c = hub.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO hub.target_state (target, entity_key, pending_version)"
-                    + " VALUES (?, ?, ?) ON CONFLICT (target, entity_key)"
-                    + " DO UPDATE SET pending_version = EXCLUDED.pending_version")) {
+    List<String[]> rows = new ArrayList<>();
+    versions.forEach((k, v) -> rows.add(new String[] {k, v, null, null}));
+    return mark(target, rows, located, PENDING_SET, PENDING_INSERT, PENDING_CONFLICT);
+  }
+
+  public void markApplied(String target, List<Applied> applied) {
+    markApplied(target, applied, Map.of());
+  }
+
+  /** Marks these versions applied (as {@link #markPending}, where {@code located} says). */
+  public Map<String, String> markApplied(
+      String target, List<Applied> applied, Map<String, String> located) {
+    if (applied.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String[]> byKey = new java.util.LinkedHashMap<>(); // the last of a key counts
+    applied.forEach(a -> byKey.put(a.key(), new String[] {a.key(), null, a.version(), a.status()}));
+    return mark(
+        target,
+        new ArrayList<>(byKey.values()),
+        located,
+        APPLIED_SET,
+        APPLIED_INSERT,
+        APPLIED_CONFLICT);
+  }
+
+  /**
+   * rows: {key, pending, applied, status}. The located ones are updated where they are; a row that
+   * is not there any more (updated by another writer meanwhile) and the keys without a location go
+   * by the key, inserted when new.
+   */
+  private Map<String, String> mark(
+      String target,
+      List<String[]> rows,
+      Map<String, String> located,
+      String set,
+      String insert,
+      String conflict) {
+    Map<String, String> where = new HashMap<>();
+    try (Connection c = hub.getConnection()) {
       c.setAutoCommit(true);
-      for (Map.Entry<String, String> e : versions.entrySet()) {
-        ps.setString(1, target);
-        ps.setString(2, e.getKey());
-        ps.setString(3, e.getValue());
-        ps.addBatch();
+      List<String[]> there = new ArrayList<>();
+      List<String[]> keyed = new ArrayList<>();
+      for (String[] r : rows) {
+        (located.get(r[0]) != null ? there : keyed).add(r);
       }
-      ps.executeBatch();
+      if (!there.isEmpty()) {
+        String[] ctids = new String[there.size()];
+        for (int i = 0; i < ctids.length; i++) {
+          ctids[i] = located.get(there.get(i)[0]);
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE hub.target_state t SET "
+                    + set
+                    + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " AS u(k, pending, applied, status, c) WHERE t.ctid = ANY(?::tid[])"
+                    + " AND t.ctid = u.c::tid AND t.target = ? AND t.entity_key = u.k"
+                    + " RETURNING t.entity_key, t.ctid::text")) {
+          bind(c, ps, there);
+          ps.setArray(5, c.createArrayOf("text", ctids));
+          ps.setArray(6, c.createArrayOf("text", ctids));
+          ps.setString(7, target);
+          collect(ps, where);
+        }
+        for (String[] r : there) {
+          if (!where.containsKey(r[0])) {
+            keyed.add(r);
+          }
+        }
+      }
+      if (!keyed.isEmpty()) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO hub.target_state AS t "
+                    + insert
+                    + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " AS u(k, pending, applied, status) ORDER BY u.k"
+                    + " ON CONFLICT (target, entity_key) DO UPDATE SET "
+                    + conflict
+                    + " RETURNING t.entity_key, t.ctid::text")) {
+          ps.setString(1, target);
+          bindFrom(c, ps, 2, keyed);
+          collect(ps, where);
+        }
+      }
+      return where;
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
     }
   }
 
-  public void markApplied(String target, List<Applied> applied) {
-    if (applied.isEmpty()) {
-      return;
-    }
-    try (Connection c = hub.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO hub.target_state AS s (target, entity_key, applied_version,"
-                    + " applied_status, applied_at) VALUES (?, ?, ?, ?, now())"
-                    + " ON CONFLICT (target, entity_key) DO UPDATE SET"
-                    + " applied_version = EXCLUDED.applied_version,"
-                    + " applied_status = EXCLUDED.applied_status, applied_at = now(),"
-                    + " pending_version = CASE WHEN s.pending_version = EXCLUDED.applied_version"
-                    + " THEN NULL ELSE s.pending_version END")) {
-      c.setAutoCommit(true);
-      for (Applied a : applied) {
-        ps.setString(1, target);
-        ps.setString(2, a.key());
-        ps.setString(3, a.version());
-        ps.setString(4, a.status());
-        ps.addBatch();
+  private static void bind(Connection c, PreparedStatement ps, List<String[]> rows)
+      throws SQLException {
+    bindFrom(c, ps, 1, rows);
+  }
+
+  private static void bindFrom(Connection c, PreparedStatement ps, int first, List<String[]> rows)
+      throws SQLException {
+    for (int i = 0; i < 4; i++) {
+      String[] values = new String[rows.size()];
+      for (int j = 0; j < rows.size(); j++) {
+        values[j] = rows.get(j)[i];
       }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
+      ps.setArray(first + i, c.createArrayOf("text", values));
+    }
+  }
+
+  private static void collect(PreparedStatement ps, Map<String, String> where) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        where.put(rs.getString(1), rs.getString(2));
+      }
     }
   }
 

@@ -29,12 +29,15 @@ public final class SourceClaim implements Synchronization {
   private final String markSql;
   private final String arrayType;
   private final List<Long> ids;
+  private final List<String> rows;
 
-  private SourceClaim(Connection connection, String markSql, String arrayType, List<Long> ids) {
+  private SourceClaim(
+      Connection connection, String markSql, String arrayType, List<Long> ids, List<String> rows) {
     this.connection = connection;
     this.markSql = markSql;
     this.arrayType = arrayType;
     this.ids = ids;
+    this.rows = rows;
   }
 
   /**
@@ -99,7 +102,29 @@ public final class SourceClaim implements Synchronization {
    */
   public static SourceClaim open(
       Exchange exchange, Connection connection, String markSql, List<Long> ids, boolean full) {
-    SourceClaim claim = new SourceClaim(connection, markSql, "bigint", ids);
+    return attach(exchange, new SourceClaim(connection, markSql, "bigint", ids, null), full);
+  }
+
+  /**
+   * Attaches a claim to the exchange whose rows are marked where the claim found them: the claim
+   * locked them ({@code FOR UPDATE}), so their {@code ctid}s stay theirs until the commit, and the
+   * mark looks up no index.
+   *
+   * @param markSql the update that marks the claimed rows, with one array parameter of their ctids
+   *     ({@code WHERE ctid = ANY(?::tid[])})
+   * @param ctids the claimed rows' {@code ctid::text}, as the claim read them
+   */
+  public static SourceClaim openLocated(
+      Exchange exchange,
+      Connection connection,
+      String markSql,
+      List<Long> ids,
+      List<String> ctids,
+      boolean full) {
+    return attach(exchange, new SourceClaim(connection, markSql, "text", ids, ctids), full);
+  }
+
+  private static SourceClaim attach(Exchange exchange, SourceClaim claim, boolean full) {
     exchange.setProperty(PROPERTY, claim);
     exchange.setProperty(MORE, full);
     exchange.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, true);
@@ -118,7 +143,7 @@ public final class SourceClaim implements Synchronization {
   /** Marks the claimed rows, commits and returns the connection to its pool. */
   public void markProcessed() throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(markSql)) {
-      ps.setArray(1, connection.createArrayOf(arrayType, ids.toArray()));
+      ps.setArray(1, connection.createArrayOf(arrayType, (rows == null ? ids : rows).toArray()));
       ps.executeUpdate();
     }
     connection.commit();

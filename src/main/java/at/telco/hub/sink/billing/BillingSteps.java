@@ -143,17 +143,18 @@ public final class BillingSteps {
   }
 
   /**
-   * {@code billingCustNo}: billing's generated customer number of each written customer is recorded
-   * in the identity registry (where the registry, read by {@code billingErasure} under the lock,
-   * does not have it yet) and written back to customerdb - always: the registry recorded first and
-   * then a crash would otherwise leave customerdb without it.
+   * {@code billingCustNo}: billing's generated customer number of each written customer that the
+   * identity registry (read by {@code billingErasure} under the lock) does not have yet is recorded
+   * there and written back to customerdb. A number the registry already had is not written back:
+   * the customerdb sink writes it with every change of the customer (and with a duplicate or stale
+   * one, see {@code customerdbBillingCustNo}), which also repairs a crash between the record and
+   * the write-back - without a look-up in customerdb per billing change.
    */
   public static SinkStep custNo(IdentityRegistry registry, BillingCustNos customerdb) {
     return new SinkStep() {
       @Override
       public void afterCommit(SinkBatch batch) {
         Identities identities = batch.shared(Identities.class);
-        Map<UUID, Long> custNos = new HashMap<>();
         Map<UUID, Long> unrecorded = new HashMap<>();
         for (Write w : batch.applied()) {
           String custNo = w.returned().get("cust_no");
@@ -163,7 +164,6 @@ public final class BillingSteps {
           UUID id = customerId(w);
           if (custNo != null && id != null) {
             Long number = Long.parseLong(custNo);
-            custNos.put(id, number);
             Identity identity = identities == null ? null : identities.of(id);
             if (identity == null || !number.equals(identity.billingCustNo())) {
               unrecorded.put(id, number);
@@ -171,7 +171,7 @@ public final class BillingSteps {
           }
         }
         registry.recordBillingCustNos(unrecorded);
-        customerdb.write(custNos);
+        customerdb.write(unrecorded);
       }
     };
   }

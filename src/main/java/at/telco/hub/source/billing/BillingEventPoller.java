@@ -36,12 +36,11 @@ import org.apache.camel.Exchange;
 public final class BillingEventPoller {
 
   private static final String CLAIM_SQL =
-      "SELECT event_seq, event_type, ref_key, payload FROM billing.event_out"
+      "SELECT event_seq, event_type, ref_key, payload, ctid::text FROM billing.event_out"
           + " WHERE picked_up_at IS NULL ORDER BY event_seq LIMIT ? FOR UPDATE SKIP LOCKED";
 
   private static final String MARK_SQL =
-      "UPDATE billing.event_out SET picked_up_at = localtimestamp"
-          + " WHERE event_seq = ANY(?::bigint[])";
+      "UPDATE billing.event_out SET picked_up_at = localtimestamp" + " WHERE ctid = ANY(?::tid[])";
 
   private final DataSource billing;
   private final IdentityRegistry registry;
@@ -71,6 +70,7 @@ public final class BillingEventPoller {
     try {
       c = SourceClaim.begin(exchange, billing);
       List<Long> seqs = new ArrayList<>();
+      List<String> rows = new ArrayList<>();
       List<ObjectNode> events = new ArrayList<>();
       List<JsonNode> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
@@ -79,6 +79,7 @@ public final class BillingEventPoller {
           while (rs.next()) {
             long seq = rs.getLong(1);
             seqs.add(seq);
+            rows.add(rs.getString(5));
             try {
               events.add(BillingXml.parse(seq, rs.getString(2), rs.getString(4)));
             } catch (RuntimeException e) {
@@ -99,7 +100,8 @@ public final class BillingEventPoller {
         return List.of();
       }
       metrics.claimed("billing.event_out", seqs.size());
-      SourceClaim claim = SourceClaim.open(exchange, c, MARK_SQL, seqs, seqs.size() >= batchSize);
+      SourceClaim claim =
+          SourceClaim.openLocated(exchange, c, MARK_SQL, seqs, rows, seqs.size() >= batchSize);
       c = null;
       out.addAll(read(claim.connection(), events));
       return out;

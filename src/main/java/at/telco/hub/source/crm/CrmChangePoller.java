@@ -32,20 +32,21 @@ import org.slf4j.LoggerFactory;
  * visible late is simply claimed later), one statement reads every named account with its contacts
  * and addresses (one consistent snapshot, whose {@code pg_current_snapshot()} becomes the version
  * of the state: see {@link SnapshotVersion}), and after the canonical events are published {@link
- * #complete} sets {@code processed_at} and commits. A crash before that commit releases the rows
- * and they are published again; the targets' version check absorbs the repeat.
+ * #complete} sets {@code processed_at} (on the claimed rows where the claim found them, by {@code
+ * ctid}: they are locked until the commit) and commits. A crash before that commit releases the
+ * rows and they are published again; the targets' version check absorbs the repeat.
  */
 public final class CrmChangePoller {
 
   private static final Logger LOG = LoggerFactory.getLogger(CrmChangePoller.class);
 
   private static final String CLAIM_SQL =
-      "SELECT change_id, entity, entity_id, account_id, operation, changed_at"
+      "SELECT change_id, entity, entity_id, account_id, operation, changed_at, ctid::text"
           + " FROM crm.change_log WHERE processed_at IS NULL"
           + " ORDER BY change_id LIMIT ? FOR UPDATE SKIP LOCKED";
 
   private static final String MARK_SQL =
-      "UPDATE crm.change_log SET processed_at = now() WHERE change_id = ANY(?::bigint[])";
+      "UPDATE crm.change_log SET processed_at = now() WHERE ctid = ANY(?::tid[])";
 
   private final DataSource crm;
   private final IdentityRegistry registry;
@@ -70,6 +71,7 @@ public final class CrmChangePoller {
     try {
       c = SourceClaim.begin(exchange, crm);
       List<Long> changeIds = new ArrayList<>();
+      List<String> rows = new ArrayList<>();
       Map<String, List<ObjectNode>> changesByAccount = new TreeMap<>();
       Map<String, Instant> latestChange = new TreeMap<>();
       try (PreparedStatement ps = c.prepareStatement(CLAIM_SQL)) {
@@ -78,6 +80,7 @@ public final class CrmChangePoller {
           while (rs.next()) {
             long id = rs.getLong(1);
             changeIds.add(id);
+            rows.add(rs.getString(7));
             String account = rs.getString(4);
             Timestamp changedAt = rs.getTimestamp(6);
             ObjectNode change = Json.object();
@@ -96,7 +99,8 @@ public final class CrmChangePoller {
       }
       metrics.claimed("crm.change_log", changeIds.size());
       SourceClaim claim =
-          SourceClaim.open(exchange, c, MARK_SQL, changeIds, changeIds.size() >= batchSize);
+          SourceClaim.openLocated(
+              exchange, c, MARK_SQL, changeIds, rows, changeIds.size() >= batchSize);
       c = null; // owned by the claim now
 
       Map<String, UUID> customerIds = registry.identify(changesByAccount.keySet());
