@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays many dead letters by filter: a dry run says how many and which; a job fixes the set of
- * dead letters when it starts, replays them one by one through the same single path as one replay
- * (so every one is version-checked, audited and removed from its queue only when its outcome is
- * recorded), in batches of a bounded size, records its progress after every batch, and stops
+ * dead letters when it starts and replays them in batches of a bounded size, each batch the way a
+ * sink applies a batch from Kafka ({@link BatchReplay}: claimed in one statement, applied by the
+ * sink's writer in one target transaction with its version guard, the changes it could not take
+ * replayed alone like a single replay, every dead letter audited and removed from its queue only
+ * when its outcome is recorded). Its progress is recorded with each batch's outcomes, and it stops
  * between two batches when asked to (from any hub instance) or when the target is away. A job of a
  * hub that crashed is marked INTERRUPTED when a hub starts; its dead letters are safe where they
  * were and can be replayed by a new job.
@@ -53,6 +55,7 @@ public final class BulkReplays {
 
   private final DataSource hub;
   private final DeadLetterWorkbench workbench;
+  private final BatchReplay batches;
   private final ExecutorService executor;
   private final String instance;
 
@@ -60,6 +63,7 @@ public final class BulkReplays {
       DataSource hub, DeadLetterWorkbench workbench, ExecutorService executor, String instance) {
     this.hub = hub;
     this.workbench = workbench;
+    this.batches = new BatchReplay(hub, workbench);
     this.executor = executor;
     this.instance = instance;
   }
@@ -224,6 +228,7 @@ public final class BulkReplays {
           break;
         }
         List<UUID> batch = new ArrayList<>();
+        Map<UUID, Integer> seqs = new java.util.HashMap<>();
         try (Connection c = hub.getConnection();
             PreparedStatement ps =
                 c.prepareStatement(
@@ -235,39 +240,18 @@ public final class BulkReplays {
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               lastSeq = rs.getInt(1);
-              batch.add(rs.getObject(2, UUID.class));
+              UUID id = rs.getObject(2, UUID.class);
+              batch.add(id);
+              seqs.put(id, lastSeq);
             }
           }
         }
         if (batch.isEmpty()) {
           break;
         }
-        int applied = 0;
-        int skipped = 0;
-        int failed = 0;
-        List<String> outcomes = new ArrayList<>(batch.size());
-        boolean unavailable = false;
-        for (UUID id : batch) {
-          String outcome;
-          try {
-            outcome = Json.text(workbench.replay(id, null, actor, job), "outcome");
-          } catch (Refused e) {
-            // replayed or discarded meanwhile by someone else: nothing to do
-            outcome = e.kind() == Refused.Kind.CONFLICT ? "not-open" : "error: " + e.getMessage();
-          }
-          outcomes.add(outcome);
-          switch (outcome) {
-            case "applied" -> applied++;
-            case "failed" -> failed++;
-            case "target-unavailable" -> unavailable = true;
-            default -> skipped++;
-          }
-          if (unavailable) {
-            break;
-          }
-        }
-        record(job, batch, outcomes, applied, skipped, failed);
-        if (unavailable) {
+        BatchReplay.Done done =
+            batches.replay(batch, actor, job, (c, outcomes) -> record(c, job, seqs, outcomes));
+        if (done.targetUnavailable()) {
           state = "STOPPED";
           error = "the target is not reachable: stopped, the rest is untouched";
           break;
@@ -303,35 +287,52 @@ public final class BulkReplays {
         end.get("ratePerSecond").asText());
   }
 
-  private void record(
-      UUID job, List<UUID> batch, List<String> outcomes, int applied, int skipped, int failed)
+  /**
+   * A batch's outcomes on its job items and the job's counts, in the batch's hub transaction (with
+   * the dead letters' outcomes and audit entries): progress never runs ahead of or behind them.
+   */
+  private static void record(
+      Connection c, UUID job, Map<UUID, Integer> seqs, Map<UUID, String> outcomes)
       throws SQLException {
-    Transactions.untranslated(
-        hub,
-        c -> {
-          try (PreparedStatement items =
-                  c.prepareStatement(
-                      "UPDATE hub.replay_job_item SET outcome = ? WHERE job_id = ? AND dead_letter_id = ?");
-              PreparedStatement counts =
-                  c.prepareStatement(
-                      "UPDATE hub.replay_job SET done = done + ?, applied = applied + ?,"
-                          + " skipped = skipped + ?, failed = failed + ? WHERE id = ?")) {
-            for (int i = 0; i < outcomes.size(); i++) {
-              items.setString(1, outcomes.get(i));
-              items.setObject(2, job);
-              items.setObject(3, batch.get(i));
-              items.addBatch();
-            }
-            items.executeBatch();
-            counts.setInt(1, outcomes.size());
-            counts.setInt(2, applied);
-            counts.setInt(3, skipped);
-            counts.setInt(4, failed);
-            counts.setObject(5, job);
-            counts.executeUpdate();
-          }
-          return null;
-        });
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    Integer[] seq = new Integer[outcomes.size()];
+    String[] outcome = new String[outcomes.size()];
+    int applied = 0;
+    int skipped = 0;
+    int failed = 0;
+    int i = 0;
+    for (Map.Entry<UUID, String> e : outcomes.entrySet()) {
+      seq[i] = seqs.get(e.getKey());
+      outcome[i++] = e.getValue();
+      switch (e.getValue()) {
+        case "applied" -> applied++;
+        case "failed" -> failed++;
+        case "target-unavailable" -> {}
+        default -> skipped++;
+      }
+    }
+    try (PreparedStatement items =
+            c.prepareStatement(
+                "UPDATE hub.replay_job_item i SET outcome = u.outcome"
+                    + " FROM unnest(?::int[], ?::text[]) AS u(seq, outcome)"
+                    + " WHERE i.job_id = ? AND i.seq = u.seq");
+        PreparedStatement counts =
+            c.prepareStatement(
+                "UPDATE hub.replay_job SET done = done + ?, applied = applied + ?,"
+                    + " skipped = skipped + ?, failed = failed + ? WHERE id = ?")) {
+      items.setArray(1, c.createArrayOf("int4", seq));
+      items.setArray(2, c.createArrayOf("text", outcome));
+      items.setObject(3, job);
+      items.executeUpdate();
+      counts.setInt(1, outcomes.size());
+      counts.setInt(2, applied);
+      counts.setInt(3, skipped);
+      counts.setInt(4, failed);
+      counts.setObject(5, job);
+      counts.executeUpdate();
+    }
   }
 
   private boolean stopRequested(UUID job) throws SQLException {

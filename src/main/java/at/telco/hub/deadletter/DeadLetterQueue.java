@@ -61,6 +61,24 @@ public final class DeadLetterQueue {
   }
 
   /**
+   * {@link #requestPurge} for many messages (each of the target at the same index), one statement.
+   */
+  public static void requestPurges(
+      java.sql.Connection c, List<String> messageIds, List<String> targets) throws SQLException {
+    if (messageIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO hub.dead_letter_queue_purge (message_id, target)"
+                + " SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT (message_id) DO NOTHING")) {
+      ps.setArray(1, c.createArrayOf("text", messageIds.toArray()));
+      ps.setArray(2, c.createArrayOf("text", targets.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /**
    * Carries out the pending removals; returns how many messages the broker removed. A broker or
    * database that is away is retried at the next run.
    */

@@ -316,6 +316,26 @@ public final class DeadLetterWorkbench {
     }
   }
 
+  Sinks sinks() {
+    return sinks;
+  }
+
+  HubMetrics metrics() {
+    return metrics;
+  }
+
+  /** After this a claim of a hub that died mid-replay may be taken over. */
+  Duration replayTimeout() {
+    return replayTimeout;
+  }
+
+  /** The targets whose dead letters are replayed: the declared sinks. */
+  List<String> replayableTargets() {
+    List<String> names = new ArrayList<>();
+    sinks.all().forEach(w -> names.add(w.sink().name()));
+    return names;
+  }
+
   /** A target whose dead letters are changes a declared sink takes ({@code direct:sink-replay}). */
   public boolean replayable(String target) {
     return sinks.has(target);
@@ -424,7 +444,8 @@ public final class DeadLetterWorkbench {
     }
   }
 
-  private Exchange send(DeadLetterSearch.Stored dl, TargetChange change, String actor) {
+  /** Sends a claimed dead letter's change into {@code direct:sink-replay} (one try). */
+  Exchange send(DeadLetterSearch.Stored dl, TargetChange change, String actor) {
     return template()
         .send(
             "direct:sink-replay",
@@ -477,23 +498,31 @@ public final class DeadLetterWorkbench {
       r.put("reason", reason);
       return r;
     }
-    Outcome outcome =
-        switch (change.outcome()) {
-          case APPLIED -> Outcome.APPLIED;
-          case DUPLICATE -> Outcome.SKIPPED_DUPLICATE;
-          case STALE, SUPERSEDED -> Outcome.SKIPPED_STALE;
-          case NOT_ELIGIBLE -> Outcome.NOT_ELIGIBLE;
-          case FAILED -> Outcome.FAILED;
-        };
-    String detail =
-        switch (outcome) {
-          case APPLIED -> dl.target() + " now has version " + versionOf(change);
-          case SKIPPED_DUPLICATE -> dl.target() + " already had this version: nothing written";
-          case SKIPPED_STALE -> dl.target() + " has a newer version: nothing written";
-          case NOT_ELIGIBLE -> dl.target() + " does not take this record: nothing written";
-          default -> outcome.id();
-        };
-    return result(dl, outcome, detail, action, actor, jobId, dl.body(), body);
+    Outcome outcome = outcomeOf(change);
+    return result(
+        dl, outcome, detail(dl.target(), outcome, change), action, actor, jobId, dl.body(), body);
+  }
+
+  /** What the target's writer made of an applied (or skipped) change, as support reads it. */
+  static Outcome outcomeOf(TargetChange change) {
+    return switch (change.outcome()) {
+      case APPLIED -> Outcome.APPLIED;
+      case DUPLICATE -> Outcome.SKIPPED_DUPLICATE;
+      case STALE, SUPERSEDED -> Outcome.SKIPPED_STALE;
+      case NOT_ELIGIBLE -> Outcome.NOT_ELIGIBLE;
+      case FAILED -> Outcome.FAILED;
+    };
+  }
+
+  /** The audit entry's and the answer's detail of an outcome of {@link #outcomeOf}. */
+  static String detail(String target, Outcome outcome, TargetChange change) {
+    return switch (outcome) {
+      case APPLIED -> target + " now has version " + versionOf(change);
+      case SKIPPED_DUPLICATE -> target + " already had this version: nothing written";
+      case SKIPPED_STALE -> target + " has a newer version: nothing written";
+      case NOT_ELIGIBLE -> target + " does not take this record: nothing written";
+      default -> outcome.id();
+    };
   }
 
   private static String versionOf(TargetChange change) {
