@@ -19,11 +19,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build's compatibility check of the canonical schemas: each version of a schema must keep the
- * consumers of the version before it working. A breaking change fails this test, and so the build.
+ * consumers of the version before it working. A breaking change fails this test, and so the build,
+ * unless the version is declared breaking below with exactly the breaks it makes, and is published
+ * under a new event type (docs/extending.md, "Canonical versions").
  */
 class SchemaCompatibilityTest {
 
   static final Path DIR = Path.of("src/main/resources/schemas/canonical");
+
+  /**
+   * The breaking versions: file -> exactly what it breaks for consumers of the version before, and
+   * the event type it is published under (a new one: consumers of the older type never meet it).
+   */
+  static final Map<String, List<String>> BREAKING =
+      Map.of(
+          // TMF632 v5: Individual.birthDate is a date-time
+          "customer.v3.schema.json",
+          List.of("$.engagedParty.allOf[0].then.birthDate: format \"date\" became \"date-time\""),
+          // TMF678 v5: CustomerBill.paymentDueDate is a date-time
+          "customer-bill.v2.schema.json",
+          List.of("$.paymentDueDate: format \"date\" became \"date-time\""));
+
+  static final Map<String, List<String>> BREAKING_TYPES =
+      Map.of(
+          "customer.v3.schema.json",
+          List.of(CanonicalTypes.CUSTOMER_CHANGE, CanonicalTypes.CUSTOMER_DELETE),
+          "customer-bill.v2.schema.json",
+          List.of(CanonicalTypes.CUSTOMER_BILL_CREATE));
 
   static JsonNode load(String name) throws IOException {
     try (InputStream in =
@@ -55,13 +77,31 @@ class SchemaCompatibilityTest {
         if (previous != null) {
           assertThat(SchemaCompatibility.breakingChanges(load(previous), load(file)))
               .as(file + " against " + previous)
-              .isEmpty();
+              .isEqualTo(BREAKING.getOrDefault(file, List.of()));
           pairs++;
         }
         previous = file;
       }
     }
     assertThat(pairs).isPositive();
+    assertThat(BREAKING.keySet()).allMatch(f -> Files.exists(DIR.resolve(f)));
+  }
+
+  @Test
+  void aBreakingVersionIsPublishedUnderANewEventType() throws IOException {
+    Pattern versioned = Pattern.compile(".+\\.v(\\d+)\\.schema\\.json");
+    for (Map.Entry<String, List<String>> b : BREAKING_TYPES.entrySet()) {
+      Matcher m = versioned.matcher(b.getKey());
+      assertThat(m.matches()).isTrue();
+      String id = load(b.getKey()).path("$id").asText();
+      for (String type : b.getValue()) {
+        assertThat(type).as(b.getKey()).endsWith(".v" + m.group(1));
+        assertThat(load(b.getKey()).path("description").asText())
+            .as(id)
+            .contains(type.substring(type.lastIndexOf('.', type.length() - 4) + 1));
+      }
+    }
+    assertThat(BREAKING_TYPES.keySet()).isEqualTo(BREAKING.keySet());
   }
 
   static ObjectNode v1() throws IOException {
