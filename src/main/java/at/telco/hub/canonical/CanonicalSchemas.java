@@ -38,10 +38,14 @@ public final class CanonicalSchemas {
             load(factory, config, "customer.v1.schema.json"),
             CanonicalTypes.CUSTOMER_SCHEMA_V2,
             load(factory, config, "customer.v2.schema.json"),
+            CanonicalTypes.CUSTOMER_SCHEMA_V3,
+            load(factory, config, "customer.v3.schema.json"),
             CanonicalTypes.BILLING_ACCOUNT_SCHEMA,
             load(factory, config, "billing-account.v1.schema.json"),
             CanonicalTypes.CUSTOMER_BILL_SCHEMA,
             load(factory, config, "customer-bill.v1.schema.json"),
+            CanonicalTypes.CUSTOMER_BILL_SCHEMA_V2,
+            load(factory, config, "customer-bill.v2.schema.json"),
             CanonicalTypes.SERVICE_SCHEMA,
             load(factory, config, "service.v1.schema.json"));
   }

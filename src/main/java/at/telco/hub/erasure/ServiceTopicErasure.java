@@ -208,8 +208,9 @@ public final class ServiceTopicErasure implements Function<UUID, ServiceTopicEra
 
   /**
    * The same state without the customer: the envelope's {@code customerid} and the related party's
-   * id removed (the Customer role stays, without whom; schema service v1 keeps validating); id,
-   * network sequence and everything else as they were.
+   * reference removed (the Customer role stays, without whom: schema service v1 keeps validating,
+   * and so does TMF638, whose PartyRoleRef would need an id); id, network sequence and everything
+   * else as they were.
    */
   static String detached(CanonicalEvent e, String customerId) {
     ObjectNode copy = e.envelope().deepCopy();
@@ -217,7 +218,7 @@ public final class ServiceTopicErasure implements Function<UUID, ServiceTopicEra
     for (JsonNode party : copy.path("data").path("relatedParty")) {
       JsonNode ref = party.path("partyOrPartyRole");
       if (ref.isObject() && customerId.equals(Json.text(ref, "id"))) {
-        ((ObjectNode) ref).remove("id");
+        ((ObjectNode) party).remove("partyOrPartyRole");
       }
     }
     return Json.write(copy);

@@ -121,7 +121,8 @@ final class HandMapping {
       put(party, "title", p.get("salutation"));
       put(party, "givenName", p.get("first_name"));
       put(party, "familyName", p.get("last_name"));
-      put(party, "birthDate", p.get("birth_date"));
+      String birth = str(p.get("birth_date"));
+      put(party, "birthDate", birth == null || birth.isEmpty() ? null : birth + "T00:00:00Z");
       if (truthy(p.get("language"))) {
         ObjectNode l = party.putArray("languageAbility").addObject();
         l.set("languageCode", p.get("language"));
@@ -245,7 +246,8 @@ final class HandMapping {
       put(c, "vat_id", vatId(pt));
     }
     if (individual) {
-      put(c, "birth_date", pt.get("birthDate"));
+      String birth = str(pt.get("birthDate"));
+      put(c, "birth_date", birth == null || birth.isEmpty() ? null : birth.split("T")[0]);
     }
     put(c, "language", languages.bcp47(str(characteristic(data, "preferredLanguage"))));
     put(c, "segment", characteristic(data, "segment"));

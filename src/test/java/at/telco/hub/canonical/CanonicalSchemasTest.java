@@ -59,7 +59,7 @@ class CanonicalSchemasTest {
         "billing-to-canonical-customer-bill",
         "invoice-issued-in-the-spring-gap",
         CanonicalTypes.CUSTOMER_BILL_CREATE,
-        CanonicalTypes.CUSTOMER_BILL_SCHEMA
+        CanonicalTypes.CUSTOMER_BILL_SCHEMA_V2
       },
       {
         "network-to-canonical-service",

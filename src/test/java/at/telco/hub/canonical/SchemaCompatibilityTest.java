@@ -19,11 +19,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build's compatibility check of the canonical schemas: each version of a schema must keep the
- * consumers of the version before it working. A breaking change fails this test, and so the build.
+ * consumers of the version before it working. A breaking change fails this test, and so the build,
+ * unless the version is declared breaking below with exactly the breaks it makes, and is published
+ * under a new event type (docs/extending.md, "Canonical versions").
  */
 class SchemaCompatibilityTest {
 
   static final Path DIR = Path.of("src/main/resources/schemas/canonical");
+
+  /** The breaking versions: file -> exactly what it breaks for consumers of the version before. */
+  static final Map<String, List<String>> BREAKING =
+      Map.of(
+          // TMF632 v5: Individual.birthDate is a date-time
+          "customer.v3.schema.json",
+          List.of("$.engagedParty.allOf[0].then.birthDate: format \"date\" became \"date-time\""),
+          // TMF678 v5: CustomerBill.paymentDueDate is a date-time
+          "customer-bill.v2.schema.json",
+          List.of("$.paymentDueDate: format \"date\" became \"date-time\""));
+
+  /**
+   * The event types a breaking version is published under: new ones, with the version's number, so
+   * consumers of the older types never meet it; its schema's description names them.
+   */
+  static final Map<String, List<String>> BREAKING_TYPES =
+      Map.of(
+          "customer.v3.schema.json",
+          List.of(CanonicalTypes.CUSTOMER_CHANGE, CanonicalTypes.CUSTOMER_DELETE),
+          "customer-bill.v2.schema.json",
+          List.of(CanonicalTypes.CUSTOMER_BILL_CREATE));
 
   static JsonNode load(String name) throws IOException {
     try (InputStream in =
@@ -55,13 +78,33 @@ class SchemaCompatibilityTest {
         if (previous != null) {
           assertThat(SchemaCompatibility.breakingChanges(load(previous), load(file)))
               .as(file + " against " + previous)
-              .isEmpty();
+              .isEqualTo(BREAKING.getOrDefault(file, List.of()));
           pairs++;
         }
         previous = file;
       }
     }
     assertThat(pairs).isPositive();
+    assertThat(BREAKING.keySet()).allMatch(f -> Files.exists(DIR.resolve(f)));
+  }
+
+  @Test
+  void aBreakingVersionIsPublishedUnderANewEventType() throws IOException {
+    Pattern versioned = Pattern.compile(".+\\.v(\\d+)\\.schema\\.json");
+    Pattern eventType = Pattern.compile("at\\.telco\\.hub\\.tmf\\d+\\.(\\w+\\.v(\\d+))");
+    for (Map.Entry<String, List<String>> b : BREAKING_TYPES.entrySet()) {
+      Matcher file = versioned.matcher(b.getKey());
+      assertThat(file.matches()).isTrue();
+      for (String type : b.getValue()) {
+        Matcher t = eventType.matcher(type);
+        assertThat(t.matches()).as(type).isTrue();
+        assertThat(t.group(2)).as(type + " for " + b.getKey()).isEqualTo(file.group(1));
+        assertThat(load(b.getKey()).path("description").asText())
+            .as(b.getKey())
+            .contains(t.group(1));
+      }
+    }
+    assertThat(BREAKING_TYPES.keySet()).isEqualTo(BREAKING.keySet());
   }
 
   static ObjectNode v1() throws IOException {

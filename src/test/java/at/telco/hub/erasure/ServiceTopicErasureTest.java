@@ -3,6 +3,7 @@ package at.telco.hub.erasure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.canonical.CanonicalEvent;
+import at.telco.hub.canonical.TmfSchemas;
 import at.telco.hub.erasure.ServiceTopicErasure.Publish;
 import at.telco.hub.erasure.ServiceTopicErasure.Rec;
 import java.util.List;
@@ -34,9 +35,9 @@ class ServiceTopicErasureTest {
         + customer
         + "\",\"data\":{\"@type\":\"Service\",\"id\":\""
         + id
-        + "\",\"state\":\"active\",\"serviceCharacteristic\":[{\"name\":\"networkStatus\",\"value\":\""
+        + "\",\"state\":\"active\",\"serviceCharacteristic\":[{\"@type\":\"StringCharacteristic\",\"name\":\"networkStatus\",\"value\":\""
         + status
-        + "\"},{\"name\":\"msisdn\",\"value\":\""
+        + "\"},{\"@type\":\"StringCharacteristic\",\"name\":\"msisdn\",\"value\":\""
         + msisdn
         + "\"}],\"relatedParty\":["
         + party
@@ -61,8 +62,8 @@ class ServiceTopicErasureTest {
     assertThat(plan.get(0).value()).doesNotContain(C).contains("BARRED", "+43676100");
     assertThat(first.data().path("relatedParty").get(0).path("role").asText())
         .isEqualTo("Customer");
-    assertThat(first.data().path("relatedParty").get(0).path("partyOrPartyRole").has("id"))
-        .isFalse();
+    assertThat(first.data().path("relatedParty").get(0).has("partyOrPartyRole")).isFalse();
+    assertThat(new TmfSchemas().problems(first)).as("TMF638-valid").isEmpty();
     assertThat(plan.get(1).value()).doesNotContain(C);
   }
 

@@ -75,6 +75,11 @@ public final class EmbeddedHub {
     return p.exitValue();
   }
 
+  /** Its Kafka's bootstrap address (the embedded default's broker, plain text). */
+  public String kafkaBootstrap() {
+    return "127.0.0.1:" + kafka;
+  }
+
   public String log(String name) throws IOException {
     Path file = dir.resolve(name);
     return Files.exists(file) ? Files.readString(file) : "";

@@ -29,8 +29,18 @@ public final class KafkaTopic {
   private final String topic;
 
   public KafkaTopic(TestServers servers, String topic) {
-    this.bootstrap = "127.0.0.1:" + servers.kafkaPort();
+    this("127.0.0.1:" + servers.kafkaPort(), topic);
+  }
+
+  /** A topic of another broker (e.g. an {@link EmbeddedHub}'s). */
+  public KafkaTopic(String bootstrap, String topic) {
+    this.bootstrap = bootstrap;
     this.topic = topic;
+  }
+
+  /** Every value on the topic, oldest first per partition (null for a tombstone). */
+  public List<String> all() {
+    return read(null, null);
   }
 
   /** Every value on the topic with this key, oldest first. */
@@ -61,7 +71,7 @@ public final class KafkaTopic {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-          if (key.equals(r.key())) {
+          if (key == null || key.equals(r.key())) {
             if (header == null) {
               values.add(r.value());
             } else {

@@ -35,7 +35,9 @@ public final class BillingEvents {
                 Json.text(doc, "snapshot"),
                 clock.instant())
             .dataSchema(
-                bill ? CanonicalTypes.CUSTOMER_BILL_SCHEMA : CanonicalTypes.BILLING_ACCOUNT_SCHEMA)
+                bill
+                    ? CanonicalTypes.CUSTOMER_BILL_SCHEMA_V2
+                    : CanonicalTypes.BILLING_ACCOUNT_SCHEMA)
             .customerId(Json.text(doc, "customerId"))
             .sourceChangedAt(occurredAt(event))
             .extension("billingevent", type)

@@ -40,7 +40,7 @@ public final class CustomerEvents {
     e.put("subject", accountId);
     e.put("time", clock.instant().toString());
     e.put("datacontenttype", "application/json");
-    e.put("dataschema", CanonicalTypes.CUSTOMER_SCHEMA);
+    e.put("dataschema", CanonicalTypes.CUSTOMER_SCHEMA_V3);
     e.put("entityversion", version);
     e.put("sourceversions", rowVersions(snapshot));
     String changedAt = Json.text(snapshot, "changedAt");
