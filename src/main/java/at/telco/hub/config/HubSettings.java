@@ -727,7 +727,15 @@ public final class HubSettings {
           "false",
           "whether reconciliation may repair (scheduled runs then repair; on demand it is asked for)");
   public static final Setting<Integer> RECONCILIATION_CHUNK_SIZE =
-      number("hub.reconciliation.chunk-size", "5000", "records read per chunk");
+      number(
+          "hub.reconciliation.chunk-size",
+          "5000",
+          "records a run's cursors fetch per round trip, and keys looked up per statement");
+  public static final Setting<Integer> RECONCILIATION_PARALLELISM =
+      number(
+          "hub.reconciliation.parallelism",
+          "2",
+          "slices of 1,000 records a run compares at once, each with its own connection to the copies and the hub database, while the master is read through one cursor (at least 1; keep it below the pool sizes: a run reads production systems)");
   public static final Setting<Duration> RECONCILIATION_SETTLE =
       duration(
           "hub.reconciliation.settle",

@@ -114,7 +114,8 @@ public class ConsistencyConfiguration extends AreaConfiguration {
                 settings.get(HubSettings.RECONCILIATION_MAX_LISTED),
                 settings.get(HubSettings.RECONCILIATION_REPAIR_ENABLED),
                 settings.get(HubSettings.RECONCILIATION_REPAIR_CHUNK_SIZE),
-                settings.instanceId()));
+                settings.instanceId(),
+                settings.get(HubSettings.RECONCILIATION_PARALLELISM)));
     bind("reconciler", reconciler);
     reconciler.abandonStale();
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -69,6 +70,21 @@ public final class CrmMaster implements Master {
   @Override
   public List<Record> after(String after, int limit) {
     return Transactions.read(crm, "crm", c -> records(CrmSnapshots.after(c, after, limit)));
+  }
+
+  /**
+   * One statement through a cursor (a read-only transaction for the whole scan): the CRM's contacts
+   * and addresses, which have no index by account, are read once, not once per chunk.
+   */
+  @Override
+  public void all(int fetch, int slice, Consumer<List<Record>> each) {
+    Transactions.read(
+        crm,
+        "crm",
+        c -> {
+          CrmSnapshots.all(c, fetch, slice, docs -> each.accept(records(docs)));
+          return null;
+        });
   }
 
   @Override

@@ -3,9 +3,11 @@ package at.telco.hub.consistency;
 import at.telco.hub.canonical.CanonicalEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A system whose records the copies are compared with, read a chunk at a time in key order: the CRM
@@ -41,6 +43,28 @@ public interface Master {
 
   /** The next {@code limit} records after {@code after} (exclusive), in key order. */
   List<Record> after(String after, int limit);
+
+  /**
+   * Every record, in key order, read {@code fetch} at a time and handed to {@code each} {@code
+   * slice} records at a time (the call may block: the scan then waits). By default keyset pages of
+   * {@link #after}.
+   */
+  default void all(int fetch, int slice, Consumer<List<Record>> each) {
+    String after = "";
+    while (true) {
+      List<Record> records = after(after, fetch);
+      if (records.isEmpty()) {
+        return;
+      }
+      after = records.get(records.size() - 1).key();
+      for (int i = 0; i < records.size(); i += slice) {
+        each.accept(new ArrayList<>(records.subList(i, Math.min(records.size(), i + slice))));
+      }
+      if (records.size() < fetch) {
+        return;
+      }
+    }
+  }
 
   /** The records of these keys, a key it does not have as an absent record. */
   List<Record> byKeys(Collection<String> keys);

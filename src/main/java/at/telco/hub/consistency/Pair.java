@@ -55,6 +55,15 @@ public record Pair(String label, Master master, SinkDeclaration sink, String by)
     return by.equals(Master.CUSTOMER_ID) && !by.equals(master.keyColumn());
   }
 
+  /**
+   * By the label and the sink's name only (equal pairs have equal ones): reconciliation looks pairs
+   * up several times per record, and the record's own hash would walk the whole declaration.
+   */
+  @Override
+  public int hashCode() {
+    return 31 * label.hashCode() + sink.name().hashCode();
+  }
+
   @Override
   public String toString() {
     return label;

@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * The attributes of one record that reconciliation compares, as text, in one normal form whatever
  * side they come from (a mapping's output or a row read back): a missing value and SQL NULL are the
  * same, numbers are compared by value, and nested records are flattened into {@code
- * contactMedia[EMAIL/PRIMARY].email}. Two records are equal when their SHA-256 hashes are; only
- * then, for the ones that are not, are the attribute names that differ worked out.
+ * contactMedia[EMAIL/PRIMARY].email}. Two records are equal when their attributes and values are;
+ * only for the ones that are not are the attribute names that differ worked out. {@link #sameAs}
+ * compares their SHA-256 hashes ({@link #hash()}).
  */
 public final class Projection {
 
@@ -123,8 +124,8 @@ public final class Projection {
    * order; never the values themselves.
    */
   public List<String> differingAttributes(Projection actual) {
-    if (sameAs(actual)) {
-      return List.of();
+    if (values.equals(actual.values)) {
+      return List.of(); // the same attributes and values (cheaper than hashing both sides)
     }
     Set<String> names = new TreeSet<>(values.keySet());
     names.addAll(actual.values.keySet());

@@ -21,8 +21,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +33,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -40,13 +47,16 @@ import org.slf4j.LoggerFactory;
  * Compares each master with its copies, record by record, and reports what differs; with repair,
  * re-sends the master's state of each differing record through the target's normal route.
  *
- * <p>A run reads the master in key order, a chunk at a time (keyset pagination), and for each chunk
- * the copies' rows of the same keys (by index); then it pages through each copy's keys for records
- * the master does not have. Nothing holds a whole table. What the copy should hold is worked out by
- * the very mappings the routes use, as a canonical projection compared by hash (only for records
- * whose hashes differ are the attribute names worked out). A record found different is looked at
- * again after a settle time, so a change still on its way through the hub is not reported; only
- * what is still different then is. Reports carry keys and attribute names, never values.
+ * <p>A run reads the master in key order through a cursor, a chunk at a time, and compares each
+ * chunk with the copies' rows of the same keys (by index) on a small pool ({@code
+ * hub.reconciliation.parallelism}) while the next chunk is read; then it reads each copy's keys the
+ * same way for records the master does not have. Nothing holds a whole table: at most the pool's
+ * chunks and the one being read; their findings are merged in read order, so a run reports what one
+ * chunk after the other would. What the copy should hold is worked out by the very mappings the
+ * routes use, as a canonical projection compared as a whole (only for records that differ are the
+ * attribute names worked out). A record found different is looked at again after a settle time, so
+ * a change still on its way through the hub is not reported; only what is still different then is.
+ * Reports carry keys and attribute names, never values.
  *
  * <p>One run at a time across all instances (a PostgreSQL advisory lock in the hub database).
  */
@@ -55,6 +65,14 @@ public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final long LOCK_KEY = 0x6875625f72636e6cL; // "hub_rcnl"
 
+  /**
+   * Records of a master compared per task: the copies' rows are read for a slice at a time, and
+   * what a task holds (the records, their canonical events, the copies' rows) stays small enough
+   * for the young generation (whole chunks of 10,000 in flight made the collector copy hundreds of
+   * megabytes per collection).
+   */
+  static final int SLICE = 1_000;
+
   /** How runs are done. */
   public record Options(
       int chunkSize,
@@ -62,7 +80,15 @@ public final class Reconciler {
       int maxListed,
       boolean repairAllowed,
       int repairChunk,
-      String instance) {}
+      String instance,
+      int parallelism) {
+
+    public Options {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+      }
+    }
+  }
 
   /** A run is already going (on this or another instance). */
   public static final class AlreadyRunningException extends RuntimeException {
@@ -358,20 +384,21 @@ public final class Reconciler {
 
   // ---------------------------------------------------------------- passes
 
-  /** Pages through the master in key order, comparing each chunk with the copies. */
+  /**
+   * Reads the master in key order (through a cursor, where it has one), comparing each slice with
+   * the copies on the run's pool while the next slice is read.
+   */
   private void scanMaster(
       Master master, Set<Pair> pairs, Map<Pair, Long> compared, Suspects suspects) {
-    String after = "";
-    while (true) {
-      List<Master.Record> records = master.after(after, options.chunkSize());
-      if (records.isEmpty()) {
-        return;
-      }
-      after = records.get(records.size() - 1).key();
-      compare(master, records, pairs, compared, suspects::add);
-      if (records.size() < options.chunkSize()) {
-        return;
-      }
+    try (Chunks chunks = new Chunks(compared, suspects)) {
+      master.all(
+          options.chunkSize(),
+          Math.min(options.chunkSize(), SLICE),
+          records ->
+              chunks.submit(
+                  found ->
+                      compare(master, records, pairs, found.compared, found.differences::add)));
+      chunks.finish();
     }
   }
 
@@ -448,40 +475,125 @@ public final class Reconciler {
     return out;
   }
 
-  /** Pages through a copy's keys for records the master does not have. */
+  /**
+   * Reads a copy's keys (through a cursor, in the column's order) for records the master does not
+   * have, each chunk looked up in the master on the run's pool while the next is read.
+   */
   private void scanOrphans(Pair pair, Map<Pair, Long> compared, Suspects suspects) {
     SinkWriter writer = sinks.writer(pair.target());
+    try (Chunks chunks = new Chunks(compared, suspects)) {
+      Transactions.read(
+          writer.dataSource(),
+          pair.target(),
+          c -> {
+            TargetReads.allKeys(
+                c,
+                writer,
+                pair.by(),
+                options.chunkSize(),
+                values -> chunks.submit(found -> orphans(pair, values, found)));
+            return null;
+          });
+      chunks.finish();
+    }
+  }
+
+  /** Compares the records of a chunk of a copy's keys that the master does not have. */
+  private void orphans(Pair pair, List<String> values, Found found) {
     Master master = pair.master();
-    String after = null;
-    while (true) {
-      List<String> values;
-      try (Connection c = writer.dataSource().getConnection()) {
-        c.setReadOnly(true);
-        values = TargetReads.keysAfter(c, writer, pair.by(), after, options.chunkSize());
-      } catch (SQLException e) {
-        throw SqlFailures.translate(pair.target(), e);
+    List<String> keys = values;
+    if (pair.byCustomerId()) {
+      keys = masterKeys(pair, values, found.compared, found.differences::add);
+    }
+    Set<String> existing = keys.isEmpty() ? Set.of() : master.existing(keys);
+    List<Master.Record> gone = new ArrayList<>();
+    for (String key : keys) {
+      if (!existing.contains(key)) {
+        gone.add(master.absent(key));
       }
-      if (values.isEmpty()) {
-        return;
+    }
+    if (!gone.isEmpty()) {
+      compare(master, gone, Set.of(pair), found.compared, found.differences::add);
+    }
+  }
+
+  /** What the comparison of one chunk found, merged into the run's in the order chunks are read. */
+  private static final class Found {
+    final Map<Pair, Long> compared = new HashMap<>();
+    final List<Difference> differences = new ArrayList<>();
+  }
+
+  /**
+   * Slices compared on a pool of {@code hub.reconciliation.parallelism} threads while the reader
+   * goes on: at most twice that many in flight (the reader waits for the oldest before it hands on
+   * another), their findings merged in the order they were read, so a run reports as it would one
+   * slice after the other. Closing it stops what is still running (after a failure).
+   */
+  private final class Chunks implements AutoCloseable {
+    private final Map<Pair, Long> compared;
+    private final Suspects suspects;
+    private final ExecutorService pool;
+    private final Deque<Future<Found>> inFlight = new ArrayDeque<>();
+
+    Chunks(Map<Pair, Long> compared, Suspects suspects) {
+      this.compared = compared;
+      this.suspects = suspects;
+      AtomicInteger n = new AtomicInteger();
+      this.pool =
+          Executors.newFixedThreadPool(
+              options.parallelism(),
+              r -> {
+                Thread t = new Thread(r, "reconciliation-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+
+    void submit(Consumer<Found> work) {
+      // as many waiting as running, so no thread waits for the reader
+      while (inFlight.size() >= 2 * options.parallelism()) {
+        mergeOldest();
       }
-      after = values.get(values.size() - 1);
-      List<String> keys = values;
-      if (pair.byCustomerId()) {
-        keys = masterKeys(pair, values, compared, suspects);
+      inFlight.add(
+          pool.submit(
+              () -> {
+                Found found = new Found();
+                work.accept(found);
+                return found;
+              }));
+    }
+
+    void finish() {
+      while (!inFlight.isEmpty()) {
+        mergeOldest();
       }
-      Set<String> existing = keys.isEmpty() ? Set.of() : master.existing(keys);
-      List<Master.Record> gone = new ArrayList<>();
-      for (String key : keys) {
-        if (!existing.contains(key)) {
-          gone.add(master.absent(key));
+    }
+
+    private void mergeOldest() {
+      Found found;
+      try {
+        found = inFlight.peekFirst().get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("reconciliation interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
         }
+        if (e.getCause() instanceof Error r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
       }
-      if (!gone.isEmpty()) {
-        compare(master, gone, Set.of(pair), compared, suspects::add);
-      }
-      if (values.size() < options.chunkSize()) {
-        return;
-      }
+      inFlight.removeFirst();
+      found.compared.forEach((p, n) -> compared.merge(p, n, Long::sum));
+      found.differences.forEach(suspects::add);
+    }
+
+    @Override
+    public void close() {
+      inFlight.forEach(f -> f.cancel(true));
+      pool.shutdownNow();
     }
   }
 
@@ -490,7 +602,7 @@ public final class Reconciler {
    * did not write, reported as such (by the id: there is no master key).
    */
   private List<String> masterKeys(
-      Pair pair, List<String> customerIds, Map<Pair, Long> compared, Suspects suspects) {
+      Pair pair, List<String> customerIds, Map<Pair, Long> compared, Consumer<Difference> found) {
     Map<UUID, String> accounts =
         registry.accounts(customerIds.stream().map(UUID::fromString).toList());
     List<String> keys = new ArrayList<>();
@@ -499,7 +611,7 @@ public final class Reconciler {
       if (account != null) {
         keys.add(account);
       } else {
-        suspects.add(
+        found.accept(
             new Difference(
                 pair,
                 id,

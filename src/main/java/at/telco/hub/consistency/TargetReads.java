@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What the copies hold, read by key (one statement per chunk of keys, by index), and the keys a
@@ -86,13 +87,14 @@ public final class TargetReads {
   }
 
   /**
-   * The next {@code limit} values of a sink's main-table column {@code column} after {@code after}
-   * (null: from the first), in the column's order, by index.
+   * Every value of a sink's main-table column {@code column}, in the column's order, handed on
+   * {@code chunk} at a time: one statement through a cursor ({@code c} must have auto-commit off),
+   * by index.
    */
-  public static List<String> keysAfter(
-      Connection c, SinkWriter writer, String column, String after, int limit) throws SQLException {
+  public static void allKeys(
+      Connection c, SinkWriter writer, String column, int chunk, Consumer<List<String>> each)
+      throws SQLException {
     Table main = writer.sink().main();
-    String type = writer.type(c, main, column);
     String sql =
         "SELECT "
             + column
@@ -100,25 +102,24 @@ public final class TargetReads {
             + main.name()
             + " WHERE "
             + column
-            + " IS NOT NULL"
-            + (after == null ? "" : " AND " + column + " > ?::" + type)
-            + " ORDER BY "
-            + column
-            + " LIMIT ?";
-    List<String> keys = new ArrayList<>();
+            + " IS NOT NULL ORDER BY "
+            + column;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      int i = 1;
-      if (after != null) {
-        ps.setString(i++, after);
-      }
-      ps.setInt(i, limit);
+      ps.setFetchSize(chunk);
       try (ResultSet rs = ps.executeQuery()) {
+        List<String> keys = new ArrayList<>(chunk);
         while (rs.next()) {
           keys.add(rs.getString(1));
+          if (keys.size() == chunk) {
+            each.accept(keys);
+            keys = new ArrayList<>(chunk);
+          }
+        }
+        if (!keys.isEmpty()) {
+          each.accept(keys);
         }
       }
     }
-    return keys;
   }
 
   /** Which of {@code keys} {@code table.column} has. */

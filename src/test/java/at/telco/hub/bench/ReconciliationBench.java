@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import at.telco.hub.canonical.CanonicalSchemas;
 import at.telco.hub.canonical.Json;
+import at.telco.hub.config.HubSettings;
 import at.telco.hub.consistency.BillingComparison;
 import at.telco.hub.consistency.BillingMaster;
 import at.telco.hub.consistency.Comparison;
@@ -70,6 +71,10 @@ class ReconciliationBench {
   static final int N =
       Integer.getInteger("bench.customers", Boolean.getBoolean("bench.quick") ? 50_000 : 1_000_000);
   static final int CHUNK = Integer.getInteger("bench.chunk", 10_000);
+  static final int PARALLELISM =
+      Integer.getInteger(
+          "bench.parallelism",
+          Integer.parseInt(HubSettings.RECONCILIATION_PARALLELISM.defaultValue()));
   static final int LOAD_BATCH = 20_000;
 
   static final String[] FIRST = {
@@ -448,7 +453,8 @@ class ReconciliationBench {
               new Resync(crm, crmMaster, billingMaster, null, null, Map.of(), null, CHUNK, sinks),
               new ConsistencyMetrics(new SimpleMeterRegistry(), comparisons.keySet(), List.of()),
               clock,
-              new Reconciler.Options(CHUNK, Duration.ZERO, 100_000, false, 200, "bench"));
+              new Reconciler.Options(
+                  CHUNK, Duration.ZERO, 100_000, false, 200, "bench", PARALLELISM));
 
       resetPeaks();
       long t = System.nanoTime();
@@ -458,6 +464,7 @@ class ReconciliationBench {
 
       long idle = usedAfterGcMb();
       resetPeaks();
+      Usage before = Usage.now(-1, 0, s);
       t = System.nanoTime();
       Reconciler.Outcome outcome =
           reconciler.run(
@@ -467,6 +474,7 @@ class ReconciliationBench {
               false);
       double reconcile = (System.nanoTime() - t) / 1e9;
       long reconcileHeap = peakHeapMb();
+      Usage after = Usage.now(-1, 0, s);
 
       resetPeaks();
       t = System.nanoTime();
@@ -482,6 +490,25 @@ class ReconciliationBench {
               + " (%,.0f customers/s), peak heap %d MB of %d MB (%d MB in use before it: the test"
               + " servers in this JVM); found %d DIFFERENT in billing, %d MISSING in customerdb%n",
           N, CHUNK, reconcile, N / reconcile, reconcileHeap, max, idle, different, missing);
+      long seqRows = 0;
+      long indexScans = 0;
+      for (Map.Entry<String, long[]> e : after.tables().entrySet()) {
+        long[] b = before.tables().getOrDefault(e.getKey(), new long[4]);
+        seqRows += e.getValue()[1] - b[1];
+        indexScans += e.getValue()[2] - b[2];
+      }
+      System.out.printf(
+          "where the reconciliation's time went: machine %.1f CPU-s (%.1f s idle), this JVM %.1f"
+              + " (JIT %.1f, GC %.1f), the rest (PostgreSQL, and whatever else runs on the"
+              + " machine) %.1f; %,d rows read by sequential scans, %,d index scans%n",
+          (after.machine() - before.machine()) / 100.0,
+          (after.idle() - before.idle()) / 100.0,
+          (after.self() - before.self()) / 100.0,
+          (after.selfThreads()[0] - before.selfThreads()[0]) / 100.0,
+          (after.selfThreads()[1] - before.selfThreads()[1]) / 100.0,
+          ((after.machine() - before.machine()) - (after.self() - before.self())) / 100.0,
+          seqRows,
+          indexScans);
       System.out.printf(
           "plain keyset scan reading and hashing the same rows: %.1f s and %.1f s (peak heap %d MB)%n",
           baseline1, baseline2, baselineHeap);

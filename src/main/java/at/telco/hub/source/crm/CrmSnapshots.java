@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Reads CRM accounts with all their contacts and addresses, each set of accounts in one statement
@@ -45,7 +46,55 @@ public final class CrmSnapshots {
       READ.formatted(
           "SELECT account_id FROM crm.account WHERE account_id > ? ORDER BY account_id LIMIT ?");
 
+  // All accounts in one statement, for a cursor: the contacts and addresses aggregated in one
+  // pass over each table (grouped by account), joined to the accounts in key order.
+  private static final String ALL =
+      """
+      WITH c AS (SELECT account_id, jsonb_agg(to_jsonb(c) ORDER BY contact_id) AS rows
+              FROM crm.contact c GROUP BY account_id),
+      d AS (SELECT account_id, jsonb_agg(to_jsonb(d) ORDER BY address_id) AS rows
+              FROM crm.address d GROUP BY account_id)
+      SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text,
+        a.account_id, to_jsonb(a), coalesce(c.rows, '[]'::jsonb), coalesce(d.rows, '[]'::jsonb)
+      FROM crm.account a
+        LEFT JOIN c ON c.account_id = a.account_id LEFT JOIN d ON d.account_id = a.account_id
+      ORDER BY a.account_id
+      """;
+
   private CrmSnapshots() {}
+
+  /**
+   * Every account, in key order, handed on {@code slice} documents at a time: one statement read
+   * through a cursor ({@code c} must have auto-commit off) {@code fetch} rows per round trip, so
+   * the contacts and addresses are scanned once, not once per chunk, and no more than a slice of
+   * documents (and the driver's fetch) is held. All documents are of the statement's one snapshot.
+   */
+  public static void all(Connection c, int fetch, int slice, Consumer<List<ObjectNode>> each)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ALL)) {
+      ps.setFetchSize(fetch);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<ObjectNode> docs = new ArrayList<>(slice);
+        String snapshot = null;
+        String token = null;
+        while (rs.next()) {
+          if (token == null || !snapshot.equals(rs.getString(1))) {
+            // one statement, one snapshot: worked out once
+            snapshot = rs.getString(1);
+            token = SnapshotVersion.ofOwnSnapshot(snapshot, rs.getString(2)).token();
+          }
+          docs.add(doc(rs, token));
+          if (docs.size() == slice) {
+            each.accept(docs);
+            docs = new ArrayList<>(slice);
+          }
+        }
+        if (!docs.isEmpty()) {
+          each.accept(docs);
+        }
+      }
+    }
+  }
 
   /** The named accounts as they are now (a deleted one with {@code account: null}). */
   public static List<ObjectNode> byIds(Connection c, Collection<String> accountIds)
@@ -70,17 +119,20 @@ public final class CrmSnapshots {
     List<ObjectNode> docs = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        ObjectNode doc = Json.object();
-        doc.put("accountId", rs.getString(3));
-        doc.put(
-            "snapshot", SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token());
-        String account = rs.getString(4);
-        doc.set("account", account == null ? null : Json.parse(account));
-        doc.set("contacts", Json.parse(rs.getString(5)));
-        doc.set("addresses", Json.parse(rs.getString(6)));
-        docs.add(doc);
+        docs.add(doc(rs, SnapshotVersion.ofOwnSnapshot(rs.getString(1), rs.getString(2)).token()));
       }
     }
     return docs;
+  }
+
+  private static ObjectNode doc(ResultSet rs, String snapshot) throws SQLException {
+    ObjectNode doc = Json.object();
+    doc.put("accountId", rs.getString(3));
+    doc.put("snapshot", snapshot);
+    String account = rs.getString(4);
+    doc.set("account", account == null ? null : Json.parse(account));
+    doc.set("contacts", Json.parse(rs.getString(5)));
+    doc.set("addresses", Json.parse(rs.getString(6)));
+    return doc;
   }
 }
