@@ -545,8 +545,23 @@ public final class SinkWriter {
   /** Inserts the rows, or updates those that exist (an update only when something changed). */
   private Set<String> insert(Connection c, Table table, List<Write> writes, Set<String> columns)
       throws SQLException {
-    String key = table.key().get(0);
     List<String> all = keyAndColumns(table, columns);
+    String sql =
+        upsertSql(c, table, all, table.key().subList(0, 1), all.subList(1, all.size()))
+            + " RETURNING "
+            + returning(table);
+    return execute(c, table, writes, all, false, sql);
+  }
+
+  /**
+   * {@code INSERT INTO table ... SELECT FROM unnest(one text array per column of all) ON CONFLICT
+   * (conflict) DO UPDATE} the {@code updated} columns where one of them changed ({@code keep}
+   * columns keep what they have for a null, the {@code never} guard holds, the {@code touch} column
+   * is set) - or {@code DO NOTHING} when no column is updated.
+   */
+  private String upsertSql(
+      Connection c, Table table, List<String> all, List<String> conflict, List<String> updated)
+      throws SQLException {
     List<String> cast = new ArrayList<>();
     List<String> unnest = new ArrayList<>();
     for (String column : all) {
@@ -556,13 +571,13 @@ public final class SinkWriter {
     List<String> sets = new ArrayList<>();
     List<String> olds = new ArrayList<>();
     List<String> news = new ArrayList<>();
-    for (String column : all.subList(1, all.size())) {
+    for (String column : updated) {
       String value = newValue(table, column, "EXCLUDED." + column);
       sets.add(column + " = " + value);
       olds.add("t." + column);
       news.add(value);
     }
-    if (table.touch() != null) {
+    if (table.touch() != null && !sets.isEmpty()) {
       sets.add(table.touch() + " = now()");
     }
     String guard =
@@ -572,27 +587,24 @@ public final class SinkWriter {
             + ") IS DISTINCT FROM ("
             + String.join(", ", news)
             + ")";
-    String sql =
-        "INSERT INTO "
-            + table.name()
-            + " AS t ("
-            + String.join(", ", all)
-            + (table.touch() == null ? "" : ", " + table.touch())
-            + ") SELECT "
-            + String.join(", ", cast)
-            + (table.touch() == null ? "" : ", now()")
-            + " FROM unnest("
-            + String.join(", ", unnest)
-            + ") AS u("
-            + String.join(", ", all)
-            + ") ON CONFLICT ("
-            + key
-            + ") DO "
-            + (sets.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", sets))
-            + (sets.isEmpty() ? "" : " WHERE " + guard)
-            + " RETURNING "
-            + returning(table);
-    return execute(c, table, writes, all, false, sql);
+    return "INSERT INTO "
+        + table.name()
+        + " AS t ("
+        + String.join(", ", all)
+        + (table.touch() == null ? "" : ", " + table.touch())
+        + ") SELECT "
+        + String.join(", ", cast)
+        + (table.touch() == null ? "" : ", now()")
+        + " FROM unnest("
+        + String.join(", ", unnest)
+        + ") AS u("
+        + String.join(", ", all)
+        + ") ON CONFLICT ("
+        + String.join(", ", conflict)
+        + ") DO "
+        + (sets.isEmpty()
+            ? "NOTHING"
+            : "UPDATE SET " + String.join(", ", sets) + " WHERE " + guard);
   }
 
   /**
@@ -679,8 +691,7 @@ public final class SinkWriter {
         for (int j = 0; j < writes.size(); j++) {
           ctids[j] = writes.get(j).current().get(CTID);
         }
-        ps.setArray(p++, c.createArrayOf("text", ctids)); // the unnest's column
-        ps.setArray(p, c.createArrayOf("text", ctids)); // the TID scan's list
+        setLocations(c, ps, p, ctids);
       }
       Map<String, Write> byKey = new HashMap<>();
       writes.forEach(w -> byKey.put(w.key(), w));
@@ -833,6 +844,16 @@ public final class SinkWriter {
   }
 
   /**
+   * Binds the rows' {@code ctid}s of a located update twice, from parameter {@code first}: as the
+   * unnest's column that pairs each row with its values and as the TID scan's list.
+   */
+  private static void setLocations(Connection c, PreparedStatement ps, int first, Object[] ctids)
+      throws SQLException {
+    ps.setArray(first, c.createArrayOf("text", ctids));
+    ps.setArray(first + 1, c.createArrayOf("text", ctids));
+  }
+
+  /**
    * Updates the changed children where they are (read and locked by this transaction); returns the
    * rows it did not find there, for the keyed statement.
    */
@@ -874,8 +895,7 @@ public final class SinkWriter {
     Set<String> updated = new java.util.HashSet<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       setColumns(c, ps, 1, all, rows);
-      ps.setArray(all.size() + 1, c.createArrayOf("text", ctids.toArray()));
-      ps.setArray(all.size() + 2, c.createArrayOf("text", ctids.toArray()));
+      setLocations(c, ps, all.size() + 1, ctids.toArray());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           updated.add(rs.getString(1));
@@ -898,49 +918,8 @@ public final class SinkWriter {
     if (rows.isEmpty()) {
       return;
     }
-    List<String> cast = new ArrayList<>();
-    List<String> unnest = new ArrayList<>();
-    for (String column : all) {
-      cast.add("u." + column + "::" + type(c, child, column));
-      unnest.add("?::text[]");
-    }
-    List<String> sets = new ArrayList<>();
-    List<String> olds = new ArrayList<>();
-    List<String> news = new ArrayList<>();
-    for (String column : child.columns()) {
-      sets.add(column + " = EXCLUDED." + column);
-      olds.add("t." + column);
-      news.add("EXCLUDED." + column);
-    }
-    if (child.touch() != null) {
-      sets.add(child.touch() + " = now()");
-    }
-    String sql =
-        "INSERT INTO "
-            + child.name()
-            + " AS t ("
-            + String.join(", ", all)
-            + (child.touch() == null ? "" : ", " + child.touch())
-            + ") SELECT "
-            + String.join(", ", cast)
-            + (child.touch() == null ? "" : ", now()")
-            + " FROM unnest("
-            + String.join(", ", unnest)
-            + ") AS u("
-            + String.join(", ", all)
-            + ") ON CONFLICT ("
-            + String.join(", ", keys)
-            + ") DO "
-            + (child.columns().isEmpty()
-                ? "NOTHING"
-                : "UPDATE SET "
-                    + String.join(", ", sets)
-                    + " WHERE ("
-                    + String.join(", ", olds)
-                    + ") IS DISTINCT FROM ("
-                    + String.join(", ", news)
-                    + ")");
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(upsertSql(c, child, all, keys, child.columns()))) {
       setColumns(c, ps, 1, all, rows);
       ps.executeUpdate();
     }

@@ -33,21 +33,28 @@ public final class TargetStates {
   /** A version that landed in the target. */
   public record Applied(String key, String version, String status) {}
 
-  private static final String PENDING_SET = "pending_version = u.pending";
-  private static final String PENDING_INSERT =
-      "(target, entity_key, pending_version) SELECT ?, u.k, u.pending";
-  private static final String PENDING_CONFLICT = "pending_version = EXCLUDED.pending_version";
-  private static final String APPLIED_SET =
-      "applied_version = u.applied, applied_status = u.status, applied_at = now(),"
-          + " pending_version = CASE WHEN t.pending_version = u.applied THEN NULL"
-          + " ELSE t.pending_version END";
-  private static final String APPLIED_INSERT =
-      "(target, entity_key, applied_version, applied_status, applied_at)"
-          + " SELECT ?, u.k, u.applied, u.status, now()";
-  private static final String APPLIED_CONFLICT =
-      "applied_version = EXCLUDED.applied_version, applied_status = EXCLUDED.applied_status,"
-          + " applied_at = now(), pending_version = CASE WHEN t.pending_version"
-          + " = EXCLUDED.applied_version THEN NULL ELSE t.pending_version END";
+  /**
+   * One kind of mark: what it sets on a row found where it was read ({@code u} the unnested
+   * values), the columns and values it inserts for a new key, and what it sets on a conflict.
+   */
+  private record Mark(String set, String insert, String conflict) {}
+
+  private static final Mark PENDING =
+      new Mark(
+          "pending_version = u.pending",
+          "(target, entity_key, pending_version) SELECT ?, u.k, u.pending",
+          "pending_version = EXCLUDED.pending_version");
+
+  private static final Mark APPLIED =
+      new Mark(
+          "applied_version = u.applied, applied_status = u.status, applied_at = now(),"
+              + " pending_version = CASE WHEN t.pending_version = u.applied THEN NULL"
+              + " ELSE t.pending_version END",
+          "(target, entity_key, applied_version, applied_status, applied_at)"
+              + " SELECT ?, u.k, u.applied, u.status, now()",
+          "applied_version = EXCLUDED.applied_version, applied_status = EXCLUDED.applied_status,"
+              + " applied_at = now(), pending_version = CASE WHEN t.pending_version"
+              + " = EXCLUDED.applied_version THEN NULL ELSE t.pending_version END");
 
   private final DataSource hub;
 
@@ -96,7 +103,7 @@ public final class TargetStates {
     }
     List<String[]> rows = new ArrayList<>();
     versions.forEach((k, v) -> rows.add(new String[] {k, v, null, null}));
-    return mark(target, rows, located, PENDING_SET, PENDING_INSERT, PENDING_CONFLICT);
+    return mark(target, rows, located, PENDING);
   }
 
   public void markApplied(String target, List<Applied> applied) {
@@ -111,13 +118,7 @@ public final class TargetStates {
     }
     Map<String, String[]> byKey = new java.util.LinkedHashMap<>(); // the last of a key counts
     applied.forEach(a -> byKey.put(a.key(), new String[] {a.key(), null, a.version(), a.status()}));
-    return mark(
-        target,
-        new ArrayList<>(byKey.values()),
-        located,
-        APPLIED_SET,
-        APPLIED_INSERT,
-        APPLIED_CONFLICT);
+    return mark(target, new ArrayList<>(byKey.values()), located, APPLIED);
   }
 
   /**
@@ -126,12 +127,7 @@ public final class TargetStates {
    * by the key, inserted when new.
    */
   private Map<String, String> mark(
-      String target,
-      List<String[]> rows,
-      Map<String, String> located,
-      String set,
-      String insert,
-      String conflict) {
+      String target, List<String[]> rows, Map<String, String> located, Mark mark) {
     Map<String, String> where = new HashMap<>();
     try (Connection c = hub.getConnection()) {
       c.setAutoCommit(true);
@@ -148,7 +144,7 @@ public final class TargetStates {
         try (PreparedStatement ps =
             c.prepareStatement(
                 "UPDATE hub.target_state t SET "
-                    + set
+                    + mark.set()
                     + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
                     + " AS u(k, pending, applied, status, c) WHERE t.ctid = ANY(?::tid[])"
                     + " AND t.ctid = u.c::tid AND t.target = ? AND t.entity_key = u.k"
@@ -169,11 +165,11 @@ public final class TargetStates {
         try (PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO hub.target_state AS t "
-                    + insert
+                    + mark.insert()
                     + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
                     + " AS u(k, pending, applied, status) ORDER BY u.k"
                     + " ON CONFLICT (target, entity_key) DO UPDATE SET "
-                    + conflict
+                    + mark.conflict()
                     + " RETURNING t.entity_key, t.ctid::text")) {
           ps.setString(1, target);
           bindFrom(c, ps, 2, keyed);

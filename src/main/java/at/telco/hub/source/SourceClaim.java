@@ -27,15 +27,12 @@ public final class SourceClaim implements Synchronization {
 
   private final Connection connection;
   private final String markSql;
-  private final String arrayType;
   private final List<Long> ids;
   private final List<String> rows;
 
-  private SourceClaim(
-      Connection connection, String markSql, String arrayType, List<Long> ids, List<String> rows) {
+  private SourceClaim(Connection connection, String markSql, List<Long> ids, List<String> rows) {
     this.connection = connection;
     this.markSql = markSql;
-    this.arrayType = arrayType;
     this.ids = ids;
     this.rows = rows;
   }
@@ -53,8 +50,9 @@ public final class SourceClaim implements Synchronization {
 
   /**
    * Starts a poll of {@code source} (see {@link #begin(Exchange)}) and opens the transaction that
-   * claims its rows: a connection with auto-commit off, which the caller hands to {@link #open}
-   * once it claimed rows, or ends with {@link #nothingClaimed} (or {@link #abandon} on a failure).
+   * claims its rows: a connection with auto-commit off, which the caller hands to {@link
+   * #openLocated} once it claimed rows, or ends with {@link #nothingClaimed} (or {@link #abandon}
+   * on a failure).
    */
   public static Connection begin(Exchange exchange, DataSource source) throws SQLException {
     begin(exchange);
@@ -81,8 +79,8 @@ public final class SourceClaim implements Synchronization {
   }
 
   /**
-   * Closes the connection of a claim that failed before it was {@link #open}ed (its transaction
-   * ends with it); nothing when {@code connection} is null.
+   * Closes the connection of a claim that failed before it was {@link #openLocated opened} (its
+   * transaction ends with it); nothing when {@code connection} is null.
    */
   public static void abandon(Connection connection) {
     if (connection == null) {
@@ -93,16 +91,6 @@ public final class SourceClaim implements Synchronization {
     } catch (SQLException ignored) {
       // closing a failed connection
     }
-  }
-
-  /**
-   * Attaches a claim to the exchange.
-   *
-   * @param markSql the update that marks the claimed rows, with one array parameter of their ids
-   */
-  public static SourceClaim open(
-      Exchange exchange, Connection connection, String markSql, List<Long> ids, boolean full) {
-    return attach(exchange, new SourceClaim(connection, markSql, "bigint", ids, null), full);
   }
 
   /**
@@ -121,7 +109,7 @@ public final class SourceClaim implements Synchronization {
       List<Long> ids,
       List<String> ctids,
       boolean full) {
-    return attach(exchange, new SourceClaim(connection, markSql, "text", ids, ctids), full);
+    return attach(exchange, new SourceClaim(connection, markSql, ids, ctids), full);
   }
 
   private static SourceClaim attach(Exchange exchange, SourceClaim claim, boolean full) {
@@ -143,7 +131,7 @@ public final class SourceClaim implements Synchronization {
   /** Marks the claimed rows, commits and returns the connection to its pool. */
   public void markProcessed() throws SQLException {
     try (PreparedStatement ps = connection.prepareStatement(markSql)) {
-      ps.setArray(1, connection.createArrayOf(arrayType, (rows == null ? ids : rows).toArray()));
+      ps.setArray(1, connection.createArrayOf("text", rows.toArray()));
       ps.executeUpdate();
     }
     connection.commit();

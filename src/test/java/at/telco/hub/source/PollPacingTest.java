@@ -71,7 +71,7 @@ class PollPacingTest {
                         SourceClaim.begin(e);
                         polls.incrementAndGet();
                         if (busy.get()) {
-                          // what SourceClaim.open marks when a poll claimed rows
+                          // what SourceClaim.openLocated marks when a poll claimed rows
                           e.setProperty(Exchange.SCHEDULER_POLLED_MESSAGES, true);
                         }
                       });
