@@ -8,6 +8,7 @@ import at.telco.hub.testing.BillingFixture;
 import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.HubInstance;
 import at.telco.hub.testing.SharedHub;
+import at.telco.hub.testing.TestServers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -74,7 +75,9 @@ class ReconciliationIT {
                       customerdb,
                       "SELECT billing_cust_no FROM customerdb.customer WHERE crm_account_id = ?",
                       account);
-              return c != null && c.get("billing_cust_no") != null;
+              return c != null
+                  && c.get("billing_cust_no") != null
+                  && Crm.lastChangeApplied(TestServers.get(), account);
             });
   }
 

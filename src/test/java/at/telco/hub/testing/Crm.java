@@ -97,8 +97,42 @@ public final class Crm {
                   && c != null
                   && c.get("billing_cust_no") != null
                   && m != null
-                  && "Wien".equals(m.get("city"));
+                  && "Wien".equals(m.get("city"))
+                  && lastChangeApplied(servers, account);
             });
+  }
+
+  /**
+   * Whether the account's newest CRM change has been applied by both targets. The address can reach
+   * them before its own change row is claimed (a poll reads the account's state as it is, newer
+   * than the rows it claimed); the event of that later claim then writes the same state again, over
+   * an edit a test made meanwhile. So: every change row claimed, and each target's write
+   * (customerdb's row, billing's applied mark in the hub) later than the last claim.
+   */
+  public static boolean lastChangeApplied(TestServers servers, String account) {
+    Map<String, Object> claims =
+        row(
+            servers.owner("crm"),
+            "SELECT count(*) FILTER (WHERE processed_at IS NULL) AS open, max(processed_at) AS last"
+                + " FROM crm.change_log WHERE account_id = ?",
+            account);
+    if ((Long) claims.get("open") != 0 || claims.get("last") == null) {
+      return false;
+    }
+    Object last = claims.get("last");
+    return row(
+                servers.owner("customerdb"),
+                "SELECT 1 AS ok FROM customerdb.customer WHERE crm_account_id = ? AND updated_at > ?",
+                account,
+                last)
+            != null
+        && row(
+                servers.owner("hub"),
+                "SELECT 1 AS ok FROM hub.target_state WHERE target = 'billing' AND entity_key = ?"
+                    + " AND applied_at > ?",
+                account,
+                last)
+            != null;
   }
 
   public void contact(
