@@ -129,4 +129,11 @@ public record ChaosTally(
   public ChaosTally check() {
     return check(0);
   }
+
+  /** The same, the line followed by the scenario's own figures (e.g. seconds of delay). */
+  public ChaosTally check(String figures) {
+    return new ChaosTally(
+            scenario + " " + figures, sent, applied, duplicates, lost, lostKeys, deadLettered)
+        .check(0);
+  }
 }
