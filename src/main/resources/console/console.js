@@ -157,7 +157,7 @@ async function summary() {
     const b = el('button');
     b.type = 'button';
     b.append(el('div', t.target), el('div', t.open, 'n'),
-      el('div', t.open ? 'open, ' + t.superseded + ' superseded; oldest ' + age(t.oldestAgeSeconds) : 'none open', 'muted'));
+      el('div', (t.open ? 'open, ' + t.superseded + ' superseded; oldest ' + age(t.oldestAgeSeconds) : 'none open') + (t.replaced ? '; ' + t.replaced + ' replaced' : ''), 'muted'));
     b.addEventListener('click', () => { $('f-target').value = t.target; search(); });
     const li = el('li'); li.append(b); ul.append(li);
   }
@@ -227,7 +227,7 @@ async function show(id, outcome) {
   const rows = [['Status', d.status + (d.resolution ? ' (' + d.resolution + ')' : '')], ['Id', d.id], ['Target', d.target],
     ['Reason', d.reason], ['First failed', d.firstFailedAt], ['Last failed', d.lastFailedAt], ['Failures', d.failures],
     ['Customer id', d.customerId], ['CRM account', d.crmAccountId], ['Event', d.eventType], ['Version', d.entityVersion],
-    ['Superseded by version', d.supersededByVersion], ['Resolved by', d.resolvedBy ? d.resolvedBy + ' at ' + d.resolvedAt : null],
+    ['Superseded by version', d.supersededByVersion], ['Replaced by (newer dead letter)', d.replacedBy], ['Resolved by', d.resolvedBy ? d.resolvedBy + ' at ' + d.resolvedAt : null],
     ['Being replayed by', d.status === 'REPLAYING' ? d.replayBy + ' since ' + d.replayStartedAt : null]];
   for (const [k, v] of rows) {
     if (v === null || v === undefined || v === '') continue;
@@ -235,7 +235,9 @@ async function show(id, outcome) {
   }
   // a REPLAYING one whose hub died mid-replay is claimable again after the replay timeout; the API
   // says whether it is
-  const open = ['QUEUED', 'SUPERSEDED', 'REPLAYING'].includes(d.status);
+  // a REPLACED one (a newer dead letter of its record holds the newer state) can still be replayed
+  // from that one's history
+  const open = ['QUEUED', 'SUPERSEDED', 'REPLAYING', 'REPLACED'].includes(d.status);
   const replayable = d.target !== 'canonical-customer';
   $('replay').disabled = !open || !replayable;
   $('edit').disabled = !open || !replayable || !d.bodyVisible;
@@ -248,6 +250,17 @@ async function show(id, outcome) {
     li.append(el('span', new Date(f.failedAt).toLocaleString() + ': '), el('span', f.reason),
       el('span', ' (' + f.attempts + ' attempt(s)' + (f.replayedBy ? ', replayed by ' + f.replayedBy : '') + ')', 'muted'));
     fl.append(li);
+  }
+  const replaces = d.replaces || [];
+  $('replaces-box').hidden = replaces.length === 0;
+  const rl = $('replaces'); rl.replaceChildren();
+  for (const r of replaces) {
+    const li = el('li'); const b = el('button', 'Open', 'link'); b.type = 'button';
+    b.setAttribute('aria-label', 'Open replaced dead letter ' + r.id);
+    b.addEventListener('click', () => show(r.id));
+    li.append(el('span', new Date(r.lastFailedAt).toLocaleString() + ': version ' + (r.entityVersion || '-') + ', '),
+      el('span', r.status, 'badge status-' + r.status), el('span', ' ' + r.reason + ' '), b);
+    rl.append(li);
   }
   $('body-hidden').hidden = d.bodyVisible;
   $('body').hidden = !d.bodyVisible;

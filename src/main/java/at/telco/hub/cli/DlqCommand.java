@@ -71,7 +71,7 @@ final class DlqCommand extends ClientGroup {
         paramLabel = "S",
         description =
             "open (default: QUEUED, REPLAYING, SUPERSEDED), all, or a comma-separated list of"
-                + " statuses.")
+                + " statuses (REPLACED: older dead letters of a record a newer one replaced).")
     String status;
 
     @Option(names = "--limit", paramLabel = "N", description = "At most N dead letters.")

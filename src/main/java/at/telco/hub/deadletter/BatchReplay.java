@@ -125,8 +125,13 @@ final class BatchReplay {
       // the job fails; its claimed dead letters go back as they were where that is still possible
       // (what a target applied is skipped as a duplicate by the next replay), else they are
       // claimable again after the replay timeout
-      try (Connection c = hub.getConnection()) {
-        release(c, new ArrayList<>(byId.keySet()));
+      try {
+        at.telco.hub.jdbc.Transactions.untranslated(
+            hub,
+            c -> {
+              release(c, new ArrayList<>(byId.keySet()));
+              return null;
+            });
       } catch (SQLException | RuntimeException again) {
         e.addSuppressed(again);
       }
@@ -153,7 +158,8 @@ final class BatchReplay {
                     + " UPDATE hub.dead_letter d SET status = 'REPLAYING',"
                     + " replay_started_at = now(), replay_by = ? FROM l WHERE d.id = l.id"
                     + " AND d.body IS NOT NULL AND d.target = ANY(?::text[])"
-                    + " AND (d.status IN ('QUEUED', 'SUPERSEDED') OR (d.status = 'REPLAYING'"
+                    + " AND (d.status IN ('QUEUED', 'SUPERSEDED', 'REPLACED')"
+                    + " OR (d.status = 'REPLAYING'"
                     + " AND d.replay_started_at < now() - make_interval(secs => ?)))"
                     + " RETURNING d.id, d.target, d.body, d.message_id, d.first_failed_at")) {
       ps.setArray(1, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
@@ -362,16 +368,6 @@ final class BatchReplay {
 
   /** Gives claimed dead letters back unchanged (nothing was tried, or nothing could be done). */
   private static void release(Connection c, List<UUID> ids) throws SQLException {
-    if (ids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE hub.dead_letter SET status = CASE WHEN superseded_by_version IS NULL"
-                + " THEN 'QUEUED' ELSE 'SUPERSEDED' END, replay_started_at = NULL,"
-                + " replay_by = NULL WHERE id = ANY(?::uuid[]) AND status = 'REPLAYING'")) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
-      ps.executeUpdate();
-    }
+    DeadLetterWorkbench.release(c, ids);
   }
 }

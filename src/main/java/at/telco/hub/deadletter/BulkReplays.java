@@ -159,7 +159,8 @@ public final class BulkReplays {
         filter.reason(),
         filter.since(),
         filter.statuses().stream()
-            .filter(s -> s.equals("QUEUED") || s.equals("SUPERSEDED"))
+            // REPLACED only when asked for (status=REPLACED or all): the history of records
+            .filter(s -> s.equals("QUEUED") || s.equals("SUPERSEDED") || s.equals("REPLACED"))
             .collect(java.util.stream.Collectors.toSet()));
   }
 
@@ -167,7 +168,7 @@ public final class BulkReplays {
   public ObjectNode start(DeadLetterFilter filter, int batchSize, int limit, String actor) {
     DeadLetterFilter f = replayable(filter);
     if (f.statuses().isEmpty()) {
-      throw Refused.invalid("only QUEUED or SUPERSEDED dead letters are replayed");
+      throw Refused.invalid("only QUEUED, SUPERSEDED or REPLACED dead letters are replayed");
     }
     UUID job = UUID.randomUUID();
     List<Object> params = new ArrayList<>();

@@ -12,14 +12,14 @@ import java.util.UUID;
 /**
  * Which dead letters: by target, business key (customer id, CRM account, billing account or
  * MSISDN), a part of the reason, failed since, and status ({@code open} by default: queued, being
- * replayed or superseded).
+ * replayed or superseded; a dead letter REPLACED by a newer one of its record is not open).
  */
 public record DeadLetterFilter(
     String target, String businessKey, String reason, Instant since, Set<String> statuses) {
 
   public static final Set<String> OPEN = Set.of("QUEUED", "REPLAYING", "SUPERSEDED");
   public static final Set<String> ALL =
-      Set.of("QUEUED", "REPLAYING", "SUPERSEDED", "REPLAYED", "RESOLVED", "DISCARDED");
+      Set.of("QUEUED", "REPLAYING", "SUPERSEDED", "REPLACED", "REPLAYED", "RESOLVED", "DISCARDED");
 
   /** {@code open} (default), {@code all}, or a comma-separated list of statuses. */
   public static Set<String> statuses(String s) {

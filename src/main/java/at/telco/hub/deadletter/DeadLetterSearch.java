@@ -156,7 +156,8 @@ public final class DeadLetterSearch {
                   count(*) FILTER (WHERE status = 'SUPERSEDED'),
                   min(first_failed_at) FILTER (WHERE status IN ('QUEUED', 'REPLAYING', 'SUPERSEDED')),
                   count(*) FILTER (WHERE status IN ('REPLAYED', 'RESOLVED')),
-                  count(*) FILTER (WHERE status = 'DISCARDED')
+                  count(*) FILTER (WHERE status = 'DISCARDED'),
+                  count(*) FILTER (WHERE status = 'REPLACED')
                 FROM hub.dead_letter GROUP BY target ORDER BY target
                 """);
         ResultSet rs = ps.executeQuery()) {
@@ -177,6 +178,8 @@ public final class DeadLetterSearch {
         }
         t.put("resolved", rs.getInt(7));
         t.put("discarded", rs.getInt(8));
+        // closed: replaced by a newer dead letter of their record (in that one's history)
+        t.put("replaced", rs.getInt(9));
         open += rs.getInt(2);
       }
       s.put("open", open);
@@ -251,7 +254,8 @@ public final class DeadLetterSearch {
               "SELECT "
                   + SUMMARY_COLUMNS
                   + ", d.headers::text, d.body, d.original_body, d.message_id, d.replay_started_at,"
-                  + " d.superseded_at FROM hub.dead_letter d WHERE d.id = ?")) {
+                  + " d.superseded_at, d.replaced_by, d.replaced_at"
+                  + " FROM hub.dead_letter d WHERE d.id = ?")) {
         ps.setObject(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
@@ -266,6 +270,9 @@ public final class DeadLetterSearch {
           d.put("replayStartedAt", started == null ? null : started.toInstant().toString());
           Timestamp superseded = rs.getTimestamp(30);
           d.put("supersededAt", superseded == null ? null : superseded.toInstant().toString());
+          d.put("replacedBy", rs.getString(31));
+          Timestamp replaced = rs.getTimestamp(32);
+          d.put("replacedAt", replaced == null ? null : replaced.toInstant().toString());
           d.put("bodySha256", body == null ? null : DeadLetters.sha256(body));
           d.put("originalBodySha256", original == null ? null : DeadLetters.sha256(original));
           d.put("bodyVisible", withBody);
@@ -295,6 +302,21 @@ public final class DeadLetterSearch {
             f.put("routeId", rs.getString(4));
             f.put("attempts", rs.getInt(5));
             f.put("replayedBy", rs.getString(6));
+          }
+        }
+      }
+      // the older dead letters of its record and target it replaced (replayable from here)
+      ArrayNode replaces = d.putArray("replaces");
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT "
+                  + SUMMARY_COLUMNS
+                  + " FROM hub.dead_letter d WHERE d.replaced_by = ?"
+                  + " ORDER BY d.last_failed_at DESC, d.id DESC LIMIT 100")) {
+        ps.setObject(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            replaces.add(summary(rs));
           }
         }
       }

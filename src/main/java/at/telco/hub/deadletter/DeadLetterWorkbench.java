@@ -393,6 +393,8 @@ public final class DeadLetterWorkbench {
     return dl != null
         && ("QUEUED".equals(dl.status())
             || "SUPERSEDED".equals(dl.status())
+            // replaced by a newer dead letter of its record: replayable from that one's history
+            || "REPLACED".equals(dl.status())
             || ("REPLAYING".equals(dl.status())
                 && dl.replayStartedAt() != null
                 && dl.replayStartedAt().plus(replayTimeout).isBefore(java.time.Instant.now())));
@@ -431,16 +433,35 @@ public final class DeadLetterWorkbench {
 
   /** Gives a claimed dead letter back unchanged (nothing was tried, or the outcome is unknown). */
   private void release(DeadLetterSearch.Stored dl) {
-    try (Connection c = hub.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE hub.dead_letter SET status = CASE WHEN superseded_by_version IS NULL"
-                    + " THEN 'QUEUED' ELSE 'SUPERSEDED' END, replay_started_at = NULL,"
-                    + " replay_by = NULL WHERE id = ? AND status = 'REPLAYING'")) {
-      ps.setObject(1, dl.id());
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw SqlFailures.translate("hub database", e);
+    Transactions.run(hub, "hub database", c -> release(c, List.of(dl.id())));
+  }
+
+  /**
+   * Gives claimed dead letters back as they were: a replaced one to the history it came from, the
+   * others open again, where a newer dead letter of the record that came meanwhile replaces them.
+   */
+  static void release(Connection c, List<UUID> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    List<UUID> open = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.dead_letter SET status = CASE WHEN replaced_by IS NOT NULL THEN"
+                + " 'REPLACED' WHEN superseded_by_version IS NOT NULL THEN 'SUPERSEDED' ELSE"
+                + " 'QUEUED' END, replay_started_at = NULL, replay_by = NULL"
+                + " WHERE id = ANY(?::uuid[]) AND status = 'REPLAYING' RETURNING id, status")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!"REPLACED".equals(rs.getString(2))) {
+            open.add(rs.getObject(1, UUID.class));
+          }
+        }
+      }
+    }
+    for (UUID id : open) {
+      DeadLetters.keepOneOpen(c, id);
     }
   }
 
@@ -494,7 +515,8 @@ public final class DeadLetterWorkbench {
       // the dead-letter route has queued the new message and scheduled the old one's removal
       String reason = DeadLetters.reason(failure);
       audit(dl, action, actor, dl.body(), sha(body), Outcome.FAILED, reason, jobId);
-      ObjectNode r = response(dl, Outcome.FAILED, reason, "QUEUED");
+      // QUEUED, or REPLACED when a newer dead letter of its record is open
+      ObjectNode r = response(dl, Outcome.FAILED, reason, currentStatus(dl));
       r.put("reason", reason);
       return r;
     }

@@ -5,6 +5,7 @@ import at.telco.hub.canonical.CanonicalTypes;
 import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.canonical.MalformedMessageException;
+import at.telco.hub.canonical.SnapshotVersion;
 import at.telco.hub.failure.TargetRejectedException;
 import at.telco.hub.failure.TargetUnavailableException;
 import at.telco.hub.jdbc.SqlFailures;
@@ -15,18 +16,22 @@ import at.telco.hub.observe.HubMetrics;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.observe.LogContext;
 import at.telco.hub.sink.TargetChange;
+import at.telco.hub.sink.Versions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -200,10 +205,21 @@ public final class DeadLetters {
     String id = m.getHeader(ID, String.class);
     String messageId = m.getHeader(MESSAGE_ID, String.class);
     String target = m.getHeader(TARGET, String.class);
+    String recordKey =
+        recordKey(
+            m.getHeader(EVENT_TYPE, String.class),
+            m.getHeader(CRM_ACCOUNT, String.class),
+            m.getHeader(BILLING_ACCOUNT, String.class),
+            m.getHeader(MSISDN, String.class));
+    int[] replaced = {0};
     Transactions.run(
         hub,
         "hub database",
         c -> {
+          replaced[0] = 0;
+          if (recordKey != null) {
+            lockRecord(c, target, recordKey);
+          }
           String previous = null;
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -240,7 +256,8 @@ public final class DeadLetters {
             ps.setString(i++, messageId);
             ps.setString(i++, payload);
             ps.setString(i++, payload);
-            ps.setString(i, Json.write(headers(m)));
+            ps.setString(i++, Json.write(headers(m)));
+            ps.setString(i, recordKey);
             changed = ps.executeUpdate();
           }
           if (changed > 0) {
@@ -263,9 +280,13 @@ public final class DeadLetters {
             if (previous != null && !previous.equals(messageId)) {
               DeadLetterQueue.requestPurge(c, previous, target);
             }
+            replaced[0] = keepOneOpen(c, UUID.fromString(id));
           }
         });
     metrics.deadLettered(target(m));
+    if (replaced[0] > 0) {
+      metrics.deadLettersReplaced(target(m), replaced[0]);
+    }
     String businessKey = m.getHeader(CRM_ACCOUNT, String.class);
     if (businessKey == null) {
       businessKey = m.getHeader(BILLING_ACCOUNT, String.class);
@@ -296,17 +317,163 @@ public final class DeadLetters {
       INSERT INTO hub.dead_letter AS d (id, target, reason, exception_class, route_id, attempts,
         first_failed_at, last_failed_at, correlation_id, event_id, event_type,
         entity_version, customer_id, crm_account_id, billing_account, msisdn, body_sha256,
-        message_id, body, original_body, headers)
-      VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+        message_id, body, original_body, headers, record_key)
+      VALUES (?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
       ON CONFLICT (id) DO UPDATE SET
         status = 'QUEUED', reason = EXCLUDED.reason, exception_class = EXCLUDED.exception_class,
         route_id = EXCLUDED.route_id, attempts = EXCLUDED.attempts,
         last_failed_at = EXCLUDED.last_failed_at, body_sha256 = EXCLUDED.body_sha256,
         message_id = EXCLUDED.message_id, body = EXCLUDED.body, headers = EXCLUDED.headers,
         failures = d.failures + 1, replay_started_at = NULL, replay_by = NULL,
-        resolution = NULL, resolved_at = NULL, resolved_by = NULL
+        resolution = NULL, resolved_at = NULL, resolved_by = NULL, replaced_by = NULL,
+        replaced_at = NULL
       WHERE d.message_id IS DISTINCT FROM EXCLUDED.message_id
       """;
+
+  /**
+   * The record a dead letter is a state of, or null: only snapshot events of one entity (customer,
+   * billing account, service) carry the whole state of their record, so only they replace each
+   * other; bills (each one its own), source records and commands are never replaced. The same rule
+   * as migration V64.
+   */
+  static String recordKey(
+      String eventType, String crmAccount, String billingAccount, String msisdn) {
+    if (eventType == null) {
+      return null;
+    }
+    if (eventType.startsWith("at.telco.hub.tmf629.")) {
+      return crmAccount == null ? null : "customer:" + crmAccount;
+    }
+    if (eventType.startsWith("at.telco.hub.tmf666.")) {
+      return billingAccount == null ? null : "billing-account:" + billingAccount;
+    }
+    if (eventType.startsWith("at.telco.hub.tmf638.")) {
+      return msisdn == null ? null : "service:" + msisdn;
+    }
+    return null;
+  }
+
+  /**
+   * Serialises, until the end of the transaction, everyone who decides which dead letter of this
+   * record is the open one in this target (two consumers dead-lettering two versions of one record
+   * at once, a released replay): the second waits and then sees the first's letter.
+   */
+  static void lockRecord(Connection c, String target, String recordKey) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      ps.setString(1, "hub.dead_letter|" + target + "|" + recordKey);
+      ps.executeQuery().close();
+    }
+  }
+
+  /**
+   * Keeps one open dead letter per record and target: of this dead letter (if open) and the other
+   * open ones of its record in its target, the newest version (the same version: the latest
+   * failure) stays open and the others become REPLACED by it, closed but kept in its history
+   * (replayable from there), their queue messages removed (their bodies stay in the index). A
+   * letter whose version cannot be ordered against another's stays open beside it. Letters being
+   * replayed are left alone (their outcome decides again). Call in the transaction that made this
+   * letter open; takes the record's lock itself if not held. Returns how many were replaced.
+   */
+  static int keepOneOpen(Connection c, UUID id) throws SQLException {
+    String target;
+    String key;
+    String version;
+    Timestamp failedAt;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT target, record_key, entity_version, last_failed_at FROM hub.dead_letter"
+                + " WHERE id = ? AND status IN ('QUEUED', 'SUPERSEDED')")) {
+      ps.setObject(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getString(2) == null) {
+          return 0;
+        }
+        target = rs.getString(1);
+        key = rs.getString(2);
+        version = rs.getString(3);
+        failedAt = rs.getTimestamp(4);
+      }
+    }
+    lockRecord(c, target, key);
+    UUID newest = id;
+    List<UUID> older = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, entity_version, last_failed_at FROM hub.dead_letter"
+                + " WHERE target = ? AND record_key = ? AND id <> ?"
+                + " AND status IN ('QUEUED', 'SUPERSEDED') ORDER BY id FOR UPDATE")) {
+      ps.setString(1, target);
+      ps.setString(2, key);
+      ps.setObject(3, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          UUID other = rs.getObject(1, UUID.class);
+          String otherVersion = rs.getString(2);
+          SnapshotVersion.Order order =
+              version == null || otherVersion == null
+                  ? SnapshotVersion.Order.INCOMPARABLE
+                  : Versions.compare(version, otherVersion);
+          if (order == SnapshotVersion.Order.SAME) {
+            order =
+                failedAt.before(rs.getTimestamp(3))
+                    ? SnapshotVersion.Order.OLDER
+                    : SnapshotVersion.Order.NEWER;
+          }
+          if (order == SnapshotVersion.Order.NEWER) {
+            older.add(other);
+          } else if (order == SnapshotVersion.Order.OLDER && newest.equals(id)) {
+            // an older state failed again (e.g. replayed from the history): it goes back there
+            newest = other;
+          }
+        }
+      }
+    }
+    if (!newest.equals(id)) {
+      older.clear();
+      older.add(id);
+    }
+    int n = 0;
+    for (UUID letter : older) {
+      n += replace(c, letter, newest, target);
+    }
+    return n;
+  }
+
+  private static int replace(Connection c, UUID letter, UUID by, String target)
+      throws SQLException {
+    String message;
+    boolean withBody;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.dead_letter SET status = 'REPLACED', replaced_by = ?, replaced_at = now()"
+                + " WHERE id = ? AND status IN ('QUEUED', 'SUPERSEDED')"
+                + " RETURNING message_id, body IS NOT NULL")) {
+      ps.setObject(1, by);
+      ps.setObject(2, letter);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return 0;
+        }
+        message = rs.getString(1);
+        withBody = rs.getBoolean(2);
+      }
+    }
+    // what the replaced letter had replaced is in the history of the newest now
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE hub.dead_letter SET replaced_by = ? WHERE replaced_by = ? AND status ="
+                + " 'REPLACED'")) {
+      ps.setObject(1, by);
+      ps.setObject(2, letter);
+      ps.executeUpdate();
+    }
+    if (withBody) {
+      // the index keeps its body: replayable from the history without its queue message
+      DeadLetterQueue.requestPurge(c, message, target);
+    }
+    return 1;
+  }
 
   /** The hub's headers of a dead letter, as support reads them. */
   static ObjectNode headers(Message m) {

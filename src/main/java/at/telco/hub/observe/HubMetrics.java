@@ -107,6 +107,11 @@ public final class HubMetrics {
   /** Registers hub_dead_letters_total{target} at 0, so it exists before the first dead letter. */
   public void declareDeadLetterTarget(String target) {
     counter("hub.dead.letters", "Messages moved to a dead-letter queue", "target", target);
+    counter(
+        "hub.dead.letters.superseded",
+        "Dead letters superseded by a newer dead letter of the same record and target",
+        "target",
+        target);
   }
 
   /** hub_dead_letter_actions_total{target, action, outcome}: what support did with dead letters. */
@@ -121,6 +126,19 @@ public final class HubMetrics {
             "outcome",
             outcome)
         .increment();
+  }
+
+  /**
+   * hub_dead_letters_superseded_total{target}: dead letters superseded by a newer dead letter of
+   * the same record and target (status REPLACED: closed, in the newer one's history).
+   */
+  public void deadLettersReplaced(String target, int count) {
+    counter(
+            "hub.dead.letters.superseded",
+            "Dead letters superseded by a newer dead letter of the same record and target",
+            "target",
+            target)
+        .increment(count);
   }
 
   /** hub_dead_letters_total{target}. */

@@ -266,9 +266,27 @@ class BulkReplayIT {
         (String)
             Crm.row(hub, "SELECT message_id FROM hub.dead_letter WHERE id = ?::uuid", refusedId)
                 .get("message_id");
+    // one open dead letter per record and target (issue 23): the older version, and the first of
+    // the two copies of one version, were replaced by the later dead letter of their record
+    assertThat(
+            Crm.row(
+                hub,
+                "SELECT status, replaced_by::text AS replaced FROM hub.dead_letter WHERE id = ?::uuid",
+                olderId))
+        .containsEntry("status", "REPLACED")
+        .containsEntry("replaced", newerId);
+    assertThat(
+            Crm.row(
+                hub,
+                "SELECT status, replaced_by::text AS replaced FROM hub.dead_letter WHERE id = ?::uuid",
+                twiceId))
+        .containsEntry("status", "REPLACED")
+        .containsEntry("replaced", twiceAgainId);
 
+    // the job replays the open ones and, asked for, their history (the replaced ones)
     ObjectNode request = Json.object();
     request.put("reason", "mixed test:");
+    request.put("status", "QUEUED,SUPERSEDED,REPLACED");
     request.put("batchSize", 100);
     Api.Answer started = support.post("/api/v1/dead-letters/replay", Json.write(request));
     assertThat(started.status()).as(started.body()).isEqualTo(202);
