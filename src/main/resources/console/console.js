@@ -4,7 +4,7 @@
 'use strict';
 
 const API = '/api/v1';
-const state = { token: sessionStorage.getItem('hubToken'), user: null, role: null, cursor: null, current: null, job: null };
+const state = { token: sessionStorage.getItem('hubToken'), user: null, role: null, cursor: null, current: null, job: null, parked: null };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, cls) {
@@ -72,10 +72,82 @@ async function start() {
   $('login').hidden = true;
   $('workbench').hidden = false;
   const canAct = me.role !== 'viewer';
-  for (const id of ['replay', 'edit', 'resync', 'discard', 'bulk-start']) $(id).hidden = !canAct;
+  for (const id of ['replay', 'edit', 'resync', 'discard', 'bulk-start', 'parked-release', 'parked-dead-letter']) $(id).hidden = !canAct;
   $('bulk').hidden = !canAct;
   $('reconcile-start').hidden = !(me.role === 'operator' || me.role === 'admin');
-  await Promise.all([summary(), search(), consistency()]);
+  await Promise.all([summary(), search(), consistency(), parked()]);
+}
+
+// ---- parked messages ----------------------------------------------------------------------------
+
+async function parked() {
+  let page;
+  try { page = await api('GET', '/parked?limit=100'); } catch (e) { $('parked-info').textContent = e.message; return; }
+  const tbody = $('parked').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const p of page.items) {
+    const tr = el('tr');
+    tr.append(el('td', new Date(p.parkedAt).toLocaleString()), el('td', p.waitingFor), el('td', p.eventType || '-'), el('td', p.attempts),
+      el('td', p.nextDeliveryAt ? new Date(p.nextDeliveryAt).toLocaleString() : '-'),
+      el('td', p.deadLetteredAfter ? new Date(p.deadLetteredAfter).toLocaleString() : '-'));
+    const open = el('td'); const b = el('button', 'Open', 'link'); b.type = 'button';
+    b.setAttribute('aria-label', 'Open parked message waiting for ' + p.billingAccount);
+    b.dataset.id = p.id;
+    b.addEventListener('click', () => parkedShow(p.id));
+    open.append(b); tr.append(open);
+    tbody.append(tr);
+  }
+  $('parked-info').textContent = page.total ? page.total + ' parked on ' + page.queue : 'Nothing parked.';
+}
+
+async function parkedShow(id, outcome) {
+  let p;
+  try { p = await api('GET', '/parked/' + encodeURIComponent(id)); } catch (e) {
+    if (e.status === 404 && outcome) { parkedOutcome(outcome.kind, outcome.text + ' It has left the parking queue.'); $('parked-meta').replaceChildren(); parkedButtons(false); return; }
+    parkedOutcome('error', e.message); return;
+  }
+  state.parked = p;
+  $('parked-detail').hidden = false;
+  $('parked-detail-title').textContent = 'Parked message waiting for ' + p.waitingFor;
+  const meta = $('parked-meta'); meta.replaceChildren();
+  const rows = [['Id', p.id], ['Queue', p.queue], ['Waits for', p.waitingFor], ['Event', p.eventType], ['Parked', p.parkedAt],
+    ['Attempts', p.attempts], ['Next delivery', p.nextDeliveryAt], ['Dead-lettered after', p.deadLetteredAfter],
+    ['Dead-letter requested by', p.deadLetterRequestedBy ? p.deadLetterRequestedBy + ': ' + p.deadLetterReason : null]];
+  for (const [k, v] of rows) {
+    if (v === null || v === undefined || v === '') continue;
+    meta.append(el('dt', k), el('dd', v));
+  }
+  parkedButtons(!p.deadLetterRequestedBy);
+  $('parked-event-hidden').hidden = p.eventVisible;
+  $('parked-event').hidden = !p.eventVisible;
+  $('parked-event').textContent = p.eventVisible ? pretty(p.event) : '';
+  if (outcome) parkedOutcome(outcome.kind, outcome.text); else $('parked-outcome').hidden = true;
+  $('parked-detail').scrollIntoView({ block: 'start' });
+}
+
+function parkedButtons(enabled) {
+  $('parked-release').disabled = !enabled;
+  $('parked-dead-letter').disabled = !enabled;
+}
+
+function parkedOutcome(kind, text) {
+  const o = $('parked-outcome');
+  o.className = kind;
+  o.textContent = text;
+  o.hidden = false;
+}
+
+async function parkedAct(question, withReason, call, done) {
+  const p = state.parked;
+  const ok = await confirmDialog(question, withReason);
+  if (!ok) return;
+  try {
+    await call(p, ok.reason);
+    // the parked route takes it within a moment: show what is left of it, then the list
+    await new Promise((r) => setTimeout(r, 1000));
+    await parkedShow(p.id, { kind: 'applied', text: done });
+    await Promise.all([parked(), summary()]);
+  } catch (e) { parkedOutcome('error', e.message); }
 }
 
 // ---- consistency: schema drift and reconciliation reports ----------------------------------------
@@ -436,6 +508,11 @@ document.addEventListener('DOMContentLoaded', () => {
     (d) => api('POST', '/dead-letters/' + d.id + '/resync')));
   $('discard').addEventListener('click', () => act('Discard this dead letter? It leaves its queue; the audit trail keeps why.', true,
     (d, reason) => api('DELETE', '/dead-letters/' + d.id + '?reason=' + encodeURIComponent(reason))));
+  $('parked-refresh').addEventListener('click', parked);
+  $('parked-release').addEventListener('click', () => parkedAct('Release this parked message now? It goes where it would have gone at the end of its wait.', false,
+    (p) => api('POST', '/parked/' + encodeURIComponent(p.id) + '/release'), 'Released.'));
+  $('parked-dead-letter').addEventListener('click', () => parkedAct('Dead-letter this parked message? It becomes a dead letter with your reason; the audit trail keeps who and why.', true,
+    (p, reason) => api('POST', '/parked/' + encodeURIComponent(p.id) + '/dead-letter', { reason }), 'Dead-lettered: find it under Find.'));
   $('bulk-dry').addEventListener('click', bulkDry);
   $('reconcile-start').addEventListener('click', reconcileNow);
   $('bulk-start').addEventListener('click', bulkStart);

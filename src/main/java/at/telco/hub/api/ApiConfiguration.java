@@ -15,6 +15,7 @@ import at.telco.hub.deadletter.DeadLetterSearch;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
 import at.telco.hub.erasure.Erasures;
 import at.telco.hub.observe.KeyHash;
+import at.telco.hub.source.ParkedMessages;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -32,7 +33,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
  * consistency and erasure. The domain's refusals become HTTP statuses here only.
  *
  * <p>Binds {@code apiUsers}, {@code apiSecurity}, the platform-http engine, {@code managementApi},
- * {@code consistencyApi}, {@code erasureApi}, {@code consoleResources}.
+ * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code consoleResources}.
  */
 public class ApiConfiguration extends AreaConfiguration {
 
@@ -84,6 +85,7 @@ public class ApiConfiguration extends AreaConfiguration {
             bean("resync", Resync.class),
             bean("consistencyJobs", ConsistencyJobs.class)));
     bind("erasureApi", new ErasureApi(bean("erasures", Erasures.class)));
+    bind("parkedApi", new ParkedApi(bean("parkedMessages", ParkedMessages.class), audit));
     bind("consoleResources", new ConsoleResources());
   }
 

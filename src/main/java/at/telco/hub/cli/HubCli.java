@@ -62,6 +62,13 @@ public final class HubCli {
     return execute(new ErasureCommand(context), context, args);
   }
 
+  /** {@code parked ...}: the parked messages. */
+  public static int runParked(
+      String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    CliContext context = CliContext.of(env, out, err);
+    return execute(new ParkedCommand(context), context, args);
+  }
+
   /** {@code audit ...}: verify the audit trail, list entries. */
   public static int runAudit(
       String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -73,6 +80,7 @@ public final class HubCli {
   public static List<Object> commands(CliContext context) {
     return List.of(
         new DlqCommand(context),
+        new ParkedCommand(context),
         new ConsistencyCommand(context),
         new ErasureCommand(context),
         new AuditCommand(context));

@@ -66,6 +66,9 @@ public final class ArtemisSecurity {
     for (String queues : managedQueues(null, parkingQueue)) {
       s.put(q + queues + ".getMessageCount", Set.of(admin(), hub(false, false, true, false)));
       s.put(
+          q + queues + ".listScheduledMessagesAsJSON",
+          Set.of(admin(), hub(false, false, true, false)));
+      s.put(
           q + queues + ".deliverScheduledMessages",
           Set.of(admin(), hub(false, false, false, true)));
     }

@@ -109,10 +109,13 @@ public final class EmbeddedArtemisBroker implements AutoCloseable {
             .setMaxSizeBytes(maxSizeBytes)
             .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE));
     // parked messages wait as long as it takes (the hub dead-letters them itself, after its own
-    // maximum time); a failed delivery is tried again with backoff, never moved aside by the broker
+    // maximum time); a failed delivery is tried again with backoff, never moved aside by the
+    // broker;
+    // management lists a parked event in full (its copy in a property, Parking.EVENT)
     config.addAddressSetting(
         "PARK.#",
         new AddressSettings()
+            .setManagementMessageAttributeSizeLimit(65536)
             .setAutoCreateAddresses(true)
             .setAutoCreateQueues(true)
             .setAutoDeleteQueues(false)

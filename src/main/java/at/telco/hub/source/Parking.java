@@ -25,6 +25,23 @@ public final class Parking {
   /** JMS property: how many times it was parked. */
   public static final String ATTEMPTS = "hubParkAttempts";
 
+  /**
+   * JMS property: the parked message's id for support (the API, CLI and console), kept when it is
+   * parked again.
+   */
+  public static final String PARKING_ID = "hubParkingId";
+
+  /**
+   * JMS property: a copy of the parked event as received. Artemis lists scheduled messages with
+   * their properties but without their bodies, and support reads a parked event through that list
+   * (never by taking it off the queue); the broker's management-message-attribute-size-limit must
+   * let it through (65536 on PARK.#, deploy/ha).
+   */
+  public static final String EVENT = "hubParkedEvent";
+
+  /** JMS property: the parked event's type (e.g. SERVICE_ACTIVATED). */
+  public static final String EVENT_TYPE = "hubEventType";
+
   /** Artemis: deliver at this time (epoch millis). */
   public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import at.telco.hub.canonical.Json;
 import at.telco.hub.testing.Api;
+import at.telco.hub.testing.BillingFixture;
 import at.telco.hub.testing.Crm;
+import at.telco.hub.testing.KafkaTopic;
 import at.telco.hub.testing.SharedHub;
+import at.telco.hub.testing.TestNetwork;
 import at.telco.hub.testing.TestServers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -173,6 +176,69 @@ class ConsoleIT {
   }
 
   @Test
+  void supportLooksIntoAParkedMessageAndReleasesIt() throws Exception {
+    BillingFixture f = new BillingFixture();
+    KafkaTopic inventory = new KafkaTopic(f.servers, "network.inventory.events");
+    String known = f.account("ACC-T23-UI-PK1", "Tobias", "Wartner");
+    String ba = "BA9230000003";
+    String msisdn = "+436641923003";
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    browser.get("http://127.0.0.1:" + port + "/console/");
+    signIn(wait, Api.SUPPORT);
+
+    // the hub parks the event: it does not know the billing account yet (hub.parking.max-time is
+    // 15 s on the test hubs, so support is quick)
+    inventory.publish(
+        msisdn,
+        TestNetwork.inventoryEvent(
+            java.util.UUID.randomUUID().toString(),
+            "SERVICE_ACTIVATED",
+            1,
+            "SRV-T23-UI-PK1",
+            msisdn,
+            ba,
+            "ACTIVE",
+            ""));
+    Api support = Api.as(port, Api.SUPPORT);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !support.get("/api/v1/parked?billingAccount=" + ba).json().get("items").isEmpty());
+    visible(wait, "parked-refresh").click();
+    By open = By.cssSelector("#parked button[aria-label*='" + ba + "']");
+    wait.until(ExpectedConditions.elementToBeClickable(open)).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("parked-detail-title"), ba));
+    assertThat(browser.findElement(By.id("parked-meta")).getText()).contains("SERVICE_ACTIVATED");
+    assertThat(browser.findElement(By.id("parked-event")).getText())
+        .contains(msisdn)
+        .contains("SRV-T23-UI-PK1");
+    screenshot("parked");
+
+    // the account is known now (without the billing flow, which would release it by itself)
+    f.servers.execute(
+        "hub",
+        "INSERT INTO hub.billing_account_identity (ba_no, cust_no, crm_account_id, customer_id)"
+            + " SELECT '"
+            + ba
+            + "', cust_no, crm_account_id, customer_id FROM hub.billing_account_identity"
+            + " WHERE ba_no = '"
+            + known
+            + "'");
+    browser.findElement(By.id("parked-release")).click();
+    visible(wait, "confirm-ok").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("parked-outcome"), "Released"));
+    await().atMost(Duration.ofSeconds(8)).until(() -> f.service("SRV-T23-UI-PK1") != null);
+    assertThat(f.service("SRV-T23-UI-PK1")).containsEntry("ba_no", ba);
+    wait.until(
+        ExpectedConditions.not(
+            ExpectedConditions.textToBePresentInElementLocated(By.id("parked"), ba)));
+    screenshot("parked-released");
+  }
+
+  @Test
   void aViewerSeesNoBodyAndNoActions() {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     browser.get("http://127.0.0.1:" + port + "/console/");
@@ -180,6 +246,8 @@ class ConsoleIT {
     assertThat(browser.findElement(By.id("who-name")).getText()).contains("(viewer)");
     assertThat(browser.findElement(By.id("replay")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("discard")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("parked-release")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("parked-dead-letter")).isDisplayed()).isFalse();
   }
 
   @Test

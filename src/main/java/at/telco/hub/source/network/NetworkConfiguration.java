@@ -10,9 +10,11 @@ import at.telco.hub.mapping.HubTransformers;
 import at.telco.hub.mapping.Mappings;
 import at.telco.hub.observe.Observations;
 import at.telco.hub.sink.customerdb.CustomerDbSteps;
+import at.telco.hub.source.ParkedMessages;
 import at.telco.hub.source.Parking;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
@@ -23,7 +25,8 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
  * declared sink sinks/customerdb.service.yaml); the source's transformer, consumer lag, parking
  * queue and dead-letter targets.
  *
- * <p>Binds {@code networkInventory} and the service sink's step {@code detachErasedCustomers}.
+ * <p>Binds {@code parkedMessages} (support's view of the parking queue), {@code networkInventory}
+ * and the service sink's step {@code detachErasedCustomers}.
  */
 public class NetworkConfiguration extends AreaConfiguration {
 
@@ -31,12 +34,21 @@ public class NetworkConfiguration extends AreaConfiguration {
   protected void wire() throws Exception {
     Clock clock = bean("hubClock", Clock.class);
     Parking parking = bean("parking", Parking.class);
+    ParkedMessages parked =
+        bind(
+            "parkedMessages",
+            new ParkedMessages(
+                bean("artemisConnectionFactory", JmsPoolConnectionFactory.class),
+                parking,
+                bean("hubDataSource", DataSource.class),
+                clock));
     bind(
         "networkInventory",
         new NetworkInventory(
             bean("billingAccountIdentities", BillingAccountIdentities.class),
             bean("identityRegistry", IdentityRegistry.class)::erased,
             parking,
+            parked::decision,
             clock));
     bind(
         "detachErasedCustomers",

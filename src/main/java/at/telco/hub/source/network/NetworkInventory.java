@@ -8,6 +8,7 @@ import at.telco.hub.canonical.MalformedMessageException;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.identity.BillingAccountIdentities;
 import at.telco.hub.sink.KafkaBatches;
+import at.telco.hub.source.ParkedMessages;
 import at.telco.hub.source.Parking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,20 +40,24 @@ public final class NetworkInventory {
   private final BillingAccountIdentities accounts;
   private final Function<Collection<UUID>, Set<UUID>> erased;
   private final Parking parking;
+  private final Function<String, ParkedMessages.Decision> decisions;
   private final Clock clock;
 
   /**
    * @param erased which of these customers are erased (the identity registry): their services are
    *     published detached, without the customer (flow 5, ADR 0019)
+   * @param decisions support's decision to dead-letter a parked event by hand, by parking id
    */
   public NetworkInventory(
       BillingAccountIdentities accounts,
       Function<Collection<UUID>, Set<UUID>> erased,
       Parking parking,
+      Function<String, ParkedMessages.Decision> decisions,
       Clock clock) {
     this.accounts = accounts;
     this.erased = erased;
     this.parking = parking;
+    this.decisions = decisions;
     this.clock = clock;
   }
 
@@ -68,12 +73,31 @@ public final class NetworkInventory {
     return new ArrayList<>(items);
   }
 
-  /** One parked event, delivered again by Artemis. */
+  /**
+   * One parked event, delivered again by Artemis (at the end of its wait, or released by support):
+   * dead-lettered if support decided so, else resolved again.
+   */
   public JsonNode parked(Exchange exchange) {
     Message m = exchange.getMessage();
     ObjectNode item = read(KafkaBatches.text(m));
+    // the copy of the event for support goes no further (never into a Kafka record's headers)
+    m.removeHeader(Parking.EVENT);
     item.put("parkedAt", m.getHeader(Parking.PARKED_AT, String.class));
     item.put("parkAttempts", m.getHeader(Parking.ATTEMPTS, 0, Integer.class));
+    String parkingId = m.getHeader(Parking.PARKING_ID, String.class);
+    item.put("parkingId", parkingId);
+    ParkedMessages.Decision decision = parkingId == null ? null : decisions.apply(parkingId);
+    if (decision != null) {
+      // the otherwise branch of the route: a dead letter with support's reason
+      item.put("kind", "dead-lettered-by-hand");
+      item.put(
+          "reason",
+          "dead-lettered by hand from parking by "
+              + decision.decidedBy()
+              + ": "
+              + decision.reason());
+      return item;
+    }
     resolve(List.of(item));
     if ("park".equals(Json.text(item, "kind"))) {
       Instant since = Instant.parse(Json.text(item, "parkedAt"));
@@ -153,6 +177,11 @@ public final class NetworkInventory {
     Message m = exchange.getMessage();
     m.removeHeaders("*");
     m.setBody(Json.text(item, "raw"));
+    m.setHeader(
+        Parking.PARKING_ID,
+        item.hasNonNull("parkingId") ? Json.text(item, "parkingId") : UUID.randomUUID().toString());
+    m.setHeader(Parking.EVENT, Json.text(item, "raw"));
+    m.setHeader(Parking.EVENT_TYPE, Json.text(item.path("event"), "eventType"));
     m.setHeader(
         Parking.BILLING_ACCOUNT, item.path("event").path("service").path("subscriberRef").asText());
     m.setHeader(
