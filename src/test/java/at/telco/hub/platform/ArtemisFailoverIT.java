@@ -239,13 +239,20 @@ class ArtemisFailoverIT {
           accountsOnQueue.add(account);
         }
       }
-      Set<String> index = indexed(hubDb);
+      // an open dead letter is on the queue; one replaced by a newer letter of its account (one
+      // open letter per record and target) left the queue by design, its body kept in the index
+      Set<String> index = indexed(hubDb, "status <> 'REPLACED'");
+      Set<String> replaced = indexed(hubDb, "status = 'REPLACED'");
       System.out.printf(
-          "dead letters: %d indexed, %d on DLQ.billing of the backup, %d accounts%n",
-          index.size(), onQueue.size(), accountsOnQueue.size());
+          "dead letters: %d indexed open, %d replaced, %d on DLQ.billing of the backup, %d"
+              + " accounts%n",
+          index.size(), replaced.size(), onQueue.size(), accountsOnQueue.size());
       assertThat(onQueue)
-          .as("every indexed dead letter is on the surviving broker")
+          .as("every open indexed dead letter is on the surviving broker")
           .containsAll(index);
+      assertThat(indexed(hubDb, "status = 'REPLACED' AND body IS NOT NULL"))
+          .as("a replaced dead letter keeps its body in the index")
+          .isEqualTo(replaced);
       assertThat(accountsOnQueue).hasSize(BAD);
 
       Set<Integer> parkedOnQueue = new HashSet<>();
@@ -268,12 +275,17 @@ class ArtemisFailoverIT {
   }
 
   static Set<String> indexed(DataSource hub) {
+    return indexed(hub, "true");
+  }
+
+  static Set<String> indexed(DataSource hub, String condition) {
     Set<String> ids = new HashSet<>();
     for (Map<String, Object> row :
         Crm.rows(
             hub,
             "SELECT id::text AS id FROM hub.dead_letter WHERE target = 'billing'"
-                + " AND crm_account_id LIKE 'ACC-O04-BAD%'")) {
+                + " AND crm_account_id LIKE 'ACC-O04-BAD%' AND "
+                + condition)) {
       ids.add((String) row.get("id"));
     }
     return ids;
