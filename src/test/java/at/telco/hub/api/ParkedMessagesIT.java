@@ -192,11 +192,19 @@ class ParkedMessagesIT {
         .contains(reason);
     assertThat(letter.get("billingAccount").asText()).isEqualTo(ba);
     // a message cannot be applied twice or lost: exactly one dead letter, nothing parked
-    Thread.sleep(2000);
-    JsonNode letters =
-        support.get("/api/v1/dead-letters?status=all&businessKey=" + ba).json().get("items");
-    assertThat(letters).hasSize(1);
-    assertThat(parked(Api.VIEWER, "list", "--key=" + ba).json().get("items")).isEmpty();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode letters =
+                  support
+                      .get("/api/v1/dead-letters?status=all&businessKey=" + ba)
+                      .json()
+                      .get("items");
+              assertThat(letters).hasSize(1);
+              assertThat(parked(Api.VIEWER, "list", "--key=" + ba).json().get("items")).isEmpty();
+            });
     assertThat(f.service("SRV-T23-PK0002")).isNull();
 
     // support sees it as a dead letter with the event as received, and the audit trail has who

@@ -163,7 +163,7 @@ class HubInstanceKilledChaos {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while ((allApplying == null || partitions == null || quartz == null)
           && System.nanoTime() < deadline) {
-        if (applying == null && appliedRound(servers, load) > round) {
+        if (applying == null && load.appliedRound(servers) > round) {
           applying = secondsSince(killed);
         }
         if (allApplying == null && everyAccountApplied(servers, load) > round) {
@@ -311,31 +311,6 @@ class HubInstanceKilledChaos {
     return load.changes() / ACCOUNTS;
   }
 
-  /** The newest round customerdb and billing both hold for at least one account. */
-  private static int appliedRound(TestServers servers, ChangeLoad load) {
-    long customerdb =
-        ((Number)
-                Crm.row(
-                        servers.owner("customerdb"),
-                        "SELECT coalesce(max(substring(m.email from '\\.r([0-9]+)@')::int), 0) AS r"
-                            + " FROM customerdb.customer c JOIN customerdb.contact_medium m"
-                            + " USING (customer_id) WHERE c.crm_account_id LIKE ?"
-                            + " AND m.medium_type = 'EMAIL'",
-                        load.keyPattern())
-                    .get("r"))
-            .longValue();
-    long billing =
-        ((Number)
-                Crm.row(
-                        servers.owner("billing"),
-                        "SELECT coalesce(max(substring(email_invoice from '\\.r([0-9]+)@')::int), 0)"
-                            + " AS r FROM billing.customer WHERE crm_account_id LIKE ?",
-                        load.keyPattern())
-                    .get("r"))
-            .longValue();
-    return (int) Math.min(customerdb, billing);
-  }
-
   /**
    * The newest round that every account holds in customerdb and in billing (the oldest account's
    * round): above the round begun at the kill once the survivor applies for every partition.
@@ -374,7 +349,7 @@ class HubInstanceKilledChaos {
     await()
         .atMost(Duration.ofMinutes(1))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> appliedRound(servers, load) > afterRound);
+        .until(() -> load.appliedRound(servers) > afterRound);
     return (System.nanoTime() - since) / 1e9;
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import at.telco.hub.config.HubSettings;
 import at.telco.hub.testing.ChangeLoad;
 import at.telco.hub.testing.ChildHub;
-import at.telco.hub.testing.Crm;
 import at.telco.hub.testing.Http;
 import at.telco.hub.testing.KafkaCluster;
 import at.telco.hub.testing.SharedHub;
@@ -144,27 +143,7 @@ final class KafkaHa implements AutoCloseable {
 
   /** The newest round customerdb and billing both hold for at least one account. */
   int appliedRound() {
-    long customerdb =
-        ((Number)
-                Crm.row(
-                        servers.owner("customerdb"),
-                        "SELECT coalesce(max(substring(m.email from '\\.r([0-9]+)@')::int), 0) AS r"
-                            + " FROM customerdb.customer c JOIN customerdb.contact_medium m"
-                            + " USING (customer_id) WHERE c.crm_account_id LIKE ?"
-                            + " AND m.medium_type = 'EMAIL'",
-                        load.keyPattern())
-                    .get("r"))
-            .longValue();
-    long billing =
-        ((Number)
-                Crm.row(
-                        servers.owner("billing"),
-                        "SELECT coalesce(max(substring(email_invoice from '\\.r([0-9]+)@')::int), 0)"
-                            + " AS r FROM billing.customer WHERE crm_account_id LIKE ?",
-                        load.keyPattern())
-                    .get("r"))
-            .longValue();
-    return (int) Math.min(customerdb, billing);
+    return load.appliedRound(servers);
   }
 
   /**

@@ -147,4 +147,32 @@ public final class ChangeLoad {
         "%s: sent=%d applied=%d duplicates=%d lost=%d dead-lettered=%d",
         scenario, changes(), applied(), duplicates(), lost().size(), deadLettered());
   }
+
+  /**
+   * The newest round of e-mail changes ({@code .r<round>@}) that customerdb and billing both hold
+   * for at least one of this load's accounts.
+   */
+  public int appliedRound(TestServers servers) {
+    long customerdb =
+        ((Number)
+                Crm.row(
+                        servers.owner("customerdb"),
+                        "SELECT coalesce(max(substring(m.email from '\\.r([0-9]+)@')::int), 0) AS r"
+                            + " FROM customerdb.customer c JOIN customerdb.contact_medium m"
+                            + " USING (customer_id) WHERE c.crm_account_id LIKE ?"
+                            + " AND m.medium_type = 'EMAIL'",
+                        keyPattern())
+                    .get("r"))
+            .longValue();
+    long billing =
+        ((Number)
+                Crm.row(
+                        servers.owner("billing"),
+                        "SELECT coalesce(max(substring(email_invoice from '\\.r([0-9]+)@')::int), 0)"
+                            + " AS r FROM billing.customer WHERE crm_account_id LIKE ?",
+                        keyPattern())
+                    .get("r"))
+            .longValue();
+    return (int) Math.min(customerdb, billing);
+  }
 }
