@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,24 +81,25 @@ public final class IdentityRegistry {
     }
     try (Connection c = hub.getConnection()) {
       c.setAutoCommit(true);
-      try (PreparedStatement insert =
-          c.prepareStatement(
-              "INSERT INTO hub.customer_identity (customer_id, crm_account_id)"
-                  + " SELECT gen_random_uuid(), a FROM unnest(?::varchar[]) AS a"
-                  + " ON CONFLICT (crm_account_id) DO NOTHING")) {
-        insert.setArray(1, c.createArrayOf("varchar", ids));
-        insert.executeUpdate();
-      }
-      Map<String, UUID> found = new HashMap<>();
-      try (PreparedStatement select =
-          c.prepareStatement(
-              "SELECT crm_account_id, customer_id FROM hub.customer_identity"
-                  + " WHERE crm_account_id = ANY(?::varchar[])")) {
-        select.setArray(1, c.createArrayOf("varchar", ids));
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            found.put(rs.getString(1), rs.getObject(2, UUID.class));
-          }
+      // known accounts are the rule (a reconciliation, a change of an account seen before): read
+      // first, and assign ids only to those not found
+      Map<String, UUID> found = select(c, ids);
+      if (found.size() < ids.length) {
+        String[] missing =
+            Arrays.stream(ids).filter(a -> !found.containsKey(a)).toArray(String[]::new);
+        try (PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO hub.customer_identity (customer_id, crm_account_id)"
+                    + " SELECT gen_random_uuid(), a FROM unnest(?::varchar[]) AS a"
+                    + " ON CONFLICT (crm_account_id) DO NOTHING"
+                    + " RETURNING crm_account_id, customer_id")) {
+          insert.setArray(1, c.createArrayOf("varchar", missing));
+          read(insert, found);
+        }
+        if (found.size() < ids.length) {
+          // assigned by another instance between the read and the insert: committed by now
+          found.putAll(
+              select(c, Arrays.stream(missing).filter(a -> !found.containsKey(a)).toArray()));
         }
       }
       synchronized (known) {
@@ -107,6 +109,26 @@ public final class IdentityRegistry {
       return result;
     } catch (SQLException e) {
       throw SqlFailures.translate("hub database", e);
+    }
+  }
+
+  private static Map<String, UUID> select(Connection c, Object[] accounts) throws SQLException {
+    Map<String, UUID> found = new HashMap<>();
+    try (PreparedStatement select =
+        c.prepareStatement(
+            "SELECT crm_account_id, customer_id FROM hub.customer_identity"
+                + " WHERE crm_account_id = ANY(?::varchar[])")) {
+      select.setArray(1, c.createArrayOf("varchar", accounts));
+      read(select, found);
+    }
+    return found;
+  }
+
+  private static void read(PreparedStatement ps, Map<String, UUID> into) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        into.put(rs.getString(1), rs.getObject(2, UUID.class));
+      }
     }
   }
 
