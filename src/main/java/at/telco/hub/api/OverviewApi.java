@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 
 /**
@@ -39,9 +40,10 @@ public final class OverviewApi {
 
   private final MeterRegistry registry;
   private final ChangeRates rates;
-  private final Observations observations;
-  private final ReconciliationStore reconciliations;
-  private final SchemaDrift drift;
+  private final Supplier<ArrayNode> newestRun;
+  private final Supplier<ObjectNode> lastFinishedRun;
+  private final Supplier<Map<String, List<SchemaDrift.Finding>>> driftFindings;
+  private final Supplier<List<Observations.Readiness>> readiness;
   private final OverviewRules rules;
   private final Map<String, String> flows;
   private final int refreshSeconds;
@@ -63,11 +65,37 @@ public final class OverviewApi {
       Map<String, String> flows,
       int refreshSeconds,
       Clock clock) {
+    this(
+        registry,
+        rates,
+        () -> reconciliations.runs(1),
+        reconciliations::latestFinished,
+        drift::findings,
+        observations::readiness,
+        rules,
+        flows,
+        refreshSeconds,
+        clock);
+  }
+
+  /** With the stores as functions (for tests). */
+  OverviewApi(
+      MeterRegistry registry,
+      ChangeRates rates,
+      Supplier<ArrayNode> newestRun,
+      Supplier<ObjectNode> lastFinishedRun,
+      Supplier<Map<String, List<SchemaDrift.Finding>>> driftFindings,
+      Supplier<List<Observations.Readiness>> readiness,
+      OverviewRules rules,
+      Map<String, String> flows,
+      int refreshSeconds,
+      Clock clock) {
     this.registry = registry;
     this.rates = rates;
-    this.observations = observations;
-    this.reconciliations = reconciliations;
-    this.drift = drift;
+    this.newestRun = newestRun;
+    this.lastFinishedRun = lastFinishedRun;
+    this.driftFindings = driftFindings;
+    this.readiness = readiness;
     this.rules = rules;
     this.flows = Map.copyOf(flows);
     this.refreshSeconds = refreshSeconds;
@@ -219,10 +247,10 @@ public final class OverviewApi {
     // ---- the last reconciliation
     ObjectNode rec = out.putObject("reconciliation");
     try {
-      ArrayNode newest = reconciliations.runs(1);
+      ArrayNode newest = newestRun.get();
       boolean newestFailed =
           !newest.isEmpty() && "FAILED".equals(newest.get(0).path("status").asText());
-      ObjectNode last = reconciliations.latestFinished();
+      ObjectNode last = lastFinishedRun.get();
       Long differences = null;
       if (last != null) {
         long d = 0;
@@ -255,8 +283,8 @@ public final class OverviewApi {
     ObjectNode driftNode = out.putObject("schemaDrift");
     ObjectNode systems = driftNode.putObject("systems");
     List<Verdict> driftVerdicts = new ArrayList<>();
-    drift
-        .findings()
+    driftFindings
+        .get()
         .forEach(
             (system, findings) -> {
               systems.put(system, findings.size());
@@ -272,7 +300,7 @@ public final class OverviewApi {
     ObjectNode ready = out.putObject("readiness");
     ArrayNode checks = ready.putArray("checks");
     List<Verdict> readyVerdicts = new ArrayList<>();
-    for (Observations.Readiness r : observations.readiness()) {
+    for (Observations.Readiness r : readiness.get()) {
       ObjectNode c = checks.addObject();
       c.put("check", r.check());
       c.put("up", r.up());

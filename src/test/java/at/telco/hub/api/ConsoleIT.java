@@ -381,6 +381,10 @@ class ConsoleIT {
     browser.get("http://127.0.0.1:" + port + "/console/");
     signIn(wait, Api.VIEWER);
     assertThat(browser.findElement(By.id("who-name")).getText()).contains("(viewer)");
+    // the overview is for every role
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("overview-status"), java.util.regex.Pattern.compile("GREEN|AMBER|RED")));
     assertThat(browser.findElement(By.id("replay")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("discard")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("parked-release")).isDisplayed()).isFalse();
