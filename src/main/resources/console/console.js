@@ -4,7 +4,7 @@
 'use strict';
 
 const API = '/api/v1';
-const state = { token: sessionStorage.getItem('hubToken'), user: null, role: null, cursor: null, current: null, job: null, parked: null };
+const state = { token: sessionStorage.getItem('hubToken'), user: null, role: null, cursor: null, current: null, job: null, parked: null, overviewTimer: null };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, cls) {
@@ -50,6 +50,7 @@ async function signIn(ev) {
 
 function signedOut() {
   state.token = null;
+  clearTimeout(state.overviewTimer);
   sessionStorage.removeItem('hubToken');
   $('workbench').hidden = true;
   $('who').hidden = true;
@@ -75,7 +76,109 @@ async function start() {
   for (const id of ['replay', 'edit', 'resync', 'discard', 'bulk-start', 'parked-release', 'parked-dead-letter']) $(id).hidden = !canAct;
   $('bulk').hidden = !canAct;
   $('reconcile-start').hidden = !(me.role === 'operator' || me.role === 'admin');
-  await Promise.all([summary(), search(), consistency(), parked()]);
+  await Promise.all([overview(), summary(), search(), consistency(), parked()]);
+}
+
+// ---- overview: the hub at a glance, asked again every few seconds ------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function rag(status) {
+  return el('span', status, 'rag rag-' + status);
+}
+
+function fmt(n) {
+  return n === null || n === undefined ? '?' : Number(n).toLocaleString('en');
+}
+
+function seconds(s) {
+  if (s === null || s === undefined) return '-';
+  return s < 10 ? s.toFixed(1) + ' s' : age(Math.round(s));
+}
+
+// changes per minute over the last hour as bars, drawn here (inline SVG, nothing loaded)
+function chart(values) {
+  const w = 180, h = 28, bw = w / values.length, max = Math.max(1, ...values);
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+  svg.setAttribute('width', w); svg.setAttribute('height', h);
+  svg.setAttribute('class', 'chart');
+  const total = values.reduce((a, b) => a + b, 0);
+  const label = total + ' changes in the last hour, at most ' + Math.max(...values) + ' a minute, ' + values[values.length - 1] + ' this minute';
+  svg.setAttribute('role', 'img'); svg.setAttribute('aria-label', label);
+  const title = document.createElementNS(SVG, 'title'); title.textContent = label; svg.append(title);
+  const base = document.createElementNS(SVG, 'line');
+  base.setAttribute('x1', 0); base.setAttribute('x2', w); base.setAttribute('y1', h - 0.5); base.setAttribute('y2', h - 0.5);
+  base.setAttribute('class', 'axis'); svg.append(base);
+  values.forEach((v, i) => {
+    if (!v) return;
+    const bh = Math.max(1, Math.round((v / max) * (h - 2)));
+    const r = document.createElementNS(SVG, 'rect');
+    r.setAttribute('x', (i * bw).toFixed(1)); r.setAttribute('y', h - bh);
+    r.setAttribute('width', Math.max(1, bw - 0.6).toFixed(1)); r.setAttribute('height', bh);
+    svg.append(r);
+  });
+  return svg;
+}
+
+function overviewRow(tbody, flow, first, kind, name, n) {
+  const tr = el('tr');
+  tr.dataset.row = kind + ':' + name;
+  tr.className = 'rag-row-' + n.status + (first ? ' group-start' : '');
+  tr.append(el('th', first ? flow : ''), el('td', name + (kind === 'source' ? ' (source)' : '')));
+  const st = el('td', null, 'ov-status'); st.append(rag(n.status)); tr.append(st);
+  const ch = el('td', null, 'ov-chart'); ch.append(chart(n.changesPerMinute), el('span', ' ' + fmt(n.changesLastHour) + '/h', 'muted')); tr.append(ch);
+  if (kind === 'source') {
+    tr.append(el('td', fmt(n.backlog) + ' not taken' + (n.backlog ? ', oldest ' + seconds(n.oldestAgeSeconds) : ''), 'ov-lag'),
+      el('td', '-', 'ov-latency'), el('td', '-', 'ov-dead-letters'));
+  } else {
+    const dl = n.deadLetters;
+    tr.append(el('td', n.lag === null ? (n.topics.length ? '?' : '-') : fmt(n.lag), 'ov-lag'),
+      el('td', seconds(n.latencyP95Seconds), 'ov-latency'),
+      el('td', !dl ? '-' : fmt(dl.open) + (dl.open ? ', oldest ' + seconds(dl.oldestAgeSeconds) : ''), 'ov-dead-letters'));
+  }
+  tr.append(el('td', n.reasons.join('; '), 'ov-why'));
+  tbody.append(tr);
+}
+
+function systemCard(ul, part, title, n, text) {
+  const li = el('li');
+  li.dataset.part = part;
+  li.className = 'rag-card rag-row-' + n.status;
+  li.append(el('div', title, 'card-title'), rag(n.status), el('div', n.reasons.length ? n.reasons.join('; ') : text, 'muted'));
+  ul.append(li);
+}
+
+async function overview() {
+  clearTimeout(state.overviewTimer);
+  let o;
+  try { o = await api('GET', '/overview'); } catch (e) {
+    $('overview-info').textContent = 'Overview not available: ' + e.message;
+    if (state.token) state.overviewTimer = setTimeout(overview, 10000);
+    return;
+  }
+  $('overview-status').replaceChildren(rag(o.status));
+  $('overview-info').textContent = 'As of ' + new Date(o.at).toLocaleTimeString() + ', again every ' + o.refreshSeconds + ' s. ' +
+    'Latency: p95 of the last ' + o.latencyMinutes + ' minutes; changes per minute: this hub instance.';
+  const reasons = $('overview-reasons'); reasons.replaceChildren();
+  for (const r of o.reasons) { const li = el('li'); li.append(rag(r.status), el('span', ' ' + r.reason)); reasons.append(li); }
+  if (!o.reasons.length) reasons.append(el('li', 'Everything is green.', 'muted'));
+  const tbody = $('overview-flows').querySelector('tbody'); tbody.replaceChildren();
+  for (const f of o.flows) {
+    let first = true;
+    for (const s of f.sources) { overviewRow(tbody, f.flow, first, 'source', s.source, s); first = false; }
+    for (const t of f.targets) { overviewRow(tbody, f.flow, first, 'target', t.target, t); first = false; }
+  }
+  const ul = $('overview-systems'); ul.replaceChildren();
+  for (const p of o.parked) systemCard(ul, 'parked:' + p.queue, 'Parked on ' + p.queue, p, fmt(p.messages) + ' parked');
+  if (o.provisioning) systemCard(ul, 'provisioning', 'Provisioning commands', o.provisioning, fmt(o.provisioning.pending) + ' pending, ' + fmt(o.provisioning.overdue) + ' overdue');
+  const last = o.reconciliation.last;
+  systemCard(ul, 'reconciliation', 'Last reconciliation', o.reconciliation,
+    last ? fmt(last.differences) + ' differences (' + new Date(last.startedAt).toLocaleString() + ')' : 'none has run yet');
+  systemCard(ul, 'schema-drift', 'Schema drift', o.schemaDrift, Object.keys(o.schemaDrift.systems).length + ' systems checked, none drifted');
+  const down = o.readiness.checks.filter((c) => !c.up).length;
+  systemCard(ul, 'readiness', 'Readiness', o.readiness, o.readiness.checks.length + ' checks, ' + (down ? down + ' down' : 'all up'));
+  state.overviewTimer = setTimeout(overview, (o.refreshSeconds || 5) * 1000);
 }
 
 // ---- parked messages ----------------------------------------------------------------------------

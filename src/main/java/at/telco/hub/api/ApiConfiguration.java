@@ -14,11 +14,16 @@ import at.telco.hub.deadletter.BulkReplays;
 import at.telco.hub.deadletter.DeadLetterSearch;
 import at.telco.hub.deadletter.DeadLetterWorkbench;
 import at.telco.hub.erasure.Erasures;
+import at.telco.hub.observe.ChangeRates;
 import at.telco.hub.observe.KeyHash;
+import at.telco.hub.observe.Observations;
 import at.telco.hub.source.ParkedMessages;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
@@ -33,7 +38,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
  * consistency and erasure. The domain's refusals become HTTP statuses here only.
  *
  * <p>Binds {@code apiUsers}, {@code apiSecurity}, the platform-http engine, {@code managementApi},
- * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code consoleResources}.
+ * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code overviewApi}, {@code
+ * consoleResources}.
  */
 public class ApiConfiguration extends AreaConfiguration {
 
@@ -86,7 +92,35 @@ public class ApiConfiguration extends AreaConfiguration {
             bean("consistencyJobs", ConsistencyJobs.class)));
     bind("erasureApi", new ErasureApi(bean("erasures", Erasures.class)));
     bind("parkedApi", new ParkedApi(bean("parkedMessages", ParkedMessages.class), audit));
+    bind("overviewApi", overview(meters != null ? meters : new SimpleMeterRegistry()));
     bind("consoleResources", new ConsoleResources());
+  }
+
+  /**
+   * The console's overview: the last hour of changes per minute is sampled with the other
+   * observations, the rest is read from the gauges and stores when asked.
+   */
+  private OverviewApi overview(MeterRegistry meters) {
+    Clock clock = bean("hubClock", Clock.class);
+    ChangeRates rates = new ChangeRates(meters, clock);
+    Observations observations = bean("hubObservations", Observations.class);
+    observations.probe("change-rates", rates::sample);
+    Map<String, String> topics = new LinkedHashMap<>();
+    topics.put(settings.get(HubSettings.KAFKA_TOPIC_CUSTOMER), "customer");
+    topics.put(settings.get(HubSettings.KAFKA_TOPIC_BILLING), "billing");
+    topics.put(settings.get(HubSettings.KAFKA_TOPIC_SERVICE), "network");
+    topics.put(settings.get(HubSettings.NETWORK_TOPIC_INVENTORY), "network");
+    topics.put(settings.get(HubSettings.NETWORK_TOPIC_RESULTS), "network");
+    return new OverviewApi(
+        meters,
+        rates,
+        observations,
+        bean("reconciliationStore", ReconciliationStore.class),
+        bean("schemaDrift", SchemaDrift.class),
+        new OverviewRules(OverviewRules.Thresholds.of(settings)),
+        OverviewApi.flowsOf(topics),
+        settings.get(HubSettings.OVERVIEW_REFRESH_SECONDS),
+        clock);
   }
 
   /**

@@ -490,6 +490,76 @@ public final class HubSettings {
           "hub.observe.dead-letters.attention-above",
           "10",
           "open dead letters of one target above which the `dead-letters` health detail asks for attention");
+  public static final Setting<Integer> OVERVIEW_REFRESH_SECONDS =
+      number(
+          "hub.overview.refresh-seconds",
+          "5",
+          "how often the console's overview asks `GET /api/v1/overview` again");
+  public static final Setting<Integer> OVERVIEW_LAG_AMBER_ABOVE =
+      number(
+          "hub.overview.lag.amber-above",
+          "1000",
+          "changes a target's consumer (or a polled source's backlog) may be behind before the overview shows it amber");
+  public static final Setting<Integer> OVERVIEW_LAG_RED_ABOVE =
+      number(
+          "hub.overview.lag.red-above",
+          "10000",
+          "changes behind above which the overview shows a target or source red");
+  public static final Setting<Integer> OVERVIEW_LATENCY_AMBER_ABOVE_SECONDS =
+      number(
+          "hub.overview.latency-p95.amber-above-seconds",
+          "60",
+          "end-to-end latency p95 (last 5 minutes) above which a target is amber");
+  public static final Setting<Integer> OVERVIEW_LATENCY_RED_ABOVE_SECONDS =
+      number(
+          "hub.overview.latency-p95.red-above-seconds",
+          "300",
+          "end-to-end latency p95 (last 5 minutes) above which a target is red");
+  public static final Setting<Integer> OVERVIEW_DEAD_LETTERS_AMBER_ABOVE =
+      number(
+          "hub.overview.dead-letters.amber-above",
+          "0",
+          "open dead letters of one target above which it is amber");
+  public static final Setting<Integer> OVERVIEW_DEAD_LETTERS_RED_ABOVE =
+      number(
+          "hub.overview.dead-letters.red-above",
+          "10",
+          "open dead letters of one target above which it is red");
+  public static final Setting<Integer> OVERVIEW_DEAD_LETTERS_RED_AFTER_MINUTES =
+      number(
+          "hub.overview.dead-letters.red-after-minutes",
+          "60",
+          "age of a target's oldest open dead letter after which it is red");
+  public static final Setting<Integer> OVERVIEW_PARKED_AMBER_ABOVE =
+      number(
+          "hub.overview.parked.amber-above",
+          "100",
+          "parked messages on a queue above which it is amber");
+  public static final Setting<Integer> OVERVIEW_PARKED_RED_ABOVE =
+      number(
+          "hub.overview.parked.red-above",
+          "1000",
+          "parked messages on a queue above which it is red");
+  public static final Setting<Integer> OVERVIEW_OVERDUE_AMBER_ABOVE =
+      number(
+          "hub.overview.provisioning-overdue.amber-above",
+          "0",
+          "overdue provisioning commands above which provisioning is amber");
+  public static final Setting<Integer> OVERVIEW_OVERDUE_RED_ABOVE =
+      number(
+          "hub.overview.provisioning-overdue.red-above",
+          "10",
+          "overdue provisioning commands above which provisioning is red");
+  public static final Setting<Integer> OVERVIEW_DIFFERENCES_AMBER_ABOVE =
+      number(
+          "hub.overview.reconciliation.amber-above",
+          "0",
+          "differences found by the last reconciliation above which consistency is amber");
+  public static final Setting<Integer> OVERVIEW_DIFFERENCES_RED_ABOVE =
+      number(
+          "hub.overview.reconciliation.red-above",
+          "100",
+          "differences found by the last reconciliation above which consistency is red");
   public static final Setting<String> LOG_KEY_HASH_SECRET =
       secret(
           "hub.log.key-hash-secret",

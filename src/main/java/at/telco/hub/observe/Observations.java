@@ -88,6 +88,7 @@ public final class Observations extends ServiceSupport {
   private volatile Map<String, long[]> deadLetterSample = Map.of();
   private volatile boolean deadLettersKnown;
   private volatile long deadLetterThreshold;
+  private volatile List<Readiness> readiness = List.of();
 
   public Observations(
       CamelContext context,
@@ -422,10 +423,16 @@ public final class Observations extends ServiceSupport {
         "health",
         () -> {
           boolean all = true;
+          List<Readiness> checks = new ArrayList<>();
           for (org.apache.camel.health.HealthCheck.Result r :
               org.apache.camel.health.HealthCheckHelper.invokeReadiness(context)) {
             boolean up = r.getState() == org.apache.camel.health.HealthCheck.State.UP;
             all &= up;
+            checks.add(
+                new Readiness(
+                    r.getCheck().getId(),
+                    up,
+                    r.getMessage().orElse(r.getError().map(Throwable::getMessage).orElse(null))));
             gauges
                 .gauge(
                     "hub.health.check.up",
@@ -436,7 +443,16 @@ public final class Observations extends ServiceSupport {
                 .set(up ? 1 : 0);
           }
           ready.set(all ? 1 : 0);
+          readiness = List.copyOf(checks);
         });
+  }
+
+  /** A readiness check as the last sample saw it (message: why it is down, if it says). */
+  public record Readiness(String check, boolean up, String message) {}
+
+  /** The readiness checks as the last sample saw them (empty before the first sample). */
+  public List<Readiness> readiness() {
+    return readiness;
   }
 
   /** Shows a detail as a readiness check that is always UP (see {@link HealthDetail}). */

@@ -74,6 +74,7 @@ class ApiSecurityIT {
           entry("POST /api/v1/session", "viewer"),
           entry("PUT /api/v1/session/password", "viewer"),
           entry("DELETE /api/v1/session", "viewer"),
+          entry("GET /api/v1/overview", "viewer"),
           entry("GET /api/v1/dead-letters", "viewer"),
           entry("GET /api/v1/dead-letters/summary", "viewer"),
           entry("GET /api/v1/dead-letters/{id}", "viewer"),

@@ -17,12 +17,19 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -33,10 +40,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The console in a real browser, as support uses it at 3 a.m.: sign in, find a dead letter by
- * business key, edit the field billing refused, replay, see it applied. Headless Chromium from
- * Debian's {@code chromium} and {@code chromium-driver} packages (.ci/run installs them); nothing
- * is downloaded at test time.
+ * The console in a real browser, as support uses it at 3 a.m.: sign in, see the overview, find a
+ * dead letter by business key, edit the field billing refused, replay, see it applied. Headless
+ * Chromium from Debian's {@code chromium} and {@code chromium-driver} packages (.ci/run installs
+ * them); nothing is downloaded at test time.
  */
 class ConsoleIT {
 
@@ -238,12 +245,146 @@ class ConsoleIT {
     screenshot("parked-released");
   }
 
+  /** The number a cell of the overview starts with ("12, oldest 3 min": 12), or -1. */
+  static long leadingNumber(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([0-9][0-9,]*)").matcher(text);
+    return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
+  }
+
+  /** A cell of an overview row (the page draws the rows anew every few seconds: read again). */
+  String overviewCell(By row, String cell) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return browser.findElement(row).findElement(By.className(cell)).getText();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Publishes the same record {@code times} times, as fast as the broker takes it. */
+  static void burst(String topic, String key, String value, int times) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.get().kafkaBootstrap());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < times; i++) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+      }
+      producer.flush();
+    }
+  }
+
+  /**
+   * The overview, the first thing after signing in, as operations watch it: billing's dead-letter
+   * queue grows (three accounts billing cannot take) and the row says so; then billing falls behind
+   * (its consumer stopped while a burst arrives on the customer topic) and turns amber with the lag
+   * in words, and green again once it has caught up.
+   */
+  @Test
+  void theOverviewShowsADeadLetterQueueGrowingAndAFlowFallingBehind() throws Exception {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    wait.ignoring(StaleElementReferenceException.class);
+    browser.get("http://127.0.0.1:" + port + "/console/");
+    signIn(wait, Api.OPERATOR);
+    visible(wait, "overview-status");
+    By billing = By.cssSelector("#overview-flows tr[data-row='target:billing']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(billing));
+    wait.until(
+        d ->
+            d.findElement(billing)
+                .findElement(By.tagName("svg"))
+                .getAttribute("aria-label")
+                .contains("changes in the last hour"));
+    long before =
+        Api.as(port, Api.SUPPORT)
+            .get("/api/v1/overview")
+            .json()
+            .path("flows")
+            .findValues("targets")
+            .stream()
+            .flatMap(t -> java.util.stream.StreamSupport.stream(t.spliterator(), false))
+            .filter(t -> t.path("target").asText().equals("billing"))
+            .findFirst()
+            .orElseThrow()
+            .path("deadLetters")
+            .path("open")
+            .asLong();
+
+    // billing's dead-letter queue grows: three accounts whose names billing cannot take
+    for (int i = 1; i <= 3; i++) {
+      String account = "ACC-T23-OV-DL" + i;
+      crm.update(
+          "INSERT INTO crm.account (account_id, account_type, name, status) VALUES (?, 'B2B', ?,"
+              + " 'ACTIVE')",
+          account,
+          "Österreichische Gesellschaft für angewandte Datenverarbeitung, Netzwerkplanung und"
+              + " Systemintegration im Bereich der Telekommunikation Niederösterreich Nummer "
+              + i
+              + " GmbH");
+      crm.contact(account + "-C1", account, true, "Petra", "Novák", "petra@example.at", null);
+      crm.address(account + "-A1", account, "BILLING", "Hauptstraße", "1", "1010", "Wien");
+    }
+    wait.until(d -> leadingNumber(overviewCell(billing, "ov-dead-letters")) >= before + 3);
+    long shown = leadingNumber(overviewCell(billing, "ov-dead-letters"));
+    assertThat(overviewCell(billing, "ov-dead-letters")).contains("oldest");
+    assertThat(overviewCell(billing, "ov-status")).isIn("AMBER", "RED");
+    assertThat(overviewCell(billing, "ov-why"))
+        .containsPattern("billing: [0-9,]+ open dead letters, oldest [0-9.]+ (s|min|h)");
+    assertThat(browser.findElement(By.id("overview-reasons")).getText())
+        .contains("billing: " + shown + " open dead letters");
+    assertThat(browser.findElement(By.id("overview-status")).getText()).isIn("AMBER", "RED");
+    screenshot("overview-dead-letters");
+
+    // billing falls behind: its consumer stops while a burst of 1,500 changes arrives on the
+    // customer topic (the same already-applied event again and again: harmless once taken)
+    String account = "ACC-T23-OV-LAG";
+    crm.person(account, "Lena", "Rückstand", "ACTIVE");
+    Crm.awaitPersonSynced(TestServers.get(), account);
+    String topic = "canonical.customer.v1";
+    List<String> events = new KafkaTopic(TestServers.get(), topic).values(account);
+    assertThat(events).isNotEmpty();
+    var routes = SharedHub.get().context().getRouteController();
+    routes.stopRoute("sink-billing");
+    try {
+      burst(topic, account, events.get(events.size() - 1), 1500);
+      wait.until(
+          ExpectedConditions.textMatches(
+              By.cssSelector("#overview-flows tr[data-row='target:billing'] .ov-why"),
+              java.util.regex.Pattern.compile("billing: lag 1,[0-9]{3} changes, behind")));
+      assertThat(overviewCell(billing, "ov-status")).isIn("AMBER", "RED");
+      assertThat(leadingNumber(overviewCell(billing, "ov-lag"))).isGreaterThanOrEqualTo(1500);
+      assertThat(browser.findElement(By.id("overview-reasons")).getText())
+          .containsPattern("billing: lag 1,[0-9]{3} changes, behind");
+      // customerdb reads the same topic and keeps up
+      By customerdb = By.cssSelector("#overview-flows tr[data-row='target:customerdb']");
+      assertThat(overviewCell(customerdb, "ov-why")).doesNotContain("lag");
+      screenshot("overview-behind");
+    } finally {
+      routes.startRoute("sink-billing");
+    }
+    wait.until(
+        ExpectedConditions.not(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#overview-flows tr[data-row='target:billing'] .ov-why"),
+                "billing: lag")));
+    assertThat(leadingNumber(overviewCell(billing, "ov-lag"))).isLessThan(1000);
+  }
+
   @Test
   void aViewerSeesNoBodyAndNoActions() {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     browser.get("http://127.0.0.1:" + port + "/console/");
     signIn(wait, Api.VIEWER);
     assertThat(browser.findElement(By.id("who-name")).getText()).contains("(viewer)");
+    // the overview is for every role
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("overview-status"), java.util.regex.Pattern.compile("GREEN|AMBER|RED")));
     assertThat(browser.findElement(By.id("replay")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("discard")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("parked-release")).isDisplayed()).isFalse();
