@@ -22,9 +22,10 @@ final class PostgresFailover {
   }
 
   /**
-   * Load running, the primary killed, the standby promoted at once (what a failover manager does
-   * once it has decided; its detection time is not part of this), load until the hub applies again
-   * and 5 s more, then the load stopped and everything converged.
+   * Load running, the primary killed, the standby promoted after {@code chaos.promote-after} (PT0S:
+   * at once, what a failover manager does once it has decided; its detection time is what this
+   * option stands for), load until the hub applies again and 5 s more, then the load stopped and
+   * everything converged.
    */
   static Figures run(PostgresHa ha) throws Exception {
     ha.startWriter();
@@ -39,6 +40,11 @@ final class PostgresFailover {
     System.out.printf(
         "chaos: SIGKILL of the PostgreSQL primary (port %d) and its backends%n",
         ha.pair.primaryPort());
+    Duration promoteAfter = Duration.parse(System.getProperty("chaos.promote-after", "PT0S"));
+    if (!promoteAfter.isZero()) {
+      System.out.println("chaos: no primary for " + promoteAfter + " (the failover's detection)");
+      Thread.sleep(promoteAfter.toMillis());
+    }
     ha.pair.promoteStandby();
     double promoted = (System.nanoTime() - crashed) / 1e9;
     assertThat(ha.pair.standbyInRecovery()).isFalse();

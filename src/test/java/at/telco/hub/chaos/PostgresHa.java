@@ -87,11 +87,11 @@ final class PostgresHa implements AutoCloseable {
       load.createAccounts();
       DatabaseOutageChaos.awaitConverged(load, Duration.ofMinutes(2));
       System.out.printf(
-          "chaos: %s on a PostgreSQL primary (port %d) with a %s standby (port %d): %s%n",
+          "chaos: %s on a PostgreSQL primary (port %d) with its standby (port %d, %s): %s%n",
           moved == Moved.HUB_DATABASE ? "the hub database" : "billing",
           pair.primaryPort(),
-          replication.name().toLowerCase(java.util.Locale.ROOT),
           pair.standbyPort(),
+          replication.name().toLowerCase(java.util.Locale.ROOT),
           pair.replicationState());
       return new PostgresHa(servers, pair, load, hub);
     } catch (Exception | Error e) {

@@ -67,6 +67,7 @@ public final class PostgresPair implements AutoCloseable {
   private final Replication replication;
   private final Node primary;
   private final Node standby;
+  private TcpProxy link;
   private final Thread hook = new Thread(this::killAll, "postgres-pair-kill");
 
   /** One server: its data directory, port and process. */
@@ -173,8 +174,12 @@ public final class PostgresPair implements AutoCloseable {
     execute("postgres", "CREATE ROLE replicator REPLICATION LOGIN");
   }
 
-  /** The non-exclusive low-level base backup of the primary, started as its streaming standby. */
+  /**
+   * The non-exclusive low-level base backup of the primary, started as its streaming standby. The
+   * standby reaches the primary through an in-JVM TCP proxy ({@link #holdReplication()}).
+   */
   private void makeStandby() throws Exception {
+    link = new TcpProxy("127.0.0.1", primary.port);
     try (Connection c = node(primary, "postgres", "postgres").getConnection();
         Statement s = c.createStatement()) {
       // the slot first, reserving WAL at once: nothing the backup needs can be removed
@@ -200,7 +205,7 @@ public final class PostgresPair implements AutoCloseable {
             "",
             "# PostgresPair: the standby",
             "primary_conninfo = 'host=127.0.0.1 port="
-                + primary.port
+                + link.port()
                 + " user=replicator application_name="
                 + STANDBY_NAME
                 + "'",
@@ -368,6 +373,31 @@ public final class PostgresPair implements AutoCloseable {
   }
 
   /**
+   * The replication connection passes no byte from now on (the proxy keeps it open): the standby
+   * falls behind as over a slow or broken network. With synchronous replication every commit then
+   * waits; with asynchronous replication the primary commits what the standby never receives.
+   */
+  public void holdReplication() {
+    link.freeze();
+  }
+
+  /** Bytes of WAL the primary has written that the standby has not flushed (-1: not connected). */
+  public long standbyLagBytes() {
+    try (Connection c = node(primary, "postgres", "postgres").getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn) FROM pg_stat_replication"
+                    + " WHERE application_name = '"
+                    + STANDBY_NAME
+                    + "'")) {
+      return rs.next() ? rs.getLong(1) : -1;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * The primary crashes: SIGKILL of the postmaster and of every process it started (no shutdown
    * checkpoint, no goodbye to clients or to the standby).
    */
@@ -507,6 +537,13 @@ public final class PostgresPair implements AutoCloseable {
   @Override
   public void close() {
     killAll();
+    if (link != null) {
+      try {
+        link.close();
+      } catch (IOException e) {
+        // the servers are gone; the proxy's sockets close with them
+      }
+    }
     for (Node n : List.of(primary, standby)) {
       if (n.process != null) {
         try {
