@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The setting of the PostgreSQL failover scenarios: one database the hub uses (its own, or the
@@ -32,6 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PostgresHa implements AutoCloseable {
 
   static final int ACCOUNTS = 100;
+
+  /** The billing customer-number ranges handed to pairs so far in this JVM. */
+  private static final AtomicLong BILLING_RANGES = new AtomicLong();
 
   /** What the pair holds. */
   enum Moved {
@@ -117,8 +121,8 @@ final class PostgresHa implements AutoCloseable {
   /**
    * Billing from its schema, with a copy of the shared billing's customers (so that a
    * reconciliation compares the CRM's other accounts as it would on the shared server), its
-   * customer numbers continued far above the shared server's (the hub's identity registry holds
-   * them unique), and the write probe.
+   * customer numbers continued far above the shared server's and any other pair's (the hub's
+   * identity registry, on the shared server, holds them unique), and the write probe.
    */
   private static void prepareBilling(TestServers shared, PostgresPair pair, TestServers servers)
       throws Exception {
@@ -141,13 +145,14 @@ final class PostgresHa implements AutoCloseable {
         }
       }
       write.executeBatch();
+      // a range of its own per pair: the identity registry (shared) outlives the pair
       long next =
           (long)
                   Crm.row(
                           shared.owner("billing"),
                           "SELECT last_value AS n FROM billing.cust_no_seq")
                       .get("n")
-              + 10_000_000L;
+              + 10_000_000L * BILLING_RANGES.incrementAndGet();
       try (Statement s = to.createStatement()) {
         s.execute("SELECT setval('billing.cust_no_seq', " + next + ")");
       }
