@@ -15,6 +15,12 @@ public final class Probes {
   private Probes() {}
 
   static void install(TestServers servers) {
+    installCustomerdb(servers);
+    installBilling(servers);
+  }
+
+  /** The write probe on customerdb.customer. */
+  public static void installCustomerdb(TestServers servers) {
     servers.execute(
         "customerdb",
         "CREATE TABLE public.hub_probe (id bigserial PRIMARY KEY, key text, op text, row_versions text,"
@@ -32,6 +38,10 @@ public final class Probes {
         END $$""",
         "CREATE TRIGGER hub_probe AFTER INSERT OR UPDATE ON customerdb.customer"
             + " FOR EACH ROW EXECUTE FUNCTION public.hub_probe_customer()");
+  }
+
+  /** The write probe on billing.customer (also for a billing database a scenario moved). */
+  public static void installBilling(TestServers servers) {
     servers.execute(
         "billing",
         "CREATE TABLE public.hub_probe (id bigserial PRIMARY KEY, key text, op text, noop boolean,"

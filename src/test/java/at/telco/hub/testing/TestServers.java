@@ -36,7 +36,11 @@ public final class TestServers {
   private final int artemisPort;
   private final String artemisAdminPassword;
 
+  /** Databases that a scenario moved to a primary/standby pair ({@link #withDatabasesOn}). */
+  private final Map<String, PostgresPair> moved;
+
   private TestServers() throws Exception {
+    moved = Map.of();
     directory = Files.createTempDirectory("hub-it-");
     postgresPort = freePort();
     kafkaPort = freePort();
@@ -58,6 +62,30 @@ public final class TestServers {
         EmbeddedInfrastructure.start(
             new at.telco.hub.config.Settings(k -> Optional.ofNullable(settings.get(k))), false);
     Probes.install(this);
+  }
+
+  private TestServers(TestServers base, Map<String, PostgresPair> moved) {
+    this.directory = base.directory;
+    this.infrastructure = base.infrastructure;
+    this.postgresPort = base.postgresPort;
+    this.kafkaPort = base.kafkaPort;
+    this.artemisPort = base.artemisPort;
+    this.artemisAdminPassword = base.artemisAdminPassword;
+    this.moved = moved;
+  }
+
+  /**
+   * The same servers, but {@code databases} on {@code pair} ({@link #owner}, {@link #as} and {@link
+   * #execute} reach them there, on whichever of the two is the primary): for the scenarios whose
+   * hub has those databases on a primary/standby pair. {@link #hubProperties()} still points at the
+   * shared server; the scenario sets the moved databases' URLs itself.
+   */
+  public TestServers withDatabasesOn(PostgresPair pair, String... databases) {
+    Map<String, PostgresPair> m = new HashMap<>(moved);
+    for (String db : databases) {
+      m.put(db, pair);
+    }
+    return new TestServers(this, Map.copyOf(m));
   }
 
   /** Deletes a directory tree, best effort (at exit). */
@@ -220,6 +248,10 @@ public final class TestServers {
   }
 
   public DataSource as(String user, String database) {
+    PostgresPair pair = moved.get(database);
+    if (pair != null) {
+      return pair.as(user, database);
+    }
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setServerNames(new String[] {"127.0.0.1"});
     ds.setPortNumbers(new int[] {postgresPort});
