@@ -33,7 +33,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
  * consistency and erasure. The domain's refusals become HTTP statuses here only.
  *
  * <p>Binds {@code apiUsers}, {@code apiSecurity}, the platform-http engine, {@code managementApi},
- * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code consoleResources}.
+ * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code consoleResources}, {@code
+ * apiContract} (the OpenAPI document).
  */
 public class ApiConfiguration extends AreaConfiguration {
 
@@ -87,6 +88,7 @@ public class ApiConfiguration extends AreaConfiguration {
     bind("erasureApi", new ErasureApi(bean("erasures", Erasures.class)));
     bind("parkedApi", new ParkedApi(bean("parkedMessages", ParkedMessages.class), audit));
     bind("consoleResources", new ConsoleResources());
+    bind("apiContract", new ApiContract(context));
   }
 
   /**
