@@ -39,7 +39,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
  *
  * <p>Binds {@code apiUsers}, {@code apiSecurity}, the platform-http engine, {@code managementApi},
  * {@code consistencyApi}, {@code erasureApi}, {@code parkedApi}, {@code overviewApi}, {@code
- * consoleResources}.
+ * consoleResources}, {@code apiContract} (the OpenAPI document).
  */
 public class ApiConfiguration extends AreaConfiguration {
 
@@ -94,6 +94,7 @@ public class ApiConfiguration extends AreaConfiguration {
     bind("parkedApi", new ParkedApi(bean("parkedMessages", ParkedMessages.class), audit));
     bind("overviewApi", overview(meters != null ? meters : new SimpleMeterRegistry()));
     bind("consoleResources", new ConsoleResources());
+    bind("apiContract", new ApiContract(context));
   }
 
   /**

@@ -275,7 +275,7 @@ public final class ApiSecurity {
     // a browser on another site must not be able to make a signed-in browser change anything
     String crossSite = crossSite(request);
     if (crossSite != null) {
-      deny(ctx, new ApiException(403, crossSite));
+      deny(ctx, new ApiException(403, "cross-site-request", crossSite));
       return;
     }
     // back-off of failed sign-ins: answered before any password is checked
@@ -287,7 +287,9 @@ public final class ApiSecurity {
         deny(
             ctx,
             new ApiException(
-                429, "too many failed sign-ins from this address: try again in " + wait + " s"));
+                429,
+                "sign-in-throttled",
+                "too many failed sign-ins from this address: try again in " + wait + " s"));
         return;
       }
     }

@@ -14,7 +14,10 @@ import java.util.Base64;
 import org.awaitility.Awaitility;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
-/** A client of the management API of a test hub, signed in as one of the test users. */
+/**
+ * A client of the management API of a test hub, signed in as one of the test users. Every status an
+ * operation answers must be one its OpenAPI document lists ({@link ApiContractCheck}).
+ */
 public final class Api {
 
   /** The password of every test user (and of the bootstrap admin). */
@@ -159,6 +162,8 @@ public final class Api {
     b.method(method, body);
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      // every answer of an operation is one its OpenAPI document lists
+      ApiContractCheck.check(method, path, r.statusCode());
       return new Answer(r.statusCode(), r.body(), r);
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + ": " + e, e);
