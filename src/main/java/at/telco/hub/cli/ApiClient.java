@@ -1,6 +1,9 @@
 package at.telco.hub.cli;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.cli.client.api.BulkReplaysApi;
+import at.telco.hub.cli.client.api.DeadLettersApi;
+import at.telco.hub.cli.client.api.ParkedMessagesApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,7 +21,9 @@ import java.util.function.Function;
 /**
  * A signed-in client of the management API: sends a request, prints the answer (JSON or
  * tab-separated lines on standard output, problems on standard error) and says how it went as an
- * exit code.
+ * exit code. The main calls go through the client generated from the API's OpenAPI document ({@code
+ * at.telco.hub.cli.client}, see {@link #call}), so the document cannot drift from what the command
+ * line needs; the answer printed is the hub's, as it came.
  */
 final class ApiClient {
 
@@ -34,6 +39,11 @@ final class ApiClient {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
+  /** The hub's own answer to the generated client's last request, as it came. */
+  private HttpResponse<byte[]> last;
+
+  private final at.telco.hub.cli.client.ApiClient generated;
+
   ApiClient(
       String group, CliContext context, String url, String user, String password, boolean tsv) {
     this.group = group;
@@ -45,6 +55,63 @@ final class ApiClient {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    HttpClient recording = new RecordingHttpClient(http, r -> last = r);
+    this.generated =
+        new at.telco.hub.cli.client.ApiClient() {
+          @Override
+          public HttpClient getHttpClient() {
+            return recording;
+          }
+        };
+    generated.updateBaseUri(url + "/api/v1");
+    generated.setReadTimeout(Duration.ofMinutes(2));
+    generated.setRequestInterceptor(b -> b.header("Authorization", authorization));
+  }
+
+  /** The API's dead letters, through the generated client. */
+  DeadLettersApi deadLetters() {
+    return new DeadLettersApi(generated);
+  }
+
+  /** The API's bulk replays, through the generated client. */
+  BulkReplaysApi bulkReplays() {
+    return new BulkReplaysApi(generated);
+  }
+
+  /** The API's parked messages, through the generated client. */
+  ParkedMessagesApi parked() {
+    return new ParkedMessagesApi(generated);
+  }
+
+  /** The value of the header the API asks of every request that may change something. */
+  static final String REQUESTED_WITH = "hub-cli";
+
+  /** A call of the generated client. */
+  interface Call {
+    at.telco.hub.cli.client.ApiResponse<?> run() throws at.telco.hub.cli.client.ApiException;
+  }
+
+  /**
+   * Makes a call of the generated client (which reads the answer into the document's model: an
+   * answer that does not fit its schema fails) and answers the hub's answer as it came.
+   */
+  Answer call(Call call) throws IOException {
+    last = null;
+    try {
+      at.telco.hub.cli.client.ApiResponse<?> r = call.run();
+      return new Answer(r.getStatusCode(), body(last));
+    } catch (at.telco.hub.cli.client.ApiException e) {
+      if (e.getCode() == 0) {
+        IOException cause =
+            e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        throw new Unavailable(url, cause);
+      }
+      return new Answer(e.getCode(), e.getResponseBody());
+    }
+  }
+
+  private static String body(HttpResponse<byte[]> r) {
+    return r == null || r.body() == null ? null : new String(r.body(), StandardCharsets.UTF_8);
   }
 
   /** An answer of the API: its HTTP status and body. */

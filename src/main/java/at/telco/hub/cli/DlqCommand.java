@@ -1,6 +1,7 @@
 package at.telco.hub.cli;
 
 import at.telco.hub.canonical.Json;
+import at.telco.hub.cli.client.model.ReplayRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,16 +91,11 @@ final class DlqCommand extends ClientGroup {
       throws IOException, InterruptedException {
     ApiClient api = open(c);
     return api.list(
-        api.get(
-            "/api/v1/dead-letters"
-                + new ApiClient.Query()
-                    .add("target", f.target)
-                    .add("businessKey", f.key)
-                    .add("reason", f.reason)
-                    .add("since", f.since)
-                    .add("status", f.status)
-                    .add("limit", f.limit)
-                    .add("cursor", cursor)),
+        api.call(
+            () ->
+                api.deadLetters()
+                    .listDeadLettersWithHttpInfo(
+                        f.target, f.key, f.reason, f.since, f.status, f.limit, cursor)),
         "items",
         item ->
             ApiClient.tabs(
@@ -117,7 +113,7 @@ final class DlqCommand extends ClientGroup {
   int summary(@Mixin Connection c) throws IOException, InterruptedException {
     ApiClient api = open(c);
     return api.list(
-        api.get("/api/v1/dead-letters/summary"),
+        api.call(() -> api.deadLetters().getDeadLetterSummaryWithHttpInfo()),
         "targets",
         t ->
             ApiClient.tabs(
@@ -130,7 +126,7 @@ final class DlqCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.get("/api/v1/dead-letters/" + ApiClient.enc(id)));
+    return api.print(api.call(() -> api.deadLetters().getDeadLetterWithHttpInfo(id)));
   }
 
   @Command(
@@ -151,18 +147,23 @@ final class DlqCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    String body = null;
+    // as it is: an empty request (the generated client would send a JSON null for none)
+    ReplayRequest request = new ReplayRequest();
     if (bodyFile != null) {
       String text = Files.readString(bodyFile, StandardCharsets.UTF_8);
-      ObjectNode request = Json.object();
       try {
-        request.set("body", Json.parse(text));
+        request = new ReplayRequest().body(Json.parse(text));
       } catch (RuntimeException e) {
         throw c.usage("--body-file=" + bodyFile + " is not JSON: " + e.getMessage());
       }
-      body = Json.write(request);
     }
-    return outcome(api, api.post("/api/v1/dead-letters/" + ApiClient.enc(id) + "/replay", body));
+    ReplayRequest edited = request;
+    return outcome(
+        api,
+        api.call(
+            () ->
+                api.deadLetters()
+                    .replayDeadLetterWithHttpInfo(id, ApiClient.REQUESTED_WITH, edited)));
   }
 
   @Command(
@@ -173,7 +174,10 @@ final class DlqCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return outcome(api, api.post("/api/v1/dead-letters/" + ApiClient.enc(id) + "/resync", null));
+    return outcome(
+        api,
+        api.call(
+            () -> api.deadLetters().resyncDeadLetterWithHttpInfo(id, ApiClient.REQUESTED_WITH)));
   }
 
   @Command(name = "discard", description = "Discards a dead letter, with a reason.")
@@ -189,10 +193,10 @@ final class DlqCommand extends ClientGroup {
       throws IOException, InterruptedException {
     ApiClient api = open(c);
     return api.print(
-        api.send(
-            "DELETE",
-            "/api/v1/dead-letters/" + ApiClient.enc(id) + "?reason=" + ApiClient.enc(reason),
-            null));
+        api.call(
+            () ->
+                api.deadLetters()
+                    .discardDeadLetterWithHttpInfo(id, reason, ApiClient.REQUESTED_WITH)));
   }
 
   @Command(
@@ -251,7 +255,7 @@ final class DlqCommand extends ClientGroup {
   @Command(name = "jobs", description = "The latest bulk replays with their progress and rate.")
   int jobs(@Mixin Connection c) throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.get("/api/v1/replay-jobs"));
+    return api.print(api.call(() -> api.bulkReplays().listReplayJobsWithHttpInfo(null)));
   }
 
   @Command(
@@ -262,7 +266,7 @@ final class DlqCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.get("/api/v1/replay-jobs/" + ApiClient.enc(id)));
+    return api.print(api.call(() -> api.bulkReplays().getReplayJobWithHttpInfo(id)));
   }
 
   @Command(name = "stop", description = "Stops a bulk replay after its current batch.")
@@ -271,7 +275,8 @@ final class DlqCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.post("/api/v1/replay-jobs/" + ApiClient.enc(id) + "/stop", null));
+    return api.print(
+        api.call(() -> api.bulkReplays().stopReplayJobWithHttpInfo(id, ApiClient.REQUESTED_WITH)));
   }
 
   @Command(

@@ -1,7 +1,6 @@
 package at.telco.hub.cli;
 
-import at.telco.hub.canonical.Json;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import at.telco.hub.cli.client.model.ReasonRequest;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,9 +45,7 @@ final class ParkedCommand extends ClientGroup {
       throws IOException, InterruptedException {
     ApiClient api = open(c);
     return api.list(
-        api.get(
-            "/api/v1/parked"
-                + new ApiClient.Query().add("billingAccount", billingAccount).add("limit", limit)),
+        api.call(() -> api.parked().listParkedMessagesWithHttpInfo(billingAccount, limit)),
         "items",
         item ->
             ApiClient.tabs(
@@ -68,7 +65,7 @@ final class ParkedCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.get("/api/v1/parked/" + ApiClient.enc(id)));
+    return api.print(api.call(() -> api.parked().getParkedMessageWithHttpInfo(id)));
   }
 
   @Command(
@@ -81,7 +78,9 @@ final class ParkedCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    return api.print(api.post("/api/v1/parked/" + ApiClient.enc(id) + "/release", null));
+    return api.print(
+        api.call(
+            () -> api.parked().releaseParkedMessageWithHttpInfo(id, ApiClient.REQUESTED_WITH)));
   }
 
   @Command(
@@ -100,9 +99,12 @@ final class ParkedCommand extends ClientGroup {
       @Mixin Connection c)
       throws IOException, InterruptedException {
     ApiClient api = open(c);
-    ObjectNode body = Json.object();
-    body.put("reason", reason);
+    ReasonRequest body = new ReasonRequest().reason(reason);
     return api.print(
-        api.post("/api/v1/parked/" + ApiClient.enc(id) + "/dead-letter", Json.write(body)));
+        api.call(
+            () ->
+                api.parked()
+                    .deadLetterParkedMessageWithHttpInfo(
+                        id, ApiClient.REQUESTED_WITH, null, body)));
   }
 }
