@@ -500,6 +500,9 @@ public final class ManagementApi {
     }
     try {
       JsonNode n = Json.parse(text);
+      if (n.isNull()) {
+        return null; // an optional body a client sends as JSON null (generated clients do)
+      }
       if (!n.isObject()) {
         throw ApiException.badRequest("the request body is a JSON object");
       }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -667,26 +668,50 @@ public final class Reconciler {
     return recheck(suspects.byPair);
   }
 
-  /** Compares the given records again, now; returns those that still differ. */
+  /**
+   * Compares the given records again, now; returns those that still differ (pair by pair, in the
+   * order given). The pairs of one master share its reads: a record suspected in two copies is read
+   * once (the CRM's contacts and addresses, without an index by account, are scanned once per chunk
+   * of keys, not once per pair).
+   */
   List<Difference> recheck(Map<Pair, ? extends Map<String, Difference>> byPair) {
-    List<Difference> still = new ArrayList<>();
+    Map<Pair, List<Difference>> still = new LinkedHashMap<>();
+    Map<Master, Map<Pair, Set<String>>> byMaster = new LinkedHashMap<>();
     for (Map.Entry<Pair, ? extends Map<String, Difference>> e : byPair.entrySet()) {
       Pair pair = e.getKey();
-      List<String> keys = new ArrayList<>();
+      List<Difference> found = still.computeIfAbsent(pair, p -> new ArrayList<>());
+      Set<String> keys =
+          byMaster
+              .computeIfAbsent(pair.master(), m -> new LinkedHashMap<>())
+              .computeIfAbsent(pair, p -> new LinkedHashSet<>());
       for (Difference d : e.getValue().values()) {
         if (d.reason() != null && d.kind() == Kind.EXTRA && pair.byCustomerId()) {
-          still.add(d); // a row by an id the hub never assigned: nothing to read again
+          found.add(d); // a row by an id the hub never assigned: nothing to read again
         } else {
           keys.add(d.key());
         }
       }
+    }
+    for (Map.Entry<Master, Map<Pair, Set<String>>> m : byMaster.entrySet()) {
+      Master master = m.getKey();
+      Set<String> union = new TreeSet<>();
+      m.getValue().values().forEach(union::addAll);
+      List<String> keys = new ArrayList<>(union);
       for (int i = 0; i < keys.size(); i += options.chunkSize()) {
-        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + options.chunkSize()));
-        compare(
-            pair.master(), pair.master().byKeys(chunk), Set.of(pair), new HashMap<>(), still::add);
+        List<Master.Record> records =
+            master.byKeys(keys.subList(i, Math.min(keys.size(), i + options.chunkSize())));
+        for (Map.Entry<Pair, Set<String>> p : m.getValue().entrySet()) {
+          List<Master.Record> mine =
+              records.stream().filter(r -> p.getValue().contains(r.key())).toList();
+          if (!mine.isEmpty()) {
+            compare(master, mine, Set.of(p.getKey()), new HashMap<>(), still.get(p.getKey())::add);
+          }
+        }
       }
     }
-    return still;
+    List<Difference> out = new ArrayList<>();
+    still.values().forEach(out::addAll);
+    return out;
   }
 
   // ---------------------------------------------------------------- repair
