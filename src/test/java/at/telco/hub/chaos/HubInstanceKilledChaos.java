@@ -144,8 +144,10 @@ class HubInstanceKilledChaos {
 
       Thread.sleep(3000);
       // what a change takes here with both instances (a round begun after this moment, applied)
-      double normal = secondsUntilApplied(servers, load, System.nanoTime(), roundsBegun(load));
-      int round = roundsBegun(load);
+      double normal =
+          load.secondsUntilApplied(
+              servers, System.nanoTime(), load.roundsBegun(), Duration.ofMinutes(1));
+      int round = load.roundsBegun();
       long unprocessedBefore = load.unprocessed();
       long killed = System.nanoTime();
       Instant killedAt = Instant.now();
@@ -307,10 +309,6 @@ class HubInstanceKilledChaos {
   }
 
   /** The rounds the writer has begun (a round's changes are made after its number is counted). */
-  private static int roundsBegun(ChangeLoad load) {
-    return load.changes() / ACCOUNTS;
-  }
-
   /**
    * The newest round that every account holds in customerdb and in billing (the oldest account's
    * round): above the round begun at the kill once the survivor applies for every partition.
@@ -342,14 +340,5 @@ class HubInstanceKilledChaos {
 
   private static double secondsSince(long nanos) {
     return (System.nanoTime() - nanos) / 1e9;
-  }
-
-  private static double secondsUntilApplied(
-      TestServers servers, ChangeLoad load, long since, int afterRound) {
-    await()
-        .atMost(Duration.ofMinutes(1))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> load.appliedRound(servers) > afterRound);
-    return (System.nanoTime() - since) / 1e9;
   }
 }

@@ -138,7 +138,7 @@ final class KafkaHa implements AutoCloseable {
 
   /** The rounds the writer has begun (a round's changes are made after its number is counted). */
   int roundsBegun() {
-    return load.changes() / ACCOUNTS;
+    return load.roundsBegun();
   }
 
   /** The newest round customerdb and billing both hold for at least one account. */
@@ -152,11 +152,7 @@ final class KafkaHa implements AutoCloseable {
    * round begun at that moment).
    */
   double secondsUntilApplied(long since, int afterRound, Duration atMost) {
-    await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> appliedRound() > afterRound);
-    return (System.nanoTime() - since) / 1e9;
+    return load.secondsUntilApplied(servers, since, afterRound, atMost);
   }
 
   /** Seconds from {@code since} until the targets hold more writes than {@code appliedBefore}. */

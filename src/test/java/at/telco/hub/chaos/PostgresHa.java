@@ -175,7 +175,7 @@ final class PostgresHa implements AutoCloseable {
 
   /** The rounds the writer has begun. */
   int roundsBegun() {
-    return load.changes() / ACCOUNTS;
+    return load.roundsBegun();
   }
 
   /**
@@ -183,12 +183,7 @@ final class PostgresHa implements AutoCloseable {
    * customerdb and billing ({@code afterRound}: the round begun at that moment).
    */
   double secondsUntilApplied(long since, int afterRound, Duration atMost) {
-    await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(() -> load.appliedRound(servers) > afterRound);
-    return (System.nanoTime() - since) / 1e9;
+    return load.secondsUntilApplied(servers, since, afterRound, atMost);
   }
 
   /** Every change processed, every target at the CRM's last state. */

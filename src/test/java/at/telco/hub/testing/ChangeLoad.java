@@ -1,8 +1,11 @@
 package at.telco.hub.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,7 @@ public final class ChangeLoad {
   private final Crm crm;
   private final String prefix;
   private final int accounts;
-  private int rounds;
+  private volatile int rounds;
 
   public ChangeLoad(TestServers servers, String prefix, int accounts) {
     this.servers = servers;
@@ -63,6 +66,26 @@ public final class ChangeLoad {
 
   public int changes() {
     return accounts * rounds;
+  }
+
+  /** The rounds begun (a round's changes are made after its number is counted). */
+  public int roundsBegun() {
+    return rounds;
+  }
+
+  /**
+   * Seconds from {@code since} (System.nanoTime) until a change the CRM made after it is applied in
+   * customerdb and billing: a round newer than {@code afterRound} (the round begun at that moment).
+   * A read failing while a database is away is tried again until {@code atMost}.
+   */
+  public double secondsUntilApplied(
+      TestServers servers, long since, int afterRound, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> appliedRound(servers) > afterRound);
+    return (System.nanoTime() - since) / 1e9;
   }
 
   public long unprocessed() {
