@@ -4,6 +4,7 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.sink.SinkDeclaration;
 import at.telco.hub.sink.SinkDeclaration.Table;
 import at.telco.hub.sink.SinkWriter;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,22 +38,13 @@ public final class TargetReads {
       Connection c, SinkWriter writer, String by, Collection<String> values) throws SQLException {
     SinkDeclaration sink = writer.sink();
     Table main = sink.main();
-    StringBuilder sql = new StringBuilder("SELECT t.").append(by).append("::text, to_jsonb(t)");
-    if (!sink.versions().inHub()) {
-      sql.append(" - '").append(sink.versions().column()).append('\'');
-    }
-    if (main.touch() != null) {
-      sql.append(" - '").append(main.touch()).append('\'');
-    }
+    // row_to_json and json_agg, not to_jsonb and jsonb_agg: the rows go out as text either way,
+    // and json is written as it is read, where jsonb is built, sorted and copied once more for
+    // each column taken out (those are taken out here, below)
+    StringBuilder sql = new StringBuilder("SELECT t.").append(by).append("::text, row_to_json(t)");
     sql.append(", ").append(main.never() == null ? "false" : "(" + main.never() + ")");
     for (Table child : sink.children()) {
-      sql.append(", (SELECT coalesce(jsonb_agg(to_jsonb(m) - '")
-          .append(child.parent())
-          .append('\'');
-      if (child.touch() != null) {
-        sql.append(" - '").append(child.touch()).append('\'');
-      }
-      sql.append("), '[]'::jsonb) FROM ")
+      sql.append(", (SELECT coalesce(json_agg(row_to_json(m)), '[]'::json) FROM ")
           .append(child.name())
           .append(" m WHERE m.")
           .append(child.parent())
@@ -73,11 +65,25 @@ public final class TargetReads {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ObjectNode row = (ObjectNode) Json.parse(rs.getString(2));
+          if (!sink.versions().inHub()) {
+            row.remove(sink.versions().column());
+          }
+          if (main.touch() != null) {
+            row.remove(main.touch());
+          }
           if (rs.getBoolean(3)) {
             row.put(DeclaredComparison.NEVER, true);
           }
           for (int i = 0; i < sink.children().size(); i++) {
-            row.set(sink.children().get(i).row(), Json.parse(rs.getString(4 + i)));
+            Table child = sink.children().get(i);
+            JsonNode children = Json.parse(rs.getString(4 + i));
+            for (JsonNode r : children) {
+              ((ObjectNode) r).remove(child.parent());
+              if (child.touch() != null) {
+                ((ObjectNode) r).remove(child.touch());
+              }
+            }
+            row.set(child.row(), children);
           }
           out.put(rs.getString(1), row);
         }
