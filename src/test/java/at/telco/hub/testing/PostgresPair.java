@@ -1,5 +1,7 @@
 package at.telco.hub.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
@@ -303,23 +305,20 @@ public final class PostgresPair implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(n.name + ".log").toFile()))
             .start();
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    while (true) {
-      try (Connection c = node(n, "postgres", "postgres").getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("SELECT 1");
-        return;
-      } catch (SQLException e) {
-        if (!n.process.isAlive()) {
-          throw new IllegalStateException(
-              "PostgreSQL " + n.name + " ended: see " + dir.resolve(n.name + ".log"), e);
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("PostgreSQL " + n.name + " did not start", e);
-        }
-        Thread.sleep(100);
-      }
-    }
+    await("PostgreSQL " + n.name + " accepting connections")
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(SQLException.class)
+        .failFast(
+            "PostgreSQL " + n.name + " ended: see " + dir.resolve(n.name + ".log"),
+            () -> !n.process.isAlive())
+        .until(
+            () -> {
+              try (Connection c = node(n, "postgres", "postgres").getConnection();
+                  Statement s = c.createStatement()) {
+                return s.execute("SELECT 1");
+              }
+            });
   }
 
   private void awaitStreaming(Duration atMost) throws Exception {
@@ -330,28 +329,24 @@ public final class PostgresPair implements AutoCloseable {
     awaitReplication("state = 'streaming' AND sync_state = 'sync'", atMost);
   }
 
-  private void awaitReplication(String condition, Duration atMost) throws Exception {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (true) {
-      try (Connection c = node(primary, "postgres", "postgres").getConnection();
-          Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
-                      + STANDBY_NAME
-                      + "' AND "
-                      + condition)) {
-        rs.next();
-        if (rs.getLong(1) == 1) {
-          return;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "the standby is not " + condition + " after " + atMost + ": see " + dir);
-      }
-      Thread.sleep(200);
-    }
+  private void awaitReplication(String condition, Duration atMost) {
+    await("the standby " + condition + " (see " + dir + ")")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try (Connection c = node(primary, "postgres", "postgres").getConnection();
+                  Statement s = c.createStatement();
+                  ResultSet rs =
+                      s.executeQuery(
+                          "SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
+                              + STANDBY_NAME
+                              + "' AND "
+                              + condition)) {
+                rs.next();
+                return rs.getLong(1) == 1;
+              }
+            });
   }
 
   /** What pg_stat_replication says about the standby (for the scenario's log line). */
