@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * here), which leaves the offsets exactly as a crash there would - the batch is delivered again and
  * the version check must absorb it. (2) After the hub's idempotency record (billing's pending mark
  * in hub.target_state) but before billing's commit: billing fails the commit as a server that shuts
- * down would (SQLSTATE 57P01, from a trigger in billing, every other write) - the orphaned mark
- * must not make the hub skip the change (half of billing's transactions for these accounts, at
- * random, never more than two in a row).
+ * down would (SQLSTATE 57P01, from a deferred trigger in billing) - the orphaned mark must not make
+ * the hub skip the change (half of billing's transactions for these accounts, at random, never more
+ * than two in a row).
  */
 class CrashWindowChaos {
 
