@@ -800,12 +800,12 @@ public final class HubSettings {
       number(
           "hub.reconciliation.chunk-size",
           "5000",
-          "records a run's cursors fetch per round trip, and keys looked up per statement");
+          "keys a run's cursors over the copies fetch per round trip and look up in the master per statement (the master's cursor fetches 1,000 records at a time)");
   public static final Setting<Integer> RECONCILIATION_PARALLELISM =
       number(
           "hub.reconciliation.parallelism",
           "2",
-          "slices of 1,000 records a run compares at once, each with its own connection to the copies and the hub database, while the master is read through one cursor (at least 1; keep it below the pool sizes: a run reads production systems)");
+          "slices of 250 records a run compares at once, each with its own connection to the copies and the hub database, while the master is read through one cursor (at least 1; keep it below the pool sizes: a run reads production systems)");
   public static final Setting<Duration> RECONCILIATION_SETTLE =
       duration(
           "hub.reconciliation.settle",

@@ -123,7 +123,12 @@ public final class BillingMaster implements Master {
   }
 
   @Override
-  public CanonicalEvent canonical(Record record) {
+  public CanonicalEvent check(CanonicalEvent event) {
+    return schemas.validate(event);
+  }
+
+  @Override
+  public CanonicalEvent unchecked(Record record) {
     if (!record.present()) {
       return null;
     }
@@ -135,7 +140,7 @@ public final class BillingMaster implements Master {
     doc.put("kind", "account");
     doc.remove("invoices");
     JsonNode data = mappings.apply(HubTransformers.BILLING_TO_CANONICAL_ACCOUNT, doc);
-    return schemas.validate(events.from(doc, data));
+    return events.from(doc, data);
   }
 
   @Override

@@ -134,13 +134,21 @@ public final class CrmMaster implements Master {
 
   /** The validated canonical event of a CRM snapshot document (with its {@code customerId}). */
   public CanonicalEvent canonical(JsonNode doc) {
-    JsonNode data = mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, doc);
-    return schemas.validate(events.fromCrm(doc, data));
+    return check(unchecked(doc));
+  }
+
+  private CanonicalEvent unchecked(JsonNode doc) {
+    return events.fromCrm(doc, mappings.apply(HubTransformers.CRM_TO_CANONICAL_CUSTOMER, doc));
   }
 
   @Override
-  public CanonicalEvent canonical(Record record) {
-    return canonical(record.doc());
+  public CanonicalEvent unchecked(Record record) {
+    return unchecked(record.doc());
+  }
+
+  @Override
+  public CanonicalEvent check(CanonicalEvent event) {
+    return schemas.validate(event);
   }
 
   @Override

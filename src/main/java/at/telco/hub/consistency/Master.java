@@ -85,7 +85,24 @@ public interface Master {
    * @throws at.telco.hub.mapping.MappingException or {@link
    *     at.telco.hub.canonical.InvalidCanonicalEventException} when it cannot be mapped
    */
-  CanonicalEvent canonical(Record record);
+  default CanonicalEvent canonical(Record record) {
+    CanonicalEvent event = unchecked(record);
+    return event == null ? null : check(event);
+  }
+
+  /**
+   * As {@link #canonical}, without the canonical schema's check (which {@link #check} makes).
+   *
+   * @throws at.telco.hub.mapping.MappingException when it cannot be mapped
+   */
+  CanonicalEvent unchecked(Record record);
+
+  /**
+   * The event, when the canonical schemas accept it.
+   *
+   * @throws at.telco.hub.canonical.InvalidCanonicalEventException when they do not
+   */
+  CanonicalEvent check(CanonicalEvent event);
 
   /** Whether the copy's row (with its {@code customer_id}) was written by the hub for it. */
   boolean wrote(Record record, JsonNode row);

@@ -48,16 +48,16 @@ import org.slf4j.LoggerFactory;
  * Compares each master with its copies, record by record, and reports what differs; with repair,
  * re-sends the master's state of each differing record through the target's normal route.
  *
- * <p>A run reads the master in key order through a cursor, a chunk at a time, and compares each
- * chunk with the copies' rows of the same keys (by index) on a small pool ({@code
- * hub.reconciliation.parallelism}) while the next chunk is read; then it reads each copy's keys the
- * same way for records the master does not have. Nothing holds a whole table: at most the pool's
- * chunks and the one being read; their findings are merged in read order, so a run reports what one
- * chunk after the other would. What the copy should hold is worked out by the very mappings the
- * routes use, as a canonical projection compared as a whole (only for records that differ are the
- * attribute names worked out). A record found different is looked at again after a settle time, so
- * a change still on its way through the hub is not reported; only what is still different then is.
- * Reports carry keys and attribute names, never values.
+ * <p>A run reads the master in key order through a cursor and compares each slice of it with the
+ * copies' rows of the same keys (by index) on a small pool ({@code hub.reconciliation.parallelism})
+ * while the next slice is read; then it reads each copy's keys the same way for records the master
+ * does not have. Nothing holds a whole table: at most the pool's slices and the one being read;
+ * their findings are merged in read order, so a run reports what one slice after the other would.
+ * What the copy should hold is worked out by the very mappings the routes use, as a canonical
+ * projection compared as a whole (only for records that differ are the attribute names worked out,
+ * and their events checked against the canonical schemas). A record found different is looked at
+ * again after a settle time, so a change still on its way through the hub is not reported; only
+ * what is still different then is. Reports carry keys and attribute names, never values.
  *
  * <p>One run at a time across all instances (a PostgreSQL advisory lock in the hub database).
  */
@@ -68,11 +68,15 @@ public final class Reconciler {
 
   /**
    * Records of a master compared per task: the copies' rows are read for a slice at a time, and
-   * what a task holds (the records, their canonical events, the copies' rows) stays small enough
-   * for the young generation (whole chunks of 10,000 in flight made the collector copy hundreds of
-   * megabytes per collection).
+   * what the tasks in flight hold (the records, their canonical events, the copies' rows) stays
+   * small enough to die young. With slices of 1,000 and the master fetched 10,000 at a time, a
+   * quarter of a run's CPU went to the collector: each young collection copied a hundred megabytes
+   * of slices still in flight, and what did not fit was promoted and filled the old generation.
    */
-  static final int SLICE = 1_000;
+  static final int SLICE = 250;
+
+  /** The master's records fetched per round trip of its cursor (whole documents). */
+  static final int FETCH = 4 * SLICE;
 
   /** How runs are done. */
   public record Options(
@@ -333,9 +337,22 @@ public final class Reconciler {
     Suspects suspects = new Suspects(options.maxListed());
     try {
       for (Map.Entry<Master, Set<Pair>> m : byMaster(pairs).entrySet()) {
+        long t = System.nanoTime();
         scanMaster(m.getKey(), m.getValue(), compared, suspects);
+        LOG.info(
+            "reconciliation {}: {} read and compared in {} ms",
+            id,
+            m.getKey().name(),
+            (System.nanoTime() - t) / 1_000_000);
         for (Pair p : m.getValue()) {
+          t = System.nanoTime();
           scanOrphans(p, compared, suspects);
+          LOG.info(
+              "reconciliation {}: {} searched for records {} does not have in {} ms",
+              id,
+              p.target(),
+              m.getKey().name(),
+              (System.nanoTime() - t) / 1_000_000);
         }
       }
       List<Difference> confirmed = confirm(suspects);
@@ -393,7 +410,7 @@ public final class Reconciler {
       Master master, Set<Pair> pairs, Map<Pair, Long> compared, Suspects suspects) {
     try (Chunks chunks = new Chunks(compared, suspects)) {
       master.all(
-          options.chunkSize(),
+          Math.min(options.chunkSize(), FETCH),
           Math.min(options.chunkSize(), SLICE),
           records ->
               chunks.submit(
@@ -421,33 +438,82 @@ public final class Reconciler {
       rows.put(p, rowsOf(p, records));
     }
     for (Master.Record r : records) {
-      CanonicalEvent event;
-      try {
-        event = master.canonical(r);
-      } catch (MappingException | InvalidCanonicalEventException e) {
-        for (Pair p : pairs) {
-          found.accept(new Difference(p, r.key(), Kind.UNMAPPABLE, List.of(), e.getMessage()));
-          compared.merge(p, 1L, Long::sum);
+      judge(master, r, pairs, comparisons, bySink, rows, compared, found);
+    }
+  }
+
+  /**
+   * Compares one record of a master with the copies' rows of it ({@code rows}: by pair, by the
+   * master's key). Its canonical event is made without the schema check, which only a record found
+   * different needs: a record whose copies hold what it maps to is in step, whatever a check of its
+   * event would say; one found different whose event the schemas refuse is UNMAPPABLE in each pair,
+   * as the routes could not have sent it.
+   */
+  static void judge(
+      Master master,
+      Master.Record r,
+      Set<Pair> pairs,
+      Map<Pair, Comparison> comparisons,
+      Map<String, Pair> bySink,
+      Map<Pair, Map<String, ObjectNode>> rows,
+      Map<Pair, Long> compared,
+      Consumer<Difference> found) {
+    CanonicalEvent event;
+    try {
+      event = master.unchecked(r);
+    } catch (MappingException | InvalidCanonicalEventException e) {
+      unmappable(r, pairs, e, compared, found);
+      return;
+    }
+    List<Difference> differences = new ArrayList<>(1);
+    RuntimeException failed = null;
+    for (Pair p : pairs) {
+      Comparison comparison = comparisons.get(p);
+      Map<String, JsonNode> others = new LinkedHashMap<>();
+      for (String n : comparison.needs()) {
+        ObjectNode other = rows.get(bySink.get(n)).get(r.key());
+        if (other != null) {
+          others.put(n, other);
         }
-        continue;
       }
-      for (Pair p : pairs) {
-        Comparison comparison = comparisons.get(p);
-        Map<String, JsonNode> others = new LinkedHashMap<>();
-        for (String n : comparison.needs()) {
-          ObjectNode other = rows.get(bySink.get(n)).get(r.key());
-          if (other != null) {
-            others.put(n, other);
-          }
-        }
+      try {
         Difference d =
             comparison.compare(
                 p, new Comparison.Subject(r, event, rows.get(p).get(r.key()), others));
         if (d != null) {
-          found.accept(d);
+          differences.add(d);
         }
-        compared.merge(p, 1L, Long::sum);
+      } catch (RuntimeException e) {
+        failed = e; // an event the schemas would refuse may break a comparison
       }
+    }
+    if (event != null && (failed != null || !differences.isEmpty())) {
+      try {
+        master.check(event);
+      } catch (InvalidCanonicalEventException e) {
+        unmappable(r, pairs, e, compared, found);
+        return;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    differences.forEach(found);
+    for (Pair p : pairs) {
+      compared.merge(p, 1L, Long::sum);
+    }
+  }
+
+  /** A record the routes could not send on: unmappable in each of the pairs. */
+  private static void unmappable(
+      Master.Record r,
+      Set<Pair> pairs,
+      RuntimeException e,
+      Map<Pair, Long> compared,
+      Consumer<Difference> found) {
+    for (Pair p : pairs) {
+      found.accept(new Difference(p, r.key(), Kind.UNMAPPABLE, List.of(), e.getMessage()));
+      compared.merge(p, 1L, Long::sum);
     }
   }
 

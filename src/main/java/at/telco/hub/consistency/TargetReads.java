@@ -4,7 +4,7 @@ import at.telco.hub.canonical.Json;
 import at.telco.hub.sink.SinkDeclaration;
 import at.telco.hub.sink.SinkDeclaration.Table;
 import at.telco.hub.sink.SinkWriter;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,35 +32,33 @@ public final class TargetReads {
    * The rows of a sink's main table whose column {@code by} holds one of {@code values}, by that
    * value: each as its columns (without its versions and touch columns), its child tables' rows
    * under their {@code rows:} names, and {@link DeclaredComparison#NEVER} where the table's {@code
-   * never} condition holds. One statement, by index.
+   * never} condition holds. One statement for the main table and one per child table, by index.
    */
   public static Map<String, ObjectNode> rows(
       Connection c, SinkWriter writer, String by, Collection<String> values) throws SQLException {
     SinkDeclaration sink = writer.sink();
     Table main = sink.main();
-    // row_to_json and json_agg, not to_jsonb and jsonb_agg: the rows go out as text either way,
-    // and json is written as it is read, where jsonb is built, sorted and copied once more for
-    // each column taken out (those are taken out here, below)
-    StringBuilder sql = new StringBuilder("SELECT t.").append(by).append("::text, row_to_json(t)");
-    sql.append(", ").append(main.never() == null ? "false" : "(" + main.never() + ")");
-    for (Table child : sink.children()) {
-      sql.append(", (SELECT coalesce(json_agg(row_to_json(m)), '[]'::json) FROM ")
-          .append(child.name())
-          .append(" m WHERE m.")
-          .append(child.parent())
-          .append(" = t.")
-          .append(main.key().get(0))
-          .append(')');
-    }
-    sql.append(" FROM ")
-        .append(main.name())
-        .append(" t WHERE t.")
-        .append(by)
-        .append(" = ANY(?::")
-        .append(writer.type(c, main, by))
-        .append("[])");
+    String parentKey = main.key().get(0);
+    // row_to_json, not to_jsonb: the rows go out as text either way, and json is written as it is
+    // read, where jsonb is built, sorted and copied once more for each column taken out (those
+    // are taken out here, below)
+    String sql =
+        "SELECT t."
+            + by
+            + "::text, row_to_json(t), "
+            + (main.never() == null ? "false" : "(" + main.never() + ")")
+            + ", t."
+            + parentKey
+            + "::text FROM "
+            + main.name()
+            + " t WHERE t."
+            + by
+            + " = ANY(?::"
+            + writer.type(c, main, by)
+            + "[])";
     Map<String, ObjectNode> out = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    Map<String, ObjectNode> byParent = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setArray(1, c.createArrayOf("text", values.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -74,18 +72,38 @@ public final class TargetReads {
           if (rs.getBoolean(3)) {
             row.put(DeclaredComparison.NEVER, true);
           }
-          for (int i = 0; i < sink.children().size(); i++) {
-            Table child = sink.children().get(i);
-            JsonNode children = Json.parse(rs.getString(4 + i));
-            for (JsonNode r : children) {
-              ((ObjectNode) r).remove(child.parent());
-              if (child.touch() != null) {
-                ((ObjectNode) r).remove(child.touch());
-              }
-            }
-            row.set(child.row(), children);
-          }
           out.put(rs.getString(1), row);
+          byParent.put(rs.getString(4), row);
+        }
+      }
+    }
+    for (Table child : sink.children()) {
+      // the children of all the rows in one statement (by index), not a sub-select per row
+      byParent.values().forEach(row -> row.putArray(child.row()));
+      if (byParent.isEmpty()) {
+        continue;
+      }
+      String children =
+          "SELECT m."
+              + child.parent()
+              + "::text, row_to_json(m) FROM "
+              + child.name()
+              + " m WHERE m."
+              + child.parent()
+              + " = ANY(?::"
+              + writer.type(c, main, parentKey)
+              + "[])";
+      try (PreparedStatement ps = c.prepareStatement(children)) {
+        ps.setArray(1, c.createArrayOf("text", byParent.keySet().toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ObjectNode r = (ObjectNode) Json.parse(rs.getString(2));
+            r.remove(child.parent());
+            if (child.touch() != null) {
+              r.remove(child.touch());
+            }
+            ((ArrayNode) byParent.get(rs.getString(1)).get(child.row())).add(r);
+          }
         }
       }
     }
@@ -131,6 +149,8 @@ public final class TargetReads {
   /** Which of {@code keys} {@code table.column} has. */
   static Set<String> existing(Connection c, String table, String column, Collection<String> keys)
       throws SQLException {
+    // "= ANY" (a hashed filter over a scan of the table, where the planner prefers it): for
+    // thousands of keys that is cheaper than as many index look-ups, measured
     String sql =
         "SELECT " + column + " FROM " + table + " WHERE " + column + " = ANY(?::varchar[])";
     Set<String> found = new HashSet<>();

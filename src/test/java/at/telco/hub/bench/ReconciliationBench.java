@@ -397,7 +397,10 @@ class ReconciliationBench {
     Thread.sleep(1500);
   }
 
-  /** The five statements (of every database) that touched most blocks since the last reset. */
+  /**
+   * The six statements (of every database) that took most of PostgreSQL's time since the last
+   * reset, with the blocks they touched (which do not drift with the machine's load).
+   */
   static List<String> heaviestStatements(TestServers s) {
     List<String> out = new ArrayList<>();
     try (Connection c = s.owner("hub").getConnection();
@@ -406,7 +409,7 @@ class ReconciliationBench {
             st.executeQuery(
                 "SELECT calls, shared_blks_hit + shared_blks_read, rows,"
                     + " round(total_exec_time), left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
-                    + " FROM pg_stat_statements ORDER BY 2 DESC LIMIT 5")) {
+                    + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6")) {
       while (rs.next()) {
         out.add(
             String.format(
@@ -521,6 +524,7 @@ class ReconciliationBench {
       long reconcileHeap = peakHeapMb();
       flushStatistics(crm, customerdb, billing, hub);
       Usage after = Usage.now(-1, 0, s);
+      List<String> statements = heaviestStatements(s);
 
       resetPeaks();
       t = System.nanoTime();
@@ -551,7 +555,8 @@ class ReconciliationBench {
         }
       }
       System.out.printf("sequential scans of the reconciliation, by table: %s%n", seqByTable);
-      System.out.println("the statements that touched most blocks: " + heaviestStatements(s));
+      System.out.println(
+          "the reconciliation's statements that took PostgreSQL longest: " + statements);
       System.out.printf(
           "where the reconciliation's time went: machine %.1f CPU-s (%.1f s idle), this JVM %.1f"
               + " (JIT %.1f, GC %.1f), the rest (PostgreSQL, and whatever else runs on the"

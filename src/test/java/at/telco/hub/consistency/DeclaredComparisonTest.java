@@ -93,8 +93,12 @@ class DeclaredComparisonTest {
 
         public void identify(Collection<Record> records) {}
 
-        public CanonicalEvent canonical(Record record) {
+        public CanonicalEvent unchecked(Record record) {
           return null;
+        }
+
+        public CanonicalEvent check(CanonicalEvent event) {
+          return event;
         }
 
         public boolean wrote(Record record, JsonNode row) {
