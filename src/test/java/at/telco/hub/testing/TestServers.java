@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -127,12 +130,29 @@ public final class TestServers {
     return instance;
   }
 
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port nothing listens on, below the kernel's range of ephemeral ports (32768 and up on Linux):
+   * a port from that range (what {@code new ServerSocket(0)} gives) can be taken as the local port
+   * of an outgoing connection between this call and the server's bind, which then fails with
+   * "Address already in use" (seen when Kafka started while PostgreSQL's connections opened). Never
+   * the same port twice in one JVM.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port)) {
+        return port;
+      } catch (IOException e) {
+        // in use: another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32000");
   }
 
   /** Settings that point a hub at these servers (the hub's own ports are free ones). */
