@@ -39,6 +39,11 @@ public final class HubSettings {
           "delete the data directory before starting (also `--clean`)");
   public static final Setting<Integer> EMBEDDED_POSTGRES_PORT =
       number("hub.embedded.postgres.port", "54320", "port of the embedded PostgreSQL");
+  public static final Setting<String> EMBEDDED_POSTGRES_SHARED_BUFFERS =
+      text(
+          "hub.embedded.postgres.shared-buffers",
+          "128MB",
+          "the embedded PostgreSQL's cache (`shared_buffers`): size it to the data for large loads (a reconciliation of a million customers reads most pages from the OS's cache with the default)");
   public static final Setting<Integer> EMBEDDED_KAFKA_PORT =
       number("hub.embedded.kafka.port", "19092", "port of the embedded Kafka broker");
   public static final Setting<Integer> EMBEDDED_KAFKA_CONTROLLER_PORT =

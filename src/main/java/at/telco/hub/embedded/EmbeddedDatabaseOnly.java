@@ -33,7 +33,11 @@ public final class EmbeddedDatabaseOnly implements AutoCloseable {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     try {
       int port = settings.get(HubSettings.EMBEDDED_POSTGRES_PORT);
-      EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), port);
+      EmbeddedPostgresServer pg =
+          EmbeddedPostgresServer.start(
+              dir.resolve("postgres"),
+              port,
+              settings.get(HubSettings.EMBEDDED_POSTGRES_SHARED_BUFFERS));
       try {
         // the owner role of the hub's tables (restore recreates them as it), also in a data
         // directory of an earlier version

@@ -135,7 +135,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     "embedded Artemis did not start: " + e.getMessage(), e);
               }
             });
-    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("postgres"), pgPort);
+    EmbeddedPostgresServer pg =
+        EmbeddedPostgresServer.start(
+            dir.resolve("postgres"),
+            pgPort,
+            settings.get(HubSettings.EMBEDDED_POSTGRES_SHARED_BUFFERS));
     SystemDatabases.prepare(pg, SystemDatabases.ownerPassword(dir));
     int seeded = 0;
     int accounts = settings.get(HubSettings.EMBEDDED_SAMPLE_ACCOUNTS);

@@ -28,7 +28,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.port = port;
   }
 
+  /** With the default cache of 128 MB. */
   public static EmbeddedPostgresServer start(Path dataDirectory, int port) throws IOException {
+    return start(dataDirectory, port, "128MB");
+  }
+
+  /**
+   * @param sharedBuffers PostgreSQL's {@code shared_buffers} ({@code
+   *     hub.embedded.postgres.shared-buffers})
+   */
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port, String sharedBuffers)
+      throws IOException {
     Files.createDirectories(dataDirectory);
     stopLeftover(dataDirectory);
     EmbeddedPostgres pg =
@@ -41,7 +51,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             .setPort(port)
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "300")
-            .setServerConfig("shared_buffers", "128MB")
+            .setServerConfig("shared_buffers", sharedBuffers)
             .setServerConfig("max_prepared_transactions", "0")
             // statement counts per database and role (pg_stat_statements ships with the embedded
             // binaries): what the benchmark reports per change, and what an operator asks first
