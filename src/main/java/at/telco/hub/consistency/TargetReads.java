@@ -32,7 +32,9 @@ public final class TargetReads {
    * The rows of a sink's main table whose column {@code by} holds one of {@code values}, by that
    * value: each as its columns (without its versions and touch columns), its child tables' rows
    * under their {@code rows:} names, and {@link DeclaredComparison#NEVER} where the table's {@code
-   * never} condition holds. One statement for the main table and one per child table, by index.
+   * never} condition holds. One statement for the main table and one per child table, by index
+   * (each with its own snapshot: a record changed in between looks different, like any record
+   * changed while a run reads it, and the run's second look after the settle time sorts it out).
    */
   public static Map<String, ObjectNode> rows(
       Connection c, SinkWriter writer, String by, Collection<String> values) throws SQLException {

@@ -138,11 +138,11 @@ public final class TestServers {
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   /**
-   * A port nothing listens on, below the kernel's range of ephemeral ports (32768 and up on Linux):
-   * a port from that range (what {@code new ServerSocket(0)} gives) can be taken as the local port
-   * of an outgoing connection between this call and the server's bind, which then fails with
-   * "Address already in use" (seen when Kafka started while PostgreSQL's connections opened). Never
-   * the same port twice in one JVM.
+   * A port nothing listens on, never the same twice in one JVM, below the kernel's range of
+   * ephemeral ports (32768 and up on Linux). {@code new ServerSocket(0)} gave ports from that
+   * range, and could give a port it had just given again (once PostgreSQL and Kafka got the same
+   * one: Kafka failed to start with "Address already in use"); a port from that range can also
+   * become an outgoing connection's local port before the server binds it.
    */
   public static int freePort() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
