@@ -10,10 +10,8 @@ import at.telco.hub.sink.SinkDeclaration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.StringReader;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The comparison a declaration gives, on rows made up here: no database, no Camel. */
@@ -58,54 +56,11 @@ class DeclaredComparisonTest {
 
   /** A master that wrote every row whose customer_id is "c1". */
   static final Master MASTER =
-      new Master() {
-        public String name() {
-          return "crm";
-        }
-
-        public String keyColumn() {
-          return "crm_account_id";
-        }
-
-        public boolean identifiesCustomers() {
-          return true;
-        }
-
-        public boolean sendsDeletes() {
-          return true;
-        }
-
-        public List<Record> after(String after, int limit) {
-          return List.of();
-        }
-
-        public List<Record> byKeys(Collection<String> keys) {
-          return List.of();
-        }
-
-        public Set<String> existing(Collection<String> keys) {
-          return Set.of();
-        }
-
-        public Record absent(String key) {
-          return new Record(key, Json.object(), false);
-        }
-
-        public void identify(Collection<Record> records) {}
-
-        public CanonicalEvent unchecked(Record record) {
-          return null;
-        }
-
-        public CanonicalEvent check(CanonicalEvent event) {
-          return event;
-        }
-
+      new RowsOnlyMaster() {
+        @Override
         public boolean wrote(Record record, JsonNode row) {
           return "c1".equals(Json.text(row, "customer_id"));
         }
-
-        public void resend(Resync resync, List<String> keys, String target, String reason) {}
       };
 
   static CanonicalEvent event(String type, String data) {

@@ -12,11 +12,9 @@ import at.telco.hub.canonical.InvalidCanonicalEventException;
 import at.telco.hub.canonical.Json;
 import at.telco.hub.consistency.Difference.Kind;
 import at.telco.hub.mapping.Mappings;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,45 +32,13 @@ class ReconcilerJudgeTest {
 
   /** A master whose records carry their event's data; the schemas refuse data with "bad". */
   final Master master =
-      new Master() {
-        public String name() {
-          return "crm";
-        }
-
-        public String keyColumn() {
-          return "crm_account_id";
-        }
-
-        public boolean identifiesCustomers() {
-          return true;
-        }
-
-        public boolean sendsDeletes() {
-          return true;
-        }
-
-        public List<Record> after(String after, int limit) {
-          return List.of();
-        }
-
-        public List<Record> byKeys(Collection<String> keys) {
-          return List.of();
-        }
-
-        public Set<String> existing(Collection<String> keys) {
-          return Set.of();
-        }
-
-        public Record absent(String key) {
-          return new Record(key, Json.object(), false);
-        }
-
-        public void identify(Collection<Record> records) {}
-
+      new RowsOnlyMaster() {
+        @Override
         public CanonicalEvent unchecked(Record record) {
           return event("change", record.doc().path("data").toString());
         }
 
+        @Override
         public CanonicalEvent check(CanonicalEvent event) {
           checks.incrementAndGet();
           if (event.data().has("bad")) {
@@ -80,12 +46,6 @@ class ReconcilerJudgeTest {
           }
           return event;
         }
-
-        public boolean wrote(Record record, JsonNode row) {
-          return true;
-        }
-
-        public void resend(Resync resync, List<String> keys, String target, String reason) {}
       };
 
   final Pair pair = new Pair("crm->portal", master, sink(""), "customer_id");
