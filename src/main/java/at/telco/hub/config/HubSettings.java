@@ -365,12 +365,17 @@ public final class HubSettings {
           "500",
           "changes per target transaction (records per Kafka poll)");
   public static final Setting<Integer> TARGET_BATCH_WAIT_MS =
-      number("hub.target.batch-wait-ms", "5", "how long a target's consumer waits in one poll");
+      number(
+          "hub.target.batch-wait-ms",
+          "1",
+          "how long a target's consumer waits in one poll: a partial batch is handed to the target"
+              + " after the first poll that finds nothing more, so a change waits this long for its"
+              + " batch");
   public static final Setting<Integer> TARGET_BATCHING_INTERVAL_MS =
       number(
           "hub.target.batching-interval-ms",
-          "5",
-          "after how long a partial batch is handed to the target");
+          "1",
+          "after how long a partial batch is handed to the target while records keep arriving");
   public static final Setting<String> TARGET_CUSTOMERDB_GROUP =
       text(
           "hub.target.customerdb.group",
