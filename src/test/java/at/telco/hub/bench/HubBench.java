@@ -981,8 +981,18 @@ class HubBench {
       String upd = Character.toLowerCase(e) + "upd" + (warmups + round);
       String name = "saturation: changes #" + round;
       committed = changeAll(e, upd);
+      boolean lastRound = round == SATURATION_ROUNDS;
+      if (lastRound) {
+        // before the CPU figures' start, which reads the statement counts
+        s.execute("hub", "SELECT pg_stat_statements_reset()");
+      }
       before = Usage.now(enginePid, enginePort, s);
       phases.add(drain(engine, name, upd, committed, ACCOUNTS, before));
+      if (lastRound) {
+        System.out.printf(
+            "%s %s, PostgreSQL's heaviest statements:%s%n",
+            engine, name, String.join("", ReconciliationBench.heaviestStatements(s)));
+      }
       settle();
     }
     if (!openLoops) {
