@@ -41,6 +41,8 @@ public final class TargetReads {
     SinkDeclaration sink = writer.sink();
     Table main = sink.main();
     String parentKey = main.key().get(0);
+    // the main key only where child rows are looked up by it
+    boolean hasChildren = !sink.children().isEmpty();
     // row_to_json, not to_jsonb: the rows go out as text either way, and json is written as it is
     // read, where jsonb is built, sorted and copied once more for each column taken out (those
     // are taken out here, below)
@@ -49,9 +51,8 @@ public final class TargetReads {
             + by
             + "::text, row_to_json(t), "
             + (main.never() == null ? "false" : "(" + main.never() + ")")
-            + ", t."
-            + parentKey
-            + "::text FROM "
+            + (hasChildren ? ", t." + parentKey + "::text" : "")
+            + " FROM "
             + main.name()
             + " t WHERE t."
             + by
@@ -75,7 +76,9 @@ public final class TargetReads {
             row.put(DeclaredComparison.NEVER, true);
           }
           out.put(rs.getString(1), row);
-          byParent.put(rs.getString(4), row);
+          if (hasChildren) {
+            byParent.put(rs.getString(4), row);
+          }
         }
       }
     }

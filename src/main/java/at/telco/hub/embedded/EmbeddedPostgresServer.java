@@ -1,5 +1,6 @@
 package at.telco.hub.embedded;
 
+import at.telco.hub.config.HubSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** With the default cache of 128 MB. */
+  /** With the default cache ({@code hub.embedded.postgres.shared-buffers}'s default). */
   public static EmbeddedPostgresServer start(Path dataDirectory, int port) throws IOException {
-    return start(dataDirectory, port, "128MB");
+    return start(dataDirectory, port, HubSettings.EMBEDDED_POSTGRES_SHARED_BUFFERS.defaultValue());
   }
 
   /**

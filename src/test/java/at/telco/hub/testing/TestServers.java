@@ -55,10 +55,11 @@ public final class TestServers {
     settings.put("hub.embedded.kafka.controller-port", Integer.toString(freePort()));
     settings.put("hub.embedded.artemis.port", Integer.toString(artemisPort));
     // the benchmarks' million customers in the cache, as a database of that size would be set up
-    // (-Pbench sets it; the tests keep the default)
-    settings.put(
-        "hub.embedded.postgres.shared-buffers",
-        System.getProperty("test.postgres.shared-buffers", "128MB"));
+    // (-Pbench sets it; the tests keep the setting's default)
+    String sharedBuffers = System.getProperty("test.postgres.shared-buffers");
+    if (sharedBuffers != null && !sharedBuffers.isBlank()) {
+      settings.put("hub.embedded.postgres.shared-buffers", sharedBuffers);
+    }
     settings.put("hub.embedded.sample.accounts", "0");
     settings.put("hub.embedded.trickle.changes-per-minute", "0");
     settings.put("hub.kafka.topics.partitions", "3");
