@@ -177,28 +177,41 @@ class DeclaredTargetsIT {
     crm.contact(b + "-C1", b, true, "Petra", "Novák", "petra@example.at", null);
     Api support = Api.as(port, Api.SUPPORT);
     // (the account and its contact are two CRM changes: when they reach selfcare in two batches,
-    // both are dead-lettered, and only the newer one - the one with the contact - is the record's
-    // state; replaying the older one while the newer is in flight is rightly refused as stale)
-    JsonNode full =
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () -> {
-                  JsonNode newest = support.awaitDeadLetter("selfcare", b);
-                  return support.get("/api/v1/dead-letters/" + newest.path("id").asText()).json();
-                },
-                l -> l.path("body").asText().contains("petra@example.at"));
-    JsonNode letter = full;
-    assertThat(letter.path("reason").asText()).containsIgnoringCase("too long");
-    // ... and is replayed through the API with the name the portal can hold
-    ObjectNode edited = (ObjectNode) Json.parse(full.path("body").asText());
-    ((ObjectNode) edited.path("data")).put("name", "Gesellschaft für Datenverarbeitung");
-    ObjectNode request = Json.object();
-    request.set("body", edited);
-    Api.Answer replayed =
-        support.post(
-            "/api/v1/dead-letters/" + letter.path("id").asText() + "/replay", Json.write(request));
-    assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+    // both are dead-lettered, both may carry the contact (each event is the account as read), and
+    // only the newer is the record's state: a letter replayed while the newer one is still on its
+    // way is rightly refused as stale, and then the newer one is replayed)
+    Api.Answer replayed = null;
+    String refused = "";
+    for (int attempt = 0; attempt < 3; attempt++) {
+      String previous = refused;
+      JsonNode full =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> {
+                    JsonNode newest = support.awaitDeadLetter("selfcare", b);
+                    return support.get("/api/v1/dead-letters/" + newest.path("id").asText()).json();
+                  },
+                  l ->
+                      l.path("body").asText().contains("petra@example.at")
+                          && !l.path("id").asText().equals(previous));
+      JsonNode letter = full;
+      assertThat(letter.path("reason").asText()).containsIgnoringCase("too long");
+      // ... and is replayed through the API with the name the portal can hold
+      ObjectNode edited = (ObjectNode) Json.parse(full.path("body").asText());
+      ((ObjectNode) edited.path("data")).put("name", "Gesellschaft für Datenverarbeitung");
+      ObjectNode request = Json.object();
+      request.set("body", edited);
+      replayed =
+          support.post(
+              "/api/v1/dead-letters/" + letter.path("id").asText() + "/replay",
+              Json.write(request));
+      assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+      if (!replayed.json().path("outcome").asText().equals("skipped-stale")) {
+        break;
+      }
+      refused = letter.path("id").asText();
+    }
     assertThat(replayed.json().path("outcome").asText()).isEqualTo("applied");
     String idB = column(customerdb, b, "customer_id");
     assertThat(
