@@ -105,9 +105,12 @@ public final class Crm {
   /**
    * Whether the account's newest CRM change has been applied by both targets. The address can reach
    * them before its own change row is claimed (a poll reads the account's state as it is, newer
-   * than the rows it claimed); the event of that later claim then writes the same state again, over
-   * an edit a test made meanwhile. So: every change row claimed, and each target's write
-   * (customerdb's row, billing's applied mark in the hub) later than the last claim.
+   * than the rows it claimed); the event of that later claim is then still on its way. So: every
+   * change row claimed, billing's applied mark in the hub later than the last claim (billing
+   * applies every newer read), and customerdb's row built from the rows as the CRM has them now.
+   * customerdb leaves a newer read of the very same row versions alone (a duplicate, nothing
+   * written), so its {@code updated_at} need not move after the last claim; but once its {@code
+   * source_versions} name the CRM's current row versions, no event still on its way can write it.
    */
   public static boolean lastChangeApplied(TestServers servers, String account) {
     Map<String, Object> claims =
@@ -119,19 +122,32 @@ public final class Crm {
     if ((Long) claims.get("open") != 0 || claims.get("last") == null) {
       return false;
     }
-    Object last = claims.get("last");
-    return row(
-                servers.owner("customerdb"),
-                "SELECT 1 AS ok FROM customerdb.customer WHERE crm_account_id = ? AND updated_at > ?",
-                account,
-                last)
-            != null
+    Map<String, Object> current =
+        row(
+            servers.owner("crm"),
+            "SELECT jsonb_object_agg(k, v)::text AS versions FROM ("
+                + "SELECT 'crm:ACCOUNT:' || account_id AS k, row_version AS v FROM crm.account"
+                + " WHERE account_id = ? UNION ALL SELECT 'crm:CONTACT:' || contact_id, row_version"
+                + " FROM crm.contact WHERE account_id = ? UNION ALL SELECT 'crm:ADDRESS:' ||"
+                + " address_id, row_version FROM crm.address WHERE account_id = ?) r",
+            account,
+            account,
+            account);
+    Map<String, Object> applied =
+        row(
+            servers.owner("customerdb"),
+            "SELECT (source_versions - 'crm:snapshot')::text AS versions FROM customerdb.customer"
+                + " WHERE crm_account_id = ?",
+            account);
+    return applied != null
+        && current.get("versions") != null
+        && current.get("versions").equals(applied.get("versions"))
         && row(
                 servers.owner("hub"),
                 "SELECT 1 AS ok FROM hub.target_state WHERE target = 'billing' AND entity_key = ?"
                     + " AND applied_at > ?",
                 account,
-                last)
+                claims.get("last"))
             != null;
   }
 
