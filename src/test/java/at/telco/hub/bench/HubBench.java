@@ -1212,6 +1212,14 @@ class HubBench {
     }
     installProbes(s);
     testProbes(s, false);
+    try {
+      measure(t0);
+    } finally {
+      cleanUp(); // the probes on again and the bench's rows gone, also after a failure
+    }
+  }
+
+  private void measure(long t0) throws Exception {
     // statement counts: the view of the preloaded pg_stat_statements (EmbeddedPostgresServer)
     s.execute("hub", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     Properties props = s.hubProperties();
@@ -1310,7 +1318,6 @@ class HubBench {
       runBaseline(props, "baseline-again", 'A', false);
     }
     report(hubPeakMb, oldFirstMb, oldLastMb, (System.nanoTime() - t0) / 1e9);
-    cleanUp();
   }
 
   void runBaseline(Properties props, String name, char letter, boolean openLoops) throws Exception {
