@@ -369,9 +369,9 @@ public final class HubSettings {
           "hub.target.batch-wait-ms",
           "5",
           "how long a consumer waits in one poll: a partial batch is handed on after the first poll"
-              + " that finds nothing more, so a change waits this long for its batch (1 ms took"
-              + " 5-6 ms off the way from Kafka to the targets at 500 changes/s, and cost an idle"
-              + " hub of the embedded default a sixth of a core more: docs/performance.md)");
+              + " that finds nothing more, so a change waits this long for its batch; a shorter wait"
+              + " wakes every consumer that often and costs an idle hub CPU (the trade-off as"
+              + " measured: docs/performance.md)");
   public static final Setting<Integer> TARGET_BATCHING_INTERVAL_MS =
       number(
           "hub.target.batching-interval-ms",
