@@ -14,9 +14,11 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PackageScanResourceResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -209,7 +211,20 @@ public final class HubMain implements Callable<Integer> {
     Settings settings = props.settings();
     boolean clean = this.clean || settings.get(HubSettings.EMBEDDED_CLEAN);
 
-    Main main = new Main();
+    Main main =
+        new Main() {
+          @Override
+          protected CamelContext createCamelContext() {
+            CamelContext camel = super.createCamelContext();
+            // route files, sinks and mappings in the jar found from its directory of entries
+            JarIndexResourceResolver resolver = new JarIndexResourceResolver();
+            resolver.setCamelContext(camel);
+            camel
+                .getCamelContextExtension()
+                .addContextPlugin(PackageScanResourceResolver.class, resolver);
+            return camel;
+          }
+        };
     // the --config file's keys win over the built-in defaults, for placeholders and for Camel's
     // own camel.* settings alike; a system property or environment variable still wins over the
     // file
