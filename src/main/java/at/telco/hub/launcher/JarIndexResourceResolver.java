@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * holds about 55,000 entries in 150 MB, and the route files, sinks and mappings are looked up by
  * pattern several times while the hub starts, each look-up about a second on an idle 2-core
  * machine. {@link JarFile} reads only the central directory at the jar's end. What is found is the
- * same: the non-directory entries under the pattern's root, class files left out unless a filter
- * asks for them; directories ({@code file:} locations, the build's classes) stay Camel's.
+ * same: the non-directory entries under the pattern's root but the manifest, class files left out
+ * unless a filter asks for them; directories ({@code file:} locations, the build's classes) stay
+ * Camel's.
  */
 final class JarIndexResourceResolver extends DefaultPackageScanResourceResolver {
 
@@ -41,7 +42,9 @@ final class JarIndexResourceResolver extends DefaultPackageScanResourceResolver 
       for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
         JarEntry entry = e.nextElement();
         String name = entry.getName().trim();
-        if (entry.isDirectory() || !name.startsWith(packageName)) {
+        if (entry.isDirectory()
+            || !name.startsWith(packageName)
+            || name.equals(JarFile.MANIFEST_NAME)) { // a JarInputStream reads it, never lists it
           continue;
         }
         if (filter != null ? filter.test(name) : !name.endsWith(".class")) {

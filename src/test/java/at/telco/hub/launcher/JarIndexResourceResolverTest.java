@@ -27,7 +27,9 @@ class JarIndexResourceResolverTest {
   @Test
   void findsInAJarWhatCamelsResolverFinds() throws Exception {
     Path jar = dir.resolve("routes-test.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
       for (String name :
           new String[] {
             "jarindex/",
@@ -75,6 +77,13 @@ class JarIndexResourceResolverTest {
               jar.toUri().toURL() + "!/jarindex/routes/a.camel.yaml",
               jar.toUri().toURL() + "!/jarindex/routes/b.camel.yaml");
       assertThat(locations(index.findResources("classpath:jarindex/routes/**/*.yaml"))).hasSize(4);
+      // the whole jar from its root: the files, not the directories, not the manifest (which
+      // Camel's JarInputStream reads and never lists)
+      assertThat(
+              index.doLoadImplementationsInJar("", Files.newInputStream(jar), jar.toString(), null))
+          .hasSize(7)
+          .doesNotContain("META-INF/MANIFEST.MF", "jarindex/routes/Helper.class")
+          .contains("elsewhere/c.camel.yaml", "jarindex/routes/_config/deeper/too.yaml");
       Resource found = index.findResources("classpath:jarindex/sinks/*.yaml").iterator().next();
       try (var in = found.getInputStream()) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
