@@ -559,14 +559,18 @@ class ReconciliationBench {
           "the reconciliation's statements that took PostgreSQL longest: " + statements);
       System.out.printf(
           "where the reconciliation's time went: machine %.1f CPU-s (%.1f s idle), this JVM %.1f"
-              + " (JIT %.1f, GC %.1f), the rest (PostgreSQL, and whatever else runs on the"
-              + " machine) %.1f; %,d rows read by sequential scans, %,d index scans%n",
+              + " (JIT %.1f, GC %.1f), PostgreSQL %.1f, the rest (the kernel, whatever else runs"
+              + " on the machine) %.1f; %,d rows read by sequential scans, %,d index scans%n",
           (after.machine() - before.machine()) / 100.0,
           (after.idle() - before.idle()) / 100.0,
           (after.self() - before.self()) / 100.0,
           (after.selfThreads()[0] - before.selfThreads()[0]) / 100.0,
           (after.selfThreads()[1] - before.selfThreads()[1]) / 100.0,
-          ((after.machine() - before.machine()) - (after.self() - before.self())) / 100.0,
+          (after.postgres() - before.postgres()) / 100.0,
+          ((after.machine() - before.machine())
+                  - (after.self() - before.self())
+                  - (after.postgres() - before.postgres()))
+              / 100.0,
           seqRows,
           indexScans);
       System.out.printf(

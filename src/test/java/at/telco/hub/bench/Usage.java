@@ -15,13 +15,15 @@ import java.util.Map;
 
 /**
  * Where a phase's CPU went (the machine, the hub's JVM, this JVM with the brokers and the baseline,
- * the rest: PostgreSQL) and which tables it scanned, from /proc and PostgreSQL's statistics views.
+ * PostgreSQL's processes, the rest) and which tables it scanned, from /proc and PostgreSQL's
+ * statistics views.
  */
 record Usage(
     long machine,
     long idle,
     long engine,
     long self,
+    long postgres,
     long[] engineThreads,
     long[] selfThreads,
     Map<String, long[]> tables,
@@ -54,6 +56,7 @@ record Usage(
         cpu[1],
         enginePid < 0 ? 0 : processTicks(enginePid),
         processTicks(ProcessHandle.current().pid()),
+        postgresTicks(),
         enginePid < 0 ? new long[2] : compilerAndGcTicks(enginePid),
         compilerAndGcTicks(ProcessHandle.current().pid()),
         tables(s),
@@ -90,7 +93,8 @@ record Usage(
    * The database work of the engine since {@code before}: statements executed by any role but the
    * bench's own (NaN without pg_stat_statements), index scans and rows written in the systems' and
    * the hub's tables (the bench's load of the CRM included, the same for every engine; its probe
-   * tables not), and PostgreSQL's CPU seconds (what neither JVM used).
+   * tables not), PostgreSQL's CPU seconds (its processes') and the CPU seconds of the machine
+   * outside both JVMs (PostgreSQL, the kernel's work for the loopback network, anything else).
    */
   double[] databaseWork(Usage before) {
     double statementCount = 0;
@@ -111,7 +115,11 @@ record Usage(
     }
     double rest = (machine - before.machine) - (engine - before.engine) - (self - before.self);
     return new double[] {
-      statements.isEmpty() ? Double.NaN : statementCount, indexScans, rowsWritten, rest / 100.0
+      statements.isEmpty() ? Double.NaN : statementCount,
+      indexScans,
+      rowsWritten,
+      (postgres - before.postgres) / 100.0,
+      rest / 100.0
     };
   }
 
@@ -133,6 +141,42 @@ record Usage(
     } catch (IOException | RuntimeException e) {
       return new long[] {0, 0};
     }
+  }
+
+  /**
+   * User + system clock ticks of every PostgreSQL process on the machine (the bench's servers are
+   * the only ones): the postmaster and its live backends, plus what the ended backends used, which
+   * the postmaster collected when it reaped them (its children's ticks). A backend that ends
+   * between two readings moves from the first sum to the second, so the total stays whole.
+   */
+  static long postgresTicks() {
+    long ticks = 0;
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String pid = proc.getFileName().toString();
+        if (pid.isEmpty() || !Character.isDigit(pid.charAt(0))) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          if (!stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals("postgres")) {
+            continue;
+          }
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+          // utime, stime, and the reaped children's cutime, cstime
+          ticks +=
+              Long.parseLong(f[11])
+                  + Long.parseLong(f[12])
+                  + Long.parseLong(f[13])
+                  + Long.parseLong(f[14]);
+        } catch (IOException | RuntimeException e) {
+          // a process that ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: no figure
+    }
+    return ticks;
   }
 
   /** User + system clock ticks of one process. */
@@ -234,7 +278,7 @@ record Usage(
     double hz = 100.0;
     System.out.printf(
         "%s, CPU seconds: machine busy %.1f idle %.1f | engine JVM %.1f (JIT %.1f, GC %.1f) |"
-            + " bench JVM (brokers, baseline) %.1f (JIT %.1f, GC %.1f) | rest (PostgreSQL)"
+            + " bench JVM (brokers, baseline) %.1f (JIT %.1f, GC %.1f) | PostgreSQL %.1f | rest"
             + " %.1f%n",
         phase,
         (machine - before.machine) / hz,
@@ -245,7 +289,13 @@ record Usage(
         (self - before.self) / hz,
         (selfThreads[0] - before.selfThreads[0]) / hz,
         (selfThreads[1] - before.selfThreads[1]) / hz,
-        (machine - before.machine - (engine - before.engine) - (self - before.self)) / hz);
+        (postgres - before.postgres) / hz,
+        (machine
+                - before.machine
+                - (engine - before.engine)
+                - (self - before.self)
+                - (postgres - before.postgres))
+            / hz);
     if (!exchanges.isEmpty()) {
       StringBuilder line =
           new StringBuilder(
