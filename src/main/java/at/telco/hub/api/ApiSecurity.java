@@ -503,12 +503,8 @@ public final class ApiSecurity {
         SignInThrottle.Failure f = t.failed(user, client);
         if (f.opensBurst()) {
           entries.add(
-              AuditTrail.Entry.action(
-                  "-",
-                  null,
-                  "login-failed",
+              loginFailed(
                   attemptedUser(authorization),
-                  "denied",
                   method
                       + " "
                       + path
@@ -529,13 +525,8 @@ public final class ApiSecurity {
       }
     } else if (caller.isEmpty() && authorization != null) {
       entries.add(
-          AuditTrail.Entry.action(
-              "-",
-              null,
-              "login-failed",
-              attemptedUser(authorization),
-              "denied",
-              method + " " + path + ", client " + hashed(client)));
+          loginFailed(
+              attemptedUser(authorization), method + " " + path + ", client " + hashed(client)));
     }
     if (retryAfter > 0) {
       entries.add(
@@ -572,13 +563,14 @@ public final class ApiSecurity {
 
   private volatile long lastSweep = System.nanoTime();
 
+  /** A refused sign-in in the audit trail: no actor (nobody signed in), the attempt's subject. */
+  private static AuditTrail.Entry loginFailed(String subject, String detail) {
+    return AuditTrail.Entry.action("-", null, "login-failed", subject, "denied", detail);
+  }
+
   private AuditTrail.Entry burstEntry(SignInThrottle.Burst b, String how) {
-    return AuditTrail.Entry.action(
-        "-",
-        null,
-        "login-failed",
+    return loginFailed(
         b.user() == null ? "bearer" : "user#" + hashed(b.user()),
-        "denied",
         "burst of "
             + b.failures()
             + " failed sign-ins and "

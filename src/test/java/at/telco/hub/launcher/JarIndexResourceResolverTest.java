@@ -7,10 +7,14 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.scan.DefaultPackageScanResourceResolver;
@@ -27,8 +31,8 @@ class JarIndexResourceResolverTest {
   @Test
   void findsInAJarWhatCamelsResolverFinds() throws Exception {
     Path jar = dir.resolve("routes-test.jar");
-    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
       for (String name :
           new String[] {
@@ -56,7 +60,7 @@ class JarIndexResourceResolverTest {
         DefaultCamelContext camel = new DefaultCamelContext()) {
       DefaultPackageScanResourceResolver camels = new DefaultPackageScanResourceResolver();
       JarIndexResourceResolver index = new JarIndexResourceResolver();
-      for (DefaultPackageScanResourceResolver r : java.util.List.of(camels, index)) {
+      for (DefaultPackageScanResourceResolver r : List.of(camels, index)) {
         r.setCamelContext(camel);
         r.addClassLoader(loader);
       }
@@ -92,7 +96,7 @@ class JarIndexResourceResolverTest {
     }
   }
 
-  private static Set<String> locations(java.util.Collection<Resource> resources) {
+  private static Set<String> locations(Collection<Resource> resources) {
     Set<String> locations = new TreeSet<>();
     for (Resource r : resources) {
       locations.add(r.getLocation());

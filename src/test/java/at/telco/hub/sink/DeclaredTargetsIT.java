@@ -184,7 +184,7 @@ class DeclaredTargetsIT {
     String refused = "";
     for (int attempt = 0; attempt < 3; attempt++) {
       String previous = refused;
-      JsonNode full =
+      JsonNode letter =
           await()
               .atMost(Duration.ofSeconds(60))
               .until(
@@ -195,10 +195,9 @@ class DeclaredTargetsIT {
                   l ->
                       l.path("body").asText().contains("petra@example.at")
                           && !l.path("id").asText().equals(previous));
-      JsonNode letter = full;
       assertThat(letter.path("reason").asText()).containsIgnoringCase("too long");
       // ... and is replayed through the API with the name the portal can hold
-      ObjectNode edited = (ObjectNode) Json.parse(full.path("body").asText());
+      ObjectNode edited = (ObjectNode) Json.parse(letter.path("body").asText());
       ((ObjectNode) edited.path("data")).put("name", "Gesellschaft für Datenverarbeitung");
       ObjectNode request = Json.object();
       request.set("body", edited);
