@@ -304,6 +304,8 @@ public final class ApiContract {
           "a request that changes something needs the header X-Requested-With (any value) or a"
               + " JSON body (Content-Type: application/json)";
       case "not-found" -> "no dead letter 3f2b8c1e-5d4a-4e7b-9c2d-1a0b9e8f7c6d";
+      case "method-not-allowed" -> "DELETE is not an operation of /api/v1/audit";
+      case "not-acceptable" -> "GET /dead-letters/summary answers only application/json";
       case "conflict" -> "the dead letter is being replayed";
       case "unsupported-media-type" -> "POST /api/v1/resync takes application/json, not text/plain";
       case "rate-limited" -> "too many requests of this kind for user support1: try again in 12 s";

@@ -32,6 +32,8 @@ public class ApiException extends RuntimeException {
     k.put("forbidden", 403);
     k.put("cross-site-request", 403);
     k.put("not-found", 404);
+    k.put("method-not-allowed", 405);
+    k.put("not-acceptable", 406);
     k.put("conflict", 409);
     k.put("unsupported-media-type", 415);
     k.put("rate-limited", 429);
@@ -69,6 +71,8 @@ public class ApiException extends RuntimeException {
       case 401 -> "authentication-required";
       case 403 -> "forbidden";
       case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 406 -> "not-acceptable";
       case 409 -> "conflict";
       case 415 -> "unsupported-media-type";
       case 429 -> "rate-limited";
@@ -127,6 +131,8 @@ public class ApiException extends RuntimeException {
       case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
       case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
       case 409 -> "Conflict";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";

@@ -149,6 +149,9 @@ public final class ApiSecurity {
           "no business HTTP server on port " + port + ": the management API cannot be protected");
     }
     router.route("/api/*").order(-1000).handler(this::handle);
+    // the last route under /api/: what no operation took gets a problem document, where the
+    // router would answer 404, 405, 406 or 415 with a page of its own
+    router.route("/api/*").order(Integer.MAX_VALUE).handler(this::noOperation);
     LOG.info("management API on port {}: authentication required for /api/", port);
   }
 
@@ -653,6 +656,50 @@ public final class ApiSecurity {
    * Basic}: a browser would ask for a password and then send it with every request to the hub, also
    * with requests another site makes it send. Scripts send Basic credentials unasked.
    */
+  private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+  /**
+   * A request under {@code /api/} that no operation took (the gate let it through: the caller is
+   * signed in): 404 where no operation has its path, 405 (with {@code Allow}) where others than its
+   * method do, and for an operation's own method and path, which its route refused for the media
+   * types, 415 (the body's) or 406 (what it accepts).
+   */
+  private void noOperation(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    String path = ctx.normalizedPath();
+    Optional<Endpoint> e = endpoint(method, path);
+    if (e.isPresent()) {
+      List<String> accepted = e.get().consumes().isEmpty() ? JSON : e.get().consumes();
+      String type = mediaType(ctx.request().getHeader("Content-Type"));
+      if (!e.get().consumes().isEmpty() && (type == null || !accepted.contains(type))) {
+        deny(
+            ctx,
+            new ApiException(
+                415,
+                method
+                    + " "
+                    + e.get().path()
+                    + " takes "
+                    + String.join(" or ", accepted)
+                    + ", not "
+                    + (type == null ? "a request without Content-Type" : type)));
+      } else {
+        deny(
+            ctx,
+            new ApiException(
+                406, method + " " + e.get().path() + " answers only application/json"));
+      }
+      return;
+    }
+    List<String> allowed = METHODS.stream().filter(m -> endpoint(m, path).isPresent()).toList();
+    if (allowed.isEmpty()) {
+      deny(ctx, new ApiException(404, "no such resource: " + path));
+    } else {
+      ctx.response().putHeader("Allow", String.join(", ", allowed));
+      deny(ctx, new ApiException(405, method + " is not an operation of " + path));
+    }
+  }
+
   private static void deny(RoutingContext ctx, ApiException e) {
     if (e.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"telco-hub\"");

@@ -3,6 +3,7 @@ package at.telco.hub.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import at.telco.hub.canonical.Json;
 import at.telco.hub.deadletter.DeadLetters;
 import at.telco.hub.observe.KeyHash;
 import at.telco.hub.testing.Api;
@@ -295,6 +296,57 @@ class ApiHardeningIT {
                     null)
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  /**
+   * What no operation takes under /api/ (no such path, not this method, no body type where the
+   * operation declares one, another media type than it answers) is a problem document like every
+   * other error of the API; only an administrator gets that far with what is no operation (any
+   * other role is refused it).
+   */
+  @Test
+  void theRoutersOwnAnswersAreProblemDocuments() throws Exception {
+    Api admin = Api.as(port, Api.ADMIN);
+    Api.Answer missing = admin.get("/api/v1/nothing-here");
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(missing.json().get("type").asText()).isEqualTo("urn:telco-hub:problem:not-found");
+    assertThat(missing.json().get("detail").asText()).contains("/api/v1/nothing-here");
+
+    Api.Answer wrongMethod = admin.delete("/api/v1/audit");
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(wrongMethod.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(wrongMethod.json().get("type").asText())
+        .isEqualTo("urn:telco-hub:problem:method-not-allowed");
+    assertThat(wrongMethod.json().get("detail").asText())
+        .isEqualTo("DELETE is not an operation of /api/v1/audit");
+    assertThat(wrongMethod.header("Allow")).isEqualTo("GET");
+
+    // no body and no Content-Type where the operation declares application/json: the router's
+    // own 415 (a body of another type is the gate's, above)
+    HttpResponse<String> untyped =
+        raw(
+            "POST",
+            "/api/v1/dead-letters/replay",
+            Map.of("Authorization", Api.basic(Api.SUPPORT, Api.PASSWORD), "X-Requested-With", "x"),
+            null,
+            null);
+    assertThat(untyped.statusCode()).isEqualTo(415);
+    assertThat(untyped.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(Json.parse(untyped.body()).get("type").asText())
+        .isEqualTo("urn:telco-hub:problem:unsupported-media-type");
+
+    // an operation asked for another media type than it answers
+    HttpResponse<String> html =
+        raw(
+            "GET",
+            "/api/v1/reconciliations",
+            Map.of("Authorization", Api.basic(Api.ADMIN, Api.PASSWORD), "Accept", "text/html"),
+            null,
+            null);
+    assertThat(html.statusCode()).isEqualTo(406);
+    assertThat(Json.parse(html.body()).get("type").asText())
+        .isEqualTo("urn:telco-hub:problem:not-acceptable");
   }
 
   // ---- sessions -----------------------------------------------------------------------------
