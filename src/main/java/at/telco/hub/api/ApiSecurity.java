@@ -661,33 +661,32 @@ public final class ApiSecurity {
   /**
    * A request under {@code /api/} that no operation took (the gate let it through: the caller is
    * signed in): 404 where no operation has its path, 405 (with {@code Allow}) where others than its
-   * method do, and for an operation's own method and path, which its route refused for the media
-   * types, 415 (the body's) or 406 (what it accepts).
+   * method do; for an operation's own method and path, which its route did not take: 415 for the
+   * body's media type, 406 where {@code Accept} leaves out JSON, else 503 (its route is not
+   * running: the hub is starting or stopping).
    */
   private void noOperation(RoutingContext ctx) {
     String method = ctx.request().method().name();
     String path = ctx.normalizedPath();
     Optional<Endpoint> e = endpoint(method, path);
     if (e.isPresent()) {
-      List<String> accepted = e.get().consumes().isEmpty() ? JSON : e.get().consumes();
+      List<String> consumes = e.get().consumes();
       String type = mediaType(ctx.request().getHeader("Content-Type"));
-      if (!e.get().consumes().isEmpty() && (type == null || !accepted.contains(type))) {
+      String operation = method + " " + e.get().path();
+      if (!consumes.isEmpty() && (type == null || !consumes.contains(type))) {
         deny(
             ctx,
             new ApiException(
                 415,
-                method
-                    + " "
-                    + e.get().path()
+                operation
                     + " takes "
-                    + String.join(" or ", accepted)
+                    + String.join(" or ", consumes)
                     + ", not "
                     + (type == null ? "a request without Content-Type" : type)));
+      } else if (!acceptsJson(ctx.request().getHeader("Accept"))) {
+        deny(ctx, new ApiException(406, operation + " answers only application/json"));
       } else {
-        deny(
-            ctx,
-            new ApiException(
-                406, method + " " + e.get().path() + " answers only application/json"));
+        deny(ctx, new ApiException(503, operation + " is not available right now"));
       }
       return;
     }
@@ -698,6 +697,20 @@ public final class ApiSecurity {
       ctx.response().putHeader("Allow", String.join(", ", allowed));
       deny(ctx, new ApiException(405, method + " is not an operation of " + path));
     }
+  }
+
+  /** Whether an {@code Accept} header (none: anything) takes JSON, the API's one answer type. */
+  static boolean acceptsJson(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return true;
+    }
+    for (String range : accept.split(",")) {
+      String r = mediaType(range);
+      if (r.equals("*/*") || r.equals("application/*") || r.equals("application/json")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void deny(RoutingContext ctx, ApiException e) {
