@@ -651,11 +651,6 @@ public final class ApiSecurity {
     return Optional.empty();
   }
 
-  /**
-   * Answers a refusal. A 401 names the schemes the hub takes but never challenges with {@code
-   * Basic}: a browser would ask for a password and then send it with every request to the hub, also
-   * with requests another site makes it send. Scripts send Basic credentials unasked.
-   */
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
   /**
@@ -713,6 +708,11 @@ public final class ApiSecurity {
     return false;
   }
 
+  /**
+   * Answers a refusal. A 401 names the schemes the hub takes but never challenges with {@code
+   * Basic}: a browser would ask for a password and then send it with every request to the hub, also
+   * with requests another site makes it send. Scripts send Basic credentials unasked.
+   */
   private static void deny(RoutingContext ctx, ApiException e) {
     if (e.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"telco-hub\"");
