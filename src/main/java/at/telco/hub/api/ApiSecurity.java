@@ -454,13 +454,19 @@ public final class ApiSecurity {
     if (type != null && accepted.contains(type)) {
       return null;
     }
+    return notTaken(method, e.get(), accepted, type, "a body without Content-Type");
+  }
+
+  /** Why a request's media type is refused (415): what the operation takes instead. */
+  private static String notTaken(
+      String method, Endpoint e, List<String> accepted, String type, String withoutType) {
     return method
         + " "
-        + e.get().path()
+        + e.path()
         + " takes "
         + String.join(" or ", accepted)
         + ", not "
-        + (type == null ? "a body without Content-Type" : type);
+        + (type == null ? withoutType : type);
   }
 
   /** The user name of a Basic credential, or null (another scheme, or malformed). */
@@ -672,12 +678,7 @@ public final class ApiSecurity {
         deny(
             ctx,
             new ApiException(
-                415,
-                operation
-                    + " takes "
-                    + String.join(" or ", consumes)
-                    + ", not "
-                    + (type == null ? "a request without Content-Type" : type)));
+                415, notTaken(method, e.get(), consumes, type, "a request without Content-Type")));
       } else if (!acceptsJson(ctx.request().getHeader("Accept"))) {
         deny(ctx, new ApiException(406, operation + " answers only application/json"));
       } else {

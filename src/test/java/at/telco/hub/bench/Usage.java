@@ -162,7 +162,7 @@ record Usage(
           if (!stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals("postgres")) {
             continue;
           }
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+          String[] f = fields(stat);
           // utime, stime, and the reaped children's cutime, cstime
           ticks +=
               Long.parseLong(f[11])
@@ -179,11 +179,16 @@ record Usage(
     return ticks;
   }
 
+  /** The fields of a /proc stat line after the process's name (the state first). */
+  private static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+  }
+
   /** User + system clock ticks of one process. */
   static long processTicks(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+      String[] f = fields(stat);
       return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     } catch (IOException | RuntimeException e) {
       return 0;
@@ -204,7 +209,7 @@ record Usage(
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+          String[] f = fields(stat);
           long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
           if (name.contains("CompilerThre")) {
             ticks[0] += t;
