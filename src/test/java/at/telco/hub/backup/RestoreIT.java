@@ -220,9 +220,15 @@ class RestoreIT {
           .isZero();
       // support replays the old dead letter (its id from before the erasure): there is nothing
       // to replay any more, and billing stays anonymised
+      // (once the restored hub's routes run: until then the API answers 503)
       Api.Answer replay =
-          Api.as(e.http, Api.SUPPORT)
-              .post("/api/v1/dead-letters/" + oldDeadLetter + "/replay", "{}");
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      Api.as(e.http, Api.SUPPORT)
+                          .post("/api/v1/dead-letters/" + oldDeadLetter + "/replay", "{}"),
+                  a -> a.status() != 503);
       assertThat(replay.status()).as(replay.body()).isEqualTo(404);
       await()
           .atMost(Duration.ofSeconds(60))
