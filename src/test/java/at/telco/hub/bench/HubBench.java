@@ -172,8 +172,14 @@ class HubBench {
     }
   }
 
-  /** Timestamps recorded by triggers, so every figure comes from the databases' own clocks. */
+  /**
+   * Timestamps recorded by triggers, so every figure comes from the databases' own clocks. With
+   * {@code track_functions} on for PL functions, the time in them shows in {@code
+   * pg_stat_user_functions}: the probes' part of PostgreSQL's work (Usage.probeMillis); off again
+   * in {@link #cleanUp}.
+   */
   static void installProbes(TestServers s) {
+    s.execute("hub", "ALTER SYSTEM SET track_functions = 'pl'", "SELECT pg_reload_conf()");
     installProbe(s, "crm", "crm.contact", "email", "INSERT OR UPDATE OF email");
     installProbe(s, "customerdb", "customerdb.contact_medium", "email", "INSERT OR UPDATE");
     installProbe(s, "billing", "billing.customer", "email_invoice", "INSERT OR UPDATE");
@@ -219,7 +225,7 @@ class HubBench {
   boolean awaitKeys(String prefix, int n) {
     return within(
         Math.max(120_000, n * 20L),
-        () -> count(customerdb, "public.bench_key_probe", "key", prefix) >= n);
+        () -> count("customerdb", "public.bench_key_probe", "key", prefix) >= n);
   }
 
   /** The bench's billing accounts of hub {@code e}: BA9, a digit per hub, 8 digits. */
@@ -394,15 +400,16 @@ class HubBench {
     return at;
   }
 
-  static long count(DataSource db, String prefix) throws SQLException {
-    return count(db, "public.bench_probe", "email", prefix);
+  long count(String database, String prefix) throws SQLException {
+    return count(database, "public.bench_probe", "email", prefix);
   }
 
   /** How many distinct values of a probe table's {@code column} start with {@code prefix}. */
-  static long count(DataSource db, String table, String column, String prefix) throws SQLException {
-    try (Connection c = db.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
+  long count(String database, String table, String column, String prefix) throws SQLException {
+    try (PreparedStatement ps =
+        sessions
+            .session(database)
+            .prepareStatement(
                 "SELECT count(DISTINCT %s) FROM %s WHERE %s LIKE ?"
                     .formatted(column, table, column))) {
       ps.setString(1, prefix + "%");
@@ -429,6 +436,10 @@ class HubBench {
   final DataSource crm = s.owner("crm");
   final DataSource customerdb = s.owner("customerdb");
   final DataSource billing = s.owner("billing");
+
+  /** The bench's own sessions for what it reads while an engine is measured. */
+  final BenchSessions sessions = new BenchSessions(s);
+
   final List<Phase> phases = new ArrayList<>();
 
   /** Accounts, each with a primary contact and a billing address, in one CRM transaction. */
@@ -489,7 +500,7 @@ class HubBench {
     String prefix = "bench-" + tag + ".";
     return within(
         timeoutMs,
-        () -> count(billing, prefix) >= expected && count(customerdb, prefix) >= expected);
+        () -> count("billing", prefix) >= expected && count("customerdb", prefix) >= expected);
   }
 
   /**
@@ -516,7 +527,7 @@ class HubBench {
       throws Exception {
     boolean done = awaitApplied(tag, changes, Math.max(120_000, changes * 20));
     // the CPU figures end here, before this JVM reads the probes and the Kafka log
-    lastUsage = Usage.now(enginePid, enginePort, s);
+    lastUsage = Usage.now(enginePid, enginePort, sessions);
     lastUsage.print(engine + " " + name, before);
     String prefix = "bench-" + tag + ".";
     Map<String, Long> a = probes(customerdb, prefix);
@@ -543,13 +554,16 @@ class HubBench {
     double[] work = lastUsage.databaseWork(before);
     System.out.printf(
         "%s %s: per change %.2f statements, %.1f index scans, %.1f rows written; PostgreSQL %.2f"
-            + " CPU-s per 10,000 changes (the machine outside both JVMs %.2f)%n",
+            + " CPU-s per 10,000 changes (of it at most %.2f in the bench's probe triggers; the"
+            + " bench's own sessions %.2f more; the machine outside both JVMs %.2f)%n",
         engine,
         name,
         work[0] / applied,
         work[1] / applied,
         work[2] / applied,
         work[3] * 10_000 / applied,
+        work[5] * 10_000 / applied,
+        work[6] * 10_000 / applied,
         work[4] * 10_000 / applied);
     if (name.startsWith("saturation: changes")) {
       databaseWork
@@ -560,7 +574,8 @@ class HubBench {
                 work[1] / applied,
                 work[2] / applied,
                 work[3] * 10_000 / applied,
-                work[4] * 10_000 / applied
+                work[4] * 10_000 / applied,
+                work[5] * 10_000 / applied
               });
     }
     if (!engine.startsWith("baseline")) {
@@ -951,7 +966,7 @@ class HubBench {
     String ins = Character.toLowerCase(e) + "ins";
     Instant committed = createAccounts(e, ins);
     // from the backlog's commit (its own CPU, the same for every engine, not counted)
-    Usage before = Usage.now(enginePid, enginePort, s);
+    Usage before = Usage.now(enginePid, enginePort, sessions);
     phases.add(drain(engine, "saturation: new accounts", ins, committed, ACCOUNTS, before));
     // the targets' statistics brought up to date after the new rows (autoanalyze would, about a
     // minute later): the first engine of a run would otherwise write the changes with plans made
@@ -963,7 +978,7 @@ class HubBench {
       warmups++;
       String upd = Character.toLowerCase(e) + "upd" + warmups;
       committed = changeAll(e, upd);
-      before = Usage.now(enginePid, enginePort, s);
+      before = Usage.now(enginePid, enginePort, sessions);
       phases.add(drain(engine, "warm-up: changes #" + warmups, upd, committed, ACCOUNTS, before));
       settle();
       double jit = lastUsage.jitShare(before, enginePid >= 0);
@@ -992,7 +1007,7 @@ class HubBench {
         // before the CPU figures' start, which reads the statement counts
         s.execute("hub", "SELECT pg_stat_statements_reset()");
       }
-      before = Usage.now(enginePid, enginePort, s);
+      before = Usage.now(enginePid, enginePort, sessions);
       phases.add(drain(engine, name, upd, committed, ACCOUNTS, before));
       if (lastRound) {
         System.out.printf(
@@ -1354,7 +1369,9 @@ class HubBench {
    * after it (ReconciliationBench counts every customer) find the databases as they were.
    */
   void cleanUp() {
+    sessions.close();
     testProbes(s, true);
+    s.execute("hub", "ALTER SYSTEM RESET track_functions", "SELECT pg_reload_conf()");
     s.execute(
         "crm",
         "SET session_replication_role = replica",
@@ -1502,7 +1519,8 @@ class HubBench {
       "index_scans_per_change",
       "rows_written_per_change",
       "pg_cpu_s_per_10k",
-      "rest_cpu_s_per_10k"
+      "rest_cpu_s_per_10k",
+      "pg_probe_s_per_10k"
     };
     StringBuilder work = new StringBuilder();
     Map<String, String> workSummary = new LinkedHashMap<>();

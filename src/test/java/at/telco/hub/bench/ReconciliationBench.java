@@ -470,7 +470,8 @@ class ReconciliationBench {
     try (HikariDataSource crm = pool(s, "hub_integration", "crm");
         HikariDataSource customerdb = pool(s, "hub_integration", "customerdb");
         HikariDataSource billing = pool(s, "hub_integration", "billing");
-        HikariDataSource hub = pool(s, "hub_app", "hub")) {
+        HikariDataSource hub = pool(s, "hub_app", "hub");
+        BenchSessions sessions = new BenchSessions(s)) {
       Clock clock = Clock.systemUTC();
       CanonicalSchemas schemas = new CanonicalSchemas();
       IdentityRegistry registry = new IdentityRegistry(hub);
@@ -512,7 +513,7 @@ class ReconciliationBench {
       s.execute("hub", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       s.execute("hub", "SELECT pg_stat_statements_reset()");
       flushStatistics(crm, customerdb, billing, hub);
-      Usage before = Usage.now(-1, 0, s);
+      Usage before = Usage.now(-1, 0, sessions);
       t = System.nanoTime();
       Reconciler.Outcome outcome =
           reconciler.run(
@@ -523,7 +524,7 @@ class ReconciliationBench {
       double reconcile = (System.nanoTime() - t) / 1e9;
       long reconcileHeap = peakHeapMb();
       flushStatistics(crm, customerdb, billing, hub);
-      Usage after = Usage.now(-1, 0, s);
+      Usage after = Usage.now(-1, 0, sessions);
       List<String> statements = heaviestStatements(s);
 
       resetPeaks();

@@ -1,17 +1,16 @@
 package at.telco.hub.bench;
 
 import at.telco.hub.testing.Scrape;
-import at.telco.hub.testing.TestServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a phase's CPU went (the machine, the hub's JVM, this JVM with the brokers and the baseline,
@@ -24,6 +23,8 @@ record Usage(
     long engine,
     long self,
     long postgres,
+    long benchSessions,
+    double probeMillis,
     long[] engineThreads,
     long[] selfThreads,
     Map<String, long[]> tables,
@@ -38,8 +39,14 @@ record Usage(
 
   static final List<String> DATABASES = List.of("crm", "customerdb", "billing", "hub");
 
-  static Usage now(long enginePid, int metricsPort, TestServers s) {
+  /**
+   * The figures now. PostgreSQL's CPU is its processes' but the backends of the bench's own {@code
+   * sessions}, through which every statistic here is read (after the CPU figures, so a phase's
+   * reads fall outside it or on the bench's backends).
+   */
+  static Usage now(long enginePid, int metricsPort, BenchSessions sessions) {
     long[] cpu = machineTicks();
+    long[] postgres = postgresTicks(sessions.backends());
     Map<String, Double> exchanges = new HashMap<>();
     if (metricsPort > 0) {
       try {
@@ -56,12 +63,14 @@ record Usage(
         cpu[1],
         enginePid < 0 ? 0 : processTicks(enginePid),
         processTicks(ProcessHandle.current().pid()),
-        postgresTicks(),
+        postgres[0],
+        postgres[1],
+        probeMillis(sessions),
         enginePid < 0 ? new long[2] : compilerAndGcTicks(enginePid),
         compilerAndGcTicks(ProcessHandle.current().pid()),
-        tables(s),
+        tables(sessions),
         exchanges,
-        statements(s));
+        statements(sessions));
   }
 
   /** The role the bench itself uses (its load, its probes, these counters): not the engine's. */
@@ -71,10 +80,9 @@ record Usage(
    * database:role -> statements executed ({@code pg_stat_statements}, which the embedded PostgreSQL
    * preloads; the extension is created in the hub database). Empty where it is not there.
    */
-  static Map<String, Long> statements(TestServers s) {
+  static Map<String, Long> statements(BenchSessions sessions) {
     Map<String, Long> m = new HashMap<>();
-    try (Connection c = s.owner("hub").getConnection();
-        Statement st = c.createStatement();
+    try (Statement st = sessions.session("hub").createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT d.datname || ':' || r.rolname, sum(p.calls) FROM pg_stat_statements p"
@@ -89,12 +97,39 @@ record Usage(
     return m;
   }
 
+  /** The databases where the bench's probe triggers run (HubBench.installProbes). */
+  static final List<String> PROBED = List.of("crm", "customerdb", "billing");
+
+  /**
+   * Milliseconds spent in the bench's probe trigger functions ({@code public.bench_*}), from {@code
+   * pg_stat_user_functions} where {@code track_functions} is on (0 where it is off): wall-clock
+   * time inside PostgreSQL, so at most their CPU.
+   */
+  static double probeMillis(BenchSessions sessions) {
+    double ms = 0;
+    for (String db : PROBED) {
+      try (Statement st = sessions.session(db).createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT coalesce(sum(total_time), 0) FROM pg_stat_user_functions WHERE"
+                      + " schemaname = 'public' AND funcname LIKE 'bench\\_%'")) {
+        rs.next();
+        ms += rs.getDouble(1);
+      } catch (SQLException e) {
+        // a database not there: nothing to count
+      }
+    }
+    return ms;
+  }
+
   /**
    * The database work of the engine since {@code before}: statements executed by any role but the
    * bench's own (NaN without pg_stat_statements), index scans and rows written in the systems' and
    * the hub's tables (the bench's load of the CRM included, the same for every engine; its probe
-   * tables not), PostgreSQL's CPU seconds (its processes') and the CPU seconds of the machine
-   * outside both JVMs (PostgreSQL, the kernel's work for the loopback network, anything else).
+   * tables not), PostgreSQL's CPU seconds (its processes' but the bench's sessions'), the CPU
+   * seconds of the machine outside both JVMs (PostgreSQL, the kernel's work for the loopback
+   * network, anything else), the seconds in the bench's probe triggers (part of PostgreSQL's, at
+   * most their CPU) and the CPU seconds of the bench's sessions (not part of PostgreSQL's).
    */
   double[] databaseWork(Usage before) {
     double statementCount = 0;
@@ -119,7 +154,9 @@ record Usage(
       indexScans,
       rowsWritten,
       (postgres - before.postgres) / 100.0,
-      rest / 100.0
+      rest / 100.0,
+      (probeMillis - before.probeMillis) / 1000.0,
+      (benchSessions - before.benchSessions) / 100.0
     };
   }
 
@@ -147,10 +184,12 @@ record Usage(
    * User + system clock ticks of every PostgreSQL process on the machine (the bench's servers are
    * the only ones): the postmaster and its live backends, plus what the ended backends used, which
    * the postmaster collected when it reaped them (its children's ticks). A backend that ends
-   * between two readings moves from the first sum to the second, so the total stays whole.
+   * between two readings moves from the first sum to the second, so the total stays whole. Returns
+   * {the processes but the {@code excluded} backends, the excluded backends}.
    */
-  static long postgresTicks() {
+  static long[] postgresTicks(Set<Long> excluded) {
     long ticks = 0;
+    long excludedTicks = 0;
     try (var procs = Files.list(Path.of("/proc"))) {
       for (Path proc : (Iterable<Path>) procs::iterator) {
         String pid = proc.getFileName().toString();
@@ -164,11 +203,16 @@ record Usage(
           }
           String[] f = fields(stat);
           // utime, stime, and the reaped children's cutime, cstime
-          ticks +=
+          long t =
               Long.parseLong(f[11])
                   + Long.parseLong(f[12])
                   + Long.parseLong(f[13])
                   + Long.parseLong(f[14]);
+          if (excluded.contains(Long.parseLong(pid))) {
+            excludedTicks += t;
+          } else {
+            ticks += t;
+          }
         } catch (IOException | RuntimeException e) {
           // a process that ended meanwhile
         }
@@ -176,7 +220,7 @@ record Usage(
     } catch (IOException | RuntimeException e) {
       // no /proc: no figure
     }
-    return ticks;
+    return new long[] {ticks, excludedTicks};
   }
 
   /** The fields of a /proc stat line after the process's name (the state first). */
@@ -233,11 +277,10 @@ record Usage(
    * database.table -> {seq scans, rows read by them, index scans, rows written}, and database.table
    * / index -> {0, 0, index scans, 0}.
    */
-  static Map<String, long[]> tables(TestServers s) {
+  static Map<String, long[]> tables(BenchSessions sessions) {
     Map<String, long[]> m = new HashMap<>();
     for (String db : DATABASES) {
-      try (Connection c = s.owner(db).getConnection();
-          Statement st = c.createStatement();
+      try (Statement st = sessions.session(db).createStatement();
           ResultSet rs =
               st.executeQuery(
                   "SELECT schemaname || '.' || relname, seq_scan, seq_tup_read,"
@@ -283,8 +326,8 @@ record Usage(
     double hz = 100.0;
     System.out.printf(
         "%s, CPU seconds: machine busy %.1f idle %.1f | engine JVM %.1f (JIT %.1f, GC %.1f) |"
-            + " bench JVM (brokers, baseline) %.1f (JIT %.1f, GC %.1f) | PostgreSQL %.1f | rest"
-            + " %.1f%n",
+            + " bench JVM (brokers, baseline) %.1f (JIT %.1f, GC %.1f) | PostgreSQL %.1f (and the"
+            + " bench's sessions %.1f) | rest %.1f%n",
         phase,
         (machine - before.machine) / hz,
         (idle - before.idle) / hz,
@@ -295,11 +338,13 @@ record Usage(
         (selfThreads[0] - before.selfThreads[0]) / hz,
         (selfThreads[1] - before.selfThreads[1]) / hz,
         (postgres - before.postgres) / hz,
+        (benchSessions - before.benchSessions) / hz,
         (machine
                 - before.machine
                 - (engine - before.engine)
                 - (self - before.self)
-                - (postgres - before.postgres))
+                - (postgres - before.postgres)
+                - (benchSessions - before.benchSessions))
             / hz);
     if (!exchanges.isEmpty()) {
       StringBuilder line =
