@@ -454,15 +454,18 @@ public final class ApiSecurity {
     if (type != null && accepted.contains(type)) {
       return null;
     }
-    return notTaken(method, e.get(), accepted, type, "a body without Content-Type");
+    return notTaken(operation(method, e.get()), accepted, type, "a body without Content-Type");
+  }
+
+  /** An operation as the API's messages name it: its method and path template. */
+  private static String operation(String method, Endpoint e) {
+    return method + " " + e.path();
   }
 
   /** Why a request's media type is refused (415): what the operation takes instead. */
   private static String notTaken(
-      String method, Endpoint e, List<String> accepted, String type, String withoutType) {
-    return method
-        + " "
-        + e.path()
+      String operation, List<String> accepted, String type, String withoutType) {
+    return operation
         + " takes "
         + String.join(" or ", accepted)
         + ", not "
@@ -673,12 +676,12 @@ public final class ApiSecurity {
     if (e.isPresent()) {
       List<String> consumes = e.get().consumes();
       String type = mediaType(ctx.request().getHeader("Content-Type"));
-      String operation = method + " " + e.get().path();
+      String operation = operation(method, e.get());
       if (!consumes.isEmpty() && (type == null || !consumes.contains(type))) {
         deny(
             ctx,
             new ApiException(
-                415, notTaken(method, e.get(), consumes, type, "a request without Content-Type")));
+                415, notTaken(operation, consumes, type, "a request without Content-Type")));
       } else if (!acceptsJson(ctx.request().getHeader("Accept"))) {
         deny(ctx, new ApiException(406, operation + " answers only application/json"));
       } else {
