@@ -866,9 +866,9 @@ class HubBench {
     }
     while (System.currentTimeMillis() < deadline) {
       boolean all = true;
-      for (DataSource db : List.of(customerdb, billing)) {
-        try (Connection c = db.getConnection();
-            PreparedStatement ps = c.prepareStatement(sql)) {
+      for (String db : List.of("customerdb", "billing")) {
+        Connection c = sessions.session(db);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
           ps.setArray(1, c.createArrayOf("text", lastEmails.toArray()));
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
